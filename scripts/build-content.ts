@@ -1,0 +1,46 @@
+/**
+ * `npm run build`: compiles content/ into src/generated/content.js.
+ *   --content DIR   content folder (default: content, or $CONTENT_DIR)
+ *   --out DIR       output folder (default: src/generated)
+ * Exits 1 listing every problem as `file: field: reason`.
+ */
+import { mkdir, writeFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildContent, formatProblem, MODULE_TYPES, toModule } from "./content/build.js";
+import { siteVar } from "./site-config.js";
+
+const { values } = parseArgs({
+  options: { content: { type: "string" }, out: { type: "string" }, quiet: { type: "boolean" } },
+});
+const contentDir = values.content ?? process.env["CONTENT_DIR"] ?? "content";
+const outDir = values.out ?? "src/generated";
+const siteUrl = siteVar("SITE_URL");
+if (!siteUrl) {
+  console.error("build: SITE_URL is not set in wrangler.toml [vars] or the environment");
+  process.exit(1);
+}
+
+const started = performance.now();
+const result = await buildContent({ contentDir, siteUrl });
+for (const warning of result.warnings) console.warn(`warning: ${warning}`);
+if (!result.data) {
+  console.error(`build failed: ${result.problems.length} problem(s) in ${contentDir}/`);
+  for (const p of result.problems) console.error(`  ${formatProblem(p)}`);
+  process.exit(1);
+}
+await mkdir(outDir, { recursive: true });
+const moduleText = toModule(result.data);
+const target = join(outDir, "content.js");
+// Leave the file untouched when nothing changed, so `wrangler dev` does not reload.
+const previous = await readFile(target, "utf8").catch(() => "");
+if (previous !== moduleText) await writeFile(target, moduleText);
+await writeFile(join(outDir, "content.d.ts"), MODULE_TYPES);
+if (!values.quiet) {
+  const ms = (performance.now() - started).toFixed(0);
+  console.log(
+    `build: ${result.data.articles.length} articles (${result.drafts} drafts skipped) from ${result.files} files, ` +
+      `${result.data.tags.length} tags, ${result.data.topics.length} topics, ${(moduleText.length / 1024).toFixed(0)} KiB, ` +
+      `hash ${result.data.hash.slice(0, 12)} in ${ms} ms`,
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * One Markdown file → one compiled article, or the list of everything wrong with it.
+ * Pure: no file system, so it runs in worker threads and in tests alike.
+ */
+import matter from "gray-matter";
+import { load, CORE_SCHEMA } from "js-yaml";
+import type { Article } from "../../src/content/types.js";
+import { termSlug } from "../../src/lib/terms.js";
+import { absoluteUrl, trimBase } from "../../src/lib/urls.js";
+import { hasInvalidXmlChars, stripInvalidXmlChars } from "../../src/lib/xml.js";
+import { renderMarkdown } from "./markdown.js";
+import { excerpt } from "./excerpt.js";
+import { parseDate } from "./dates.js";
+import { imageType } from "./media.js";
+
+export interface Problem {
+  file: string;
+  field: string;
+  reason: string;
+}
+
+export interface ParsedArticle {
+  article: Article;
+  body: string;
+  draft: boolean;
+}
+
+export interface ParseResult {
+  parsed?: ParsedArticle;
+  problems: Problem[];
+  warnings: string[];
+}
+
+// The CORE schema has no timestamp type: dates stay strings and keep their offset.
+const yamlEngine = {
+  parse: (text: string) => (load(text, { schema: CORE_SCHEMA }) ?? {}) as object,
+};
+
+export interface ParseOptions {
+  siteUrl: string;
+}
+
+/** `posts/2025-06-27-meta.md` → `posts` (the Hugo section path) and `2025-06-27-meta`. */
+function splitPath(file: string): { dir: string; stem: string } {
+  const slash = file.lastIndexOf("/");
+  const name = file.slice(slash + 1);
+  return { dir: slash < 0 ? "" : file.slice(0, slash), stem: name.replace(/\.(md|markdown)$/i, "") };
+}
+
+export function parseArticle(file: string, source: string, options: ParseOptions): ParseResult {
+  const problems: Problem[] = [];
+  const warnings: string[] = [];
+  const problem = (field: string, reason: string) => problems.push({ file, field, reason });
+
+  if (hasInvalidXmlChars(source)) {
+    warnings.push(`${file}: removed characters that XML 1.0 forbids (control characters or lone surrogates)`);
+    source = stripInvalidXmlChars(source);
+  }
+  if (!/^\uFEFF?---\r?\n/.test(source)) {
+    problem("front matter", "missing: the file must start with a `---` YAML block");
+    return { problems, warnings };
+  }
+  let data: Record<string, unknown>;
+  let markdown: string;
+  try {
+    const result = matter(source.replace(/^\uFEFF/, ""), { engines: { yaml: yamlEngine } });
+    if (typeof result.data !== "object" || result.data === null || Array.isArray(result.data)) {
+      problem("front matter", "must be a YAML mapping of field: value");
+      return { problems, warnings };
+    }
+    data = result.data as Record<string, unknown>;
+    markdown = result.content;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    problem("front matter", `invalid YAML: ${message}`);
+    return { problems, warnings };
+  }
+
+  const str = (field: string, required = false): string | undefined => {
+    const value = data[field];
+    if (value === undefined || value === null || value === "") {
+      if (required) problem(field, "is required");
+      return undefined;
+    }
+    if (typeof value === "number") return String(value);
+    if (typeof value !== "string") {
+      problem(field, `must be a string, got ${describe(value)}`);
+      return undefined;
+    }
+    if (required && value.trim() === "") problem(field, "is required");
+    return value.trim();
+  };
+  const list = (field: string): string[] => {
+    const value = data[field];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      problem(field, `must be a list of strings, got ${describe(value)}`);
+      return [];
+    }
+    const out: string[] = [];
+    value.forEach((item, i) => {
+      if (typeof item === "number") item = String(item);
+      if (typeof item !== "string" || item.trim() === "") {
+        problem(field, `item ${i + 1} must be a non-empty string, got ${describe(item)}`);
+      } else if (termSlug(item) === "" && (field === "tags" || field === "main_topics")) {
+        problem(field, `item ${i + 1} ("${item}") has no letters or digits to make a URL from`);
+      } else {
+        out.push(item.trim());
+      }
+    });
+    return out;
+  };
+  const date = (field: string, required = false) => {
+    const raw = data[field];
+    if (raw === undefined || raw === null || raw === "") {
+      if (required) problem(field, "is required");
+      return undefined;
+    }
+    if (typeof raw !== "string") {
+      problem(field, `must be an ISO 8601 date, got ${describe(raw)}`);
+      return undefined;
+    }
+    const parsed = parseDate(raw);
+    if (!parsed) problem(field, `"${raw}" is not a valid ISO 8601 date (e.g. 2025-06-27T09:10:04+08:00)`);
+    return parsed;
+  };
+
+  const title = str("title", true);
+  const published = date("date", true);
+  const updatedRaw = data["lastmod"] !== undefined ? date("lastmod") : date("updated");
+  const draftValue = data["draft"];
+  if (draftValue !== undefined && typeof draftValue !== "boolean") {
+    problem("draft", `must be true or false, got ${describe(draftValue)}`);
+  }
+  const summaryField = str("summary") ?? str("description");
+  const slugField = str("slug");
+  const image = str("featured_image") ?? str("image");
+  const tags = list("tags");
+  const topics = list("main_topics");
+  const categories = list("categories");
+  list("aliases");
+  let authors: string[] = [];
+  if (typeof data["author"] === "string" || typeof data["author"] === "number") authors = [String(data["author"]).trim()];
+  else if (Array.isArray(data["author"])) authors = list("author");
+  else if (data["author"] !== undefined && data["author"] !== null) problem("author", `must be a string or a list of strings, got ${describe(data["author"])}`);
+  if (data["authors"] !== undefined) authors = [...authors, ...list("authors")];
+
+  const { dir, stem } = splitPath(file);
+  const slug = slugField ?? stem;
+  if (slugField !== undefined && /[/?#\s]/.test(slugField)) {
+    problem("slug", `"${slugField}" must not contain spaces, "/", "?" or "#"`);
+  }
+  if (published && updatedRaw && updatedRaw.ms < published.ms) {
+    problem(data["lastmod"] !== undefined ? "lastmod" : "updated", "is earlier than date");
+  }
+  if (problems.length > 0 || !title || !published) return { problems, warnings };
+
+  const base = trimBase(options.siteUrl);
+  const url = `${base}/${dir ? dir.split("/").map(encodeURIComponent).join("/") + "/" : ""}${encodeURIComponent(slug)}/`;
+  const rendered = renderMarkdown(markdown, url);
+  warnings.push(...rendered.warnings.map((w) => `${file}: ${w}`));
+  const updated = updatedRaw ?? published;
+  const article: Article = {
+    id: url,
+    slug,
+    url,
+    title,
+    date: published.iso,
+    published: published.ms,
+    updated: updated.iso,
+    updatedMs: updated.ms,
+    summary: summaryField ?? excerpt(rendered.html),
+    authors: [...new Set(authors)],
+    tags,
+    tagSlugs: tags.map(termSlug),
+    topics,
+    topicSlugs: topics.map(termSlug),
+    categories,
+    source: file,
+  };
+  if (image) {
+    const type = imageType(image);
+    if (!type) warnings.push(`${file}: featured_image: unknown image type, sent as application/octet-stream`);
+    article.image = { url: absoluteUrl(image, url), type: type ?? "application/octet-stream" };
+  }
+  return { parsed: { article, body: rendered.html, draft: draftValue === true }, problems, warnings };
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "nothing";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

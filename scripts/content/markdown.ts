@@ -1,0 +1,149 @@
+/**
+ * Markdown → HTML for feeds: GFM via marked, real footnotes (every definition kept, even
+ * unreferenced ones), and every link and image made absolute against the article URL so
+ * feed readers never resolve them against the feed's own URL.
+ */
+import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
+import { absoluteUrl, } from "../../src/lib/urls.js";
+
+interface FootnoteDef {
+  label: string;
+  html: string;
+}
+
+/** Per-document state; marked renders synchronously, one document at a time. */
+interface DocState {
+  articleUrl: string;
+  defs: Map<string, FootnoteDef>;
+  /** Labels in order of first reference. */
+  order: string[];
+  /** label → how many references so far. */
+  refs: Map<string, number>;
+  placeholderUsed: boolean;
+  warnings: string[];
+}
+
+let doc: DocState;
+const PLACEHOLDER = "<!--tidings:footnotes-->";
+
+function number(label: string): number {
+  const referenced = doc.order.indexOf(label);
+  if (referenced >= 0) return referenced + 1;
+  const unreferenced = [...doc.defs.keys()].filter((l) => !doc.refs.has(l));
+  return doc.order.length + unreferenced.indexOf(label) + 1;
+}
+
+const footnoteDef: TokenizerAndRendererExtension = {
+  name: "footnoteDef",
+  level: "block",
+  start: (src) => src.match(/^\[\^[^\]\s]+\]:/m)?.index,
+  tokenizer(src) {
+    const match = /^\[\^([^\]\s]+)\]:[ \t]*([^\n]*(?:\n(?:[ \t]{2,}|\t)[^\n]*)*)(?:\n+|$)/.exec(src);
+    if (!match) return undefined;
+    const token = {
+      type: "footnoteDef",
+      raw: match[0],
+      label: match[1]!,
+      tokens: [] as Tokens.Generic[],
+    };
+    this.lexer.inline(match[2]!.replace(/^[ \t]+/gm, ""), token.tokens);
+    return token;
+  },
+  renderer(token) {
+    const label = token["label"] as string;
+    if (!doc.defs.has(label)) {
+      doc.defs.set(label, { label, html: this.parser.parseInline(token.tokens ?? []) });
+    }
+    if (doc.placeholderUsed) return "";
+    doc.placeholderUsed = true;
+    return PLACEHOLDER;
+  },
+};
+
+const footnoteRef: TokenizerAndRendererExtension = {
+  name: "footnoteRef",
+  level: "inline",
+  start: (src) => {
+    const i = src.indexOf("[^");
+    return i < 0 ? undefined : i;
+  },
+  tokenizer(src) {
+    const match = /^\[\^([^\]\s]+)\](?!:)/.exec(src);
+    if (!match) return undefined;
+    return { type: "footnoteRef", raw: match[0], label: match[1]! };
+  },
+  renderer(token) {
+    const label = token["label"] as string;
+    const count = (doc.refs.get(label) ?? 0) + 1;
+    doc.refs.set(label, count);
+    if (count === 1) doc.order.push(label);
+    // Numbers are final only once every reference is known: write markers, fix later.
+    return `\u0000fnref:${label}:${count}\u0000`;
+  },
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+}
+
+function finish(html: string): string {
+  const url = doc.articleUrl;
+  const refHtml = (label: string, count: number): string => {
+    if (!doc.defs.has(label)) {
+      doc.warnings.push(`footnote [^${label}] is referenced but never defined`);
+      return escapeHtml(`[^${label}]`);
+    }
+    const n = number(label);
+    const id = count === 1 ? `fnref-${n}` : `fnref-${n}-${count}`;
+    return `<sup class="footnote-ref"><a href="${escapeHtml(url)}#fn-${n}" id="${id}" role="doc-noteref">${n}</a></sup>`;
+  };
+  let out = html.replace(/\u0000fnref:([^:\u0000]+):(\d+)\u0000/g, (_m, label: string, count: string) =>
+    refHtml(label, Number(count)),
+  );
+  if (doc.defs.size === 0) return out;
+  const items = [...doc.defs.values()]
+    .map((def) => ({ def, n: number(def.label) }))
+    .sort((a, b) => a.n - b.n)
+    .map(({ def, n }) => {
+      const count = doc.refs.get(def.label) ?? 0;
+      const backrefs = Array.from({ length: count }, (_, i) => {
+        const id = i === 0 ? `fnref-${n}` : `fnref-${n}-${i + 1}`;
+        return ` <a href="${escapeHtml(url)}#${id}" class="footnote-backref" role="doc-backlink">↩︎</a>`;
+      }).join("");
+      return `<li id="fn-${n}"><p>${def.html}${backrefs}</p></li>`;
+    })
+    .join("\n");
+  const section = `<section class="footnotes" role="doc-endnotes">\n<ol>\n${items}\n</ol>\n</section>\n`;
+  out = out.includes(PLACEHOLDER) ? out.replace(PLACEHOLDER, section) : out + section;
+  return out;
+}
+
+const URL_ATTR = /\b(href|src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi;
+
+const marked = new Marked({
+  gfm: true,
+  extensions: [footnoteDef, footnoteRef],
+  walkTokens(token) {
+    if (token.type === "link" || token.type === "image") {
+      token.href = absoluteUrl(token.href, doc.articleUrl);
+    } else if (token.type === "html") {
+      // Raw HTML written in the article: resolve its URL attributes too.
+      token.text = token.text.replace(URL_ATTR, (_m: string, name: string, _q: string, dq?: string, sq?: string) => {
+        const value = dq ?? sq ?? "";
+        return `${name}="${escapeHtml(absoluteUrl(value.replace(/&amp;/g, "&"), doc.articleUrl))}"`;
+      });
+    }
+  },
+});
+
+export interface RenderedMarkdown {
+  html: string;
+  warnings: string[];
+}
+
+/** Renders one article body. `articleUrl` is absolute; relative URLs resolve against it. */
+export function renderMarkdown(markdown: string, articleUrl: string): RenderedMarkdown {
+  doc = { articleUrl, defs: new Map(), order: [], refs: new Map(), placeholderUsed: false, warnings: [] };
+  const html = finish(marked.parse(markdown, { async: false }));
+  return { html, warnings: [...new Set(doc.warnings)] };
+}

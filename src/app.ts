@@ -1,0 +1,14 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./env.js";
+import { feedRoutes } from "./feeds/routes.js";
+import { problem } from "./lib/http.js";
+
+export const app = new Hono<AppEnv>();
+
+app.route("/", feedRoutes);
+
+app.notFound((c) => problem(c, 404, `no page at ${new URL(c.req.url).pathname}`));
+app.onError((error, c) => {
+  console.error("unhandled error", error instanceof Error ? error.stack : error);
+  return problem(c, 500, "internal error");
+});

@@ -1,0 +1,43 @@
+import { element, escapeText } from "../lib/xml.js";
+import type { FeedDocument } from "./model.js";
+import { MEDIA_TYPES } from "./model.js";
+
+/** Atom 1.0 (RFC 4287). Titles are `type="text"`, so `AT&T <C++>` shows as written. */
+export function renderAtom({ meta, items }: FeedDocument): string {
+  const out: string[] = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="${escapeText(meta.language)}">`,
+    element("id", null, meta.selfUrl),
+    element("title", { type: "text" }, meta.title),
+    element("subtitle", { type: "text" }, meta.description),
+    element("updated", null, meta.updated),
+    element("link", { rel: "self", type: MEDIA_TYPES.atom, href: meta.selfUrl }),
+    element("link", { rel: "alternate", type: "text/html", href: meta.homeUrl }),
+    ...meta.links.map((l) => element("link", { rel: l.rel, type: l.type, href: l.href })),
+    `<author>${element("name", null, meta.author)}</author>`,
+    element("generator", null, meta.generator),
+  ];
+  for (const item of items) {
+    out.push(
+      "<entry>",
+      element("id", null, item.id),
+      element("title", { type: "text" }, item.title),
+      element("link", { rel: "alternate", type: "text/html", href: item.url }),
+      element("published", null, item.published),
+      element("updated", null, item.updated),
+      ...item.authors.map((a) => `<author>${element("name", null, a)}</author>`),
+      ...item.categories.map((c) => element("category", { term: c.label, scheme: c.scheme, label: c.label })),
+      element("summary", { type: "text" }, item.summary),
+      element("content", { type: "html" }, item.contentHtml),
+    );
+    if (item.image) {
+      out.push(
+        element("link", { rel: "enclosure", type: item.image.type, href: item.image.url, length: 0 }),
+        element("media:thumbnail", { url: item.image.url }),
+      );
+    }
+    out.push("</entry>");
+  }
+  out.push("</feed>", "");
+  return out.join("\n");
+}

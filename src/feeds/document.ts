@@ -1,0 +1,75 @@
+/** Articles + settings → the format-neutral feed document. */
+import type { Article, ContentSource } from "../content/index.js";
+import type { Env } from "../env.js";
+import { isoUtc } from "../lib/dates.js";
+import { feedPath, publicUrl, trimBase, type FeedFormat } from "../lib/urls.js";
+import type { FeedCategory, FeedDocument, FeedItem, FeedLink } from "./model.js";
+import type { FeedQuery } from "./select.js";
+
+export type SiteSettings = Pick<
+  Env,
+  "SITE_URL" | "SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_LANGUAGE" | "SITE_AUTHOR" | "PUBLIC_URL"
+>;
+
+export function toFeedItem(article: Article, body: string, siteUrl: string): FeedItem {
+  const base = trimBase(siteUrl);
+  const categories: FeedCategory[] = [
+    ...article.tags.map((label) => ({ label, scheme: `${base}/tags/` })),
+    ...article.topics.map((label) => ({ label, scheme: `${base}/topics/` })),
+  ];
+  return {
+    id: article.id,
+    url: article.url,
+    title: article.title,
+    summary: article.summary,
+    contentHtml: body,
+    published: article.date,
+    updated: article.updated,
+    authors: article.authors,
+    categories,
+    ...(article.image ? { image: article.image } : {}),
+  };
+}
+
+export interface DocumentOptions {
+  format: FeedFormat;
+  /** Path + query of this feed on the Worker, canonical form (`/tags/x/rss.xml?limit=5`). */
+  search: string;
+  extraLinks?: FeedLink[];
+}
+
+export function buildFeedDocument(
+  content: ContentSource,
+  settings: SiteSettings,
+  query: FeedQuery,
+  articles: readonly Article[],
+  options: DocumentOptions,
+): FeedDocument {
+  const term = query.scope ? content.term(query.scope.kind, query.scope.slug) : undefined;
+  const label = query.scope?.kind === "topics" ? "专题 Topic" : "标签 Tag";
+  const formatUrls = {
+    rss: publicUrl(settings, feedPath("rss", query.scope) + options.search),
+    atom: publicUrl(settings, feedPath("atom", query.scope) + options.search),
+    json: publicUrl(settings, feedPath("json", query.scope) + options.search),
+  };
+  const newest = articles.reduce((max, a) => (a.updatedMs > max.ms ? { ms: a.updatedMs, iso: a.updated } : max), {
+    ms: -Infinity,
+    iso: isoUtc(0),
+  });
+  const site = trimBase(settings.SITE_URL);
+  return {
+    meta: {
+      title: term ? `${settings.SITE_TITLE} · ${label}: ${term.name}` : settings.SITE_TITLE,
+      description: term ? `${settings.SITE_DESCRIPTION} — ${term.name}` : settings.SITE_DESCRIPTION,
+      language: settings.SITE_LANGUAGE,
+      homeUrl: query.scope ? `${site}/${query.scope.kind}/${encodeURIComponent(query.scope.slug)}/` : `${site}/`,
+      selfUrl: formatUrls[options.format],
+      formatUrls,
+      author: settings.SITE_AUTHOR,
+      updated: newest.iso,
+      generator: "Tidings",
+      links: options.extraLinks ?? [],
+    },
+    items: articles.map((a) => toFeedItem(a, content.body(a), settings.SITE_URL)),
+  };
+}

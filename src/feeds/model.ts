@@ -1,0 +1,60 @@
+/**
+ * The one item model every feed format is written from. Pure data: no Worker APIs.
+ */
+import type { FeedFormat } from "../lib/urls.js";
+
+export interface FeedLink {
+  rel: string;
+  href: string;
+  type?: string;
+}
+
+export interface FeedCategory {
+  /** Display name, written as the text users see. */
+  label: string;
+  /** Scheme URI of the taxonomy (`https://site/tags/`). */
+  scheme: string;
+}
+
+export interface FeedItem {
+  id: string;
+  url: string;
+  title: string;
+  summary: string;
+  contentHtml: string;
+  /** RFC 3339 with the original offset. */
+  published: string;
+  updated: string;
+  authors: string[];
+  categories: FeedCategory[];
+  image?: { url: string; type: string };
+}
+
+export interface FeedMeta {
+  title: string;
+  description: string;
+  language: string;
+  /** The HTML page this feed mirrors (site home or term page). */
+  homeUrl: string;
+  /** This feed's own URL, in the format being written. */
+  selfUrl: string;
+  /** The same feed in each format (for alternates). */
+  formatUrls: Record<FeedFormat, string>;
+  author: string;
+  /** RFC 3339: the newest item's `updated` (never "now", so bytes stay stable). */
+  updated: string;
+  generator: string;
+  /** Extra links: RFC 5005 paging, WebSub hubs (`rel="hub"`). */
+  links: FeedLink[];
+}
+
+export interface FeedDocument {
+  meta: FeedMeta;
+  items: FeedItem[];
+}
+
+export const MEDIA_TYPES: Record<FeedFormat, string> = {
+  rss: "application/rss+xml",
+  atom: "application/atom+xml",
+  json: "application/feed+json",
+};

@@ -1,0 +1,74 @@
+/** Parsing and validating feed URLs: term segments and `?tag=&topic=&limit=`. */
+import type { ContentSource } from "../content/index.js";
+import { termSlug, type TermKind } from "../lib/terms.js";
+import type { FeedQuery, FeedScope } from "./select.js";
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; status: 400 | 404; reason: string };
+
+const KIND_NAME: Record<TermKind, string> = { tags: "tag", topics: "topic" };
+
+/** Decodes a raw (percent-encoded) path segment; malformed encoding is a 400. */
+export function decodeSegment(raw: string): Parsed<string> {
+  try {
+    return { ok: true, value: decodeURIComponent(raw) };
+  } catch {
+    return { ok: false, status: 400, reason: `malformed percent-encoding in "${raw}"` };
+  }
+}
+
+export function parseFeedQuery(
+  params: URLSearchParams,
+  scope: FeedScope | undefined,
+  content: ContentSource,
+  now: number,
+): Parsed<{ query: FeedQuery; search: string }> {
+  const lists: Record<TermKind, string[]> = { tags: [], topics: [] };
+  for (const [param, kind] of [["tag", "tags"], ["topic", "topics"]] as const) {
+    const catalogue = content.catalogue(kind, now);
+    for (const value of params.getAll(param)) {
+      if (value.trim() === "") continue;
+      const slug = termSlug(value);
+      if (!catalogue.has(slug)) {
+        return { ok: false, status: 404, reason: `unknown ${KIND_NAME[kind]} "${value}" in ?${param}=` };
+      }
+      if (!lists[kind].includes(slug)) lists[kind].push(slug);
+    }
+    lists[kind].sort();
+  }
+  let limit = DEFAULT_LIMIT;
+  const rawLimit = params.get("limit");
+  if (rawLimit !== null) {
+    if (!/^\d{1,6}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > MAX_LIMIT) {
+      return { ok: false, status: 400, reason: `limit must be a whole number from 1 to ${MAX_LIMIT}, got "${rawLimit}"` };
+    }
+    limit = Number(rawLimit);
+  }
+  const search = new URLSearchParams();
+  lists.tags.forEach((t) => search.append("tag", t));
+  lists.topics.forEach((t) => search.append("topic", t));
+  if (rawLimit !== null) search.set("limit", String(limit));
+  const text = search.toString();
+  return {
+    ok: true,
+    value: { query: { ...(scope ? { scope } : {}), tags: lists.tags, topics: lists.topics, limit }, search: text ? `?${text}` : "" },
+  };
+}
+
+/** Term segment → canonical slug; `redirect` when the request spelled it differently. */
+export function resolveTerm(
+  kind: TermKind,
+  rawSegment: string,
+  content: ContentSource,
+  now: number,
+): Parsed<{ scope: FeedScope; redirect: boolean }> {
+  const decoded = decodeSegment(rawSegment);
+  if (!decoded.ok) return decoded;
+  const slug = termSlug(decoded.value);
+  if (!content.catalogue(kind, now).has(slug)) {
+    return { ok: false, status: 404, reason: `unknown ${KIND_NAME[kind]} "${decoded.value}"` };
+  }
+  return { ok: true, value: { scope: { kind, slug }, redirect: encodeURIComponent(slug) !== rawSegment } };
+}

@@ -1,0 +1,25 @@
+/** Error answers in one shape: a reason in plain text, or `{ error }` JSON when asked. */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export function wantsJson(req: Request): boolean {
+  const accept = req.headers.get("accept") ?? "";
+  return /application\/(json|feed\+json)/.test(accept) && !/text\/html/.test(accept);
+}
+
+export function problem(c: Context, status: ContentfulStatusCode, reason: string, headers: Record<string, string> = {}): Response {
+  if (wantsJson(c.req.raw)) {
+    return c.json({ error: reason, status }, status, headers);
+  }
+  return c.text(reason + "\n", status, headers);
+}
+
+/** FNV-1a, 32-bit, base 36: a cheap stable digest for cache keys and ETag suffixes. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}

@@ -1,0 +1,17 @@
+/**
+ * Hugo's URL form of a taxonomy term ("urlize"): lower-cased, runs of white space to
+ * `-`, letters/numbers/marks of any script kept, a few safe ASCII punctuation marks kept,
+ * everything else dropped. `Scale AI` → `scale-ai`, `数据安全` → `数据安全`, `C++` → `c++`.
+ * Used by the content build and by the Worker, so both agree on every URL.
+ */
+export function termSlug(term: string): string {
+  return term
+    .normalize("NFC")
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/gu, "-")
+    .replace(/[^\p{L}\p{N}\p{M}._~+-]/gu, "")
+    .replace(/-{2,}/g, "-");
+}
+
+export type TermKind = "tags" | "topics";

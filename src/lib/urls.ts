@@ -1,0 +1,49 @@
+import type { TermKind } from "./terms.js";
+
+/** The three feed formats, keyed by the file name that selects them. */
+export const FEED_FILES = {
+  "rss.xml": "rss",
+  "index.xml": "rss",
+  "atom.xml": "atom",
+  "feed.json": "json",
+} as const;
+export type FeedFormat = (typeof FEED_FILES)[keyof typeof FEED_FILES];
+export const FORMAT_FILE: Record<FeedFormat, string> = {
+  rss: "rss.xml",
+  atom: "atom.xml",
+  json: "feed.json",
+};
+
+/** Base URL without a trailing slash. */
+export function trimBase(base: string): string {
+  return base.endsWith("/") ? base.slice(0, -1) : base;
+}
+
+/**
+ * Resolves `href` against `base` and returns it with spaces and non-ASCII characters
+ * percent-encoded, as WHATWG URL serialisation does. Fragment-only and scheme-only
+ * references (mailto:, data:) are returned resolved too. Unparseable input is returned
+ * unchanged rather than thrown, so one odd link cannot break a build or a feed.
+ */
+export function absoluteUrl(href: string, base: string): string {
+  try {
+    return new URL(href.trim(), base.endsWith("/") ? base : base + "/").href;
+  } catch {
+    return href;
+  }
+}
+
+/** Path of a term page or feed, percent-encoded: `/tags/scale-ai/`. */
+export function termPath(kind: TermKind, slug: string): string {
+  return `/${kind}/${encodeURIComponent(slug)}/`;
+}
+
+/** Path of one feed: `/rss.xml`, `/topics/%E6%95%B0…/atom.xml`. */
+export function feedPath(format: FeedFormat, scope?: { kind: TermKind; slug: string }): string {
+  return (scope ? termPath(scope.kind, scope.slug) : "/") + FORMAT_FILE[format];
+}
+
+/** Absolute URL on this Worker (`PUBLIC_URL`). */
+export function publicUrl(env: { PUBLIC_URL: string }, path: string): string {
+  return trimBase(env.PUBLIC_URL) + path;
+}

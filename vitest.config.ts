@@ -1,0 +1,34 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("migrations");
+  return {
+    test: {
+      projects: [
+        {
+          // The content build and other Node-side scripts.
+          test: { name: "build", include: ["tests/build/**/*.test.ts"], environment: "node" },
+        },
+        {
+          // Everything the Worker does, inside workerd with real D1 and Queues.
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  TOKEN_SECRET: "test-token-secret-0123456789abcdef",
+                  ADMIN_TOKEN: "test-admin-token",
+                  RESEND_WEBHOOK_SECRET: "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY=",
+                },
+              },
+            }),
+          ],
+          test: { name: "worker", include: ["tests/worker/**/*.test.ts"], setupFiles: ["tests/worker/setup.ts"] },
+        },
+      ],
+    },
+  };
+});

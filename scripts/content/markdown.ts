@@ -82,6 +82,29 @@ const footnoteRef: TokenizerAndRendererExtension = {
   },
 };
 
+/**
+ * Links and images whose destination contains spaces, as Hugo sites write them for files
+ * like `/images/market share.png` or `/images/default (1).png`. CommonMark would leave
+ * them as text; we read the destination up to the closing parenthesis (one level of
+ * balanced parentheses allowed) and let the URL resolver percent-encode it.
+ */
+const SPACED_DEST = /^(!?)\[([^\]\n]*)\]\(((?:[^()\n<>"]|\([^()\n]*\))*?\s(?:[^()\n<>"]|\([^()\n]*\))*?)\)/;
+const spacedLink: TokenizerAndRendererExtension = {
+  name: "spacedLink",
+  level: "inline",
+  start: (src) => src.match(/!?\[[^\]\n]*\]\([^)\n]*\s/)?.index,
+  tokenizer(src) {
+    const match = SPACED_DEST.exec(src);
+    if (!match) return undefined;
+    const [raw, bang, text, dest] = match;
+    const href = dest!.trim();
+    if (/^\S+\s+("[^"]*"|'[^']*'|\([^)]*\))$/.test(href)) return undefined; // `url "title"`: marked's own syntax
+    return bang
+      ? ({ type: "image", raw, href, title: null, text: text!, tokens: this.lexer.inlineTokens(text!) } as Tokens.Image)
+      : ({ type: "link", raw, href, title: null, text: text!, tokens: this.lexer.inlineTokens(text!) } as Tokens.Link);
+  },
+};
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
@@ -122,7 +145,7 @@ const URL_ATTR = /\b(href|src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi;
 
 const marked = new Marked({
   gfm: true,
-  extensions: [footnoteDef, footnoteRef],
+  extensions: [footnoteDef, footnoteRef, spacedLink],
   walkTokens(token) {
     if (token.type === "link" || token.type === "image") {
       token.href = absoluteUrl(token.href, doc.articleUrl);

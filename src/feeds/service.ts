@@ -33,6 +33,8 @@ const encoder = new TextEncoder();
 
 export class FeedService {
   private readonly variants = new Map<string, FeedVariant>();
+  /** How many times bytes were rendered (observability, and proof that 304s render nothing). */
+  renders = 0;
 
   constructor(
     private readonly content: ContentSource,
@@ -55,6 +57,7 @@ export class FeedService {
       lastModified: httpDate(lastModifiedMs),
       bytes: () => {
         if (!bytes) {
+          this.renders++;
           const doc = buildFeedDocument(this.content, this.settings, request.query, articles, {
             format: request.format,
             search: request.search,

@@ -70,6 +70,12 @@ export function parseArticle(file: string, source: string, options: ParseOptions
     }
     data = result.data as Record<string, unknown>;
     markdown = result.content;
+    // YAML escapes (`"\u0001"`) can produce what the raw-text check above could not see.
+    const cleaned = sanitizeValue(data) as Record<string, unknown>;
+    if (JSON.stringify(cleaned) !== JSON.stringify(data)) {
+      warnings.push(`${file}: front matter: removed characters that XML 1.0 forbids`);
+      data = cleaned;
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     problem("front matter", `invalid YAML: ${message}`);
@@ -184,6 +190,15 @@ export function parseArticle(file: string, source: string, options: ParseOptions
     article.image = { url: absoluteUrl(image, url), type: type ?? "application/octet-stream" };
   }
   return { parsed: { article, body: rendered.html, draft: draftValue === true }, problems, warnings };
+}
+
+function sanitizeValue(value: unknown): unknown {
+  if (typeof value === "string") return stripInvalidXmlChars(value);
+  if (Array.isArray(value)) return value.map(sanitizeValue);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitizeValue(v)]));
+  }
+  return value;
 }
 
 function describe(value: unknown): string {

@@ -46,9 +46,8 @@ function parseInThreads(files: SourceFile[], siteUrl: string, threads: number): 
     chunks.map(
       (chunk) =>
         new Promise<ParseResult[]>((resolve, reject) => {
-          const worker = new Worker(new URL("./worker.ts", import.meta.url), {
+          const worker = new Worker(new URL("./worker.mjs", import.meta.url), {
             workerData: { files: chunk, siteUrl },
-            execArgv: ["--import", "tsx"],
           });
           worker.once("message", resolve);
           worker.once("error", reject);

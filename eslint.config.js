@@ -9,4 +9,9 @@ export default tseslint.config(
       "no-control-regex": "off",
     },
   },
+  {
+    // Tests read parsed JSON documents freely.
+    files: ["tests/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
 );

@@ -1,7 +1,8 @@
 /**
  * One Markdown file → one compiled article, or the list of everything wrong with it.
- * Pure: no file system, so it runs in worker threads and in tests alike.
+ * No file system, so it runs in worker threads and in tests alike.
  */
+import { createHash } from "node:crypto";
 import matter from "gray-matter";
 import { load, CORE_SCHEMA } from "js-yaml";
 import type { Article } from "../../src/content/types.js";
@@ -22,6 +23,10 @@ export interface Problem {
 export interface ParsedArticle {
   article: Article;
   body: string;
+  /** `body` as a JS string literal, made here so worker threads share the cost. */
+  bodyLiteral: string;
+  /** SHA-256 of the article and its body: the build's content hash is made of these. */
+  digest: string;
   draft: boolean;
 }
 
@@ -189,7 +194,9 @@ export function parseArticle(file: string, source: string, options: ParseOptions
     if (!type) warnings.push(`${file}: featured_image: unknown image type, sent as application/octet-stream`);
     article.image = { url: absoluteUrl(image, url), type: type ?? "application/octet-stream" };
   }
-  return { parsed: { article, body: rendered.html, draft: draftValue === true }, problems, warnings };
+  const bodyLiteral = JSON.stringify(rendered.html);
+  const digest = createHash("sha256").update(JSON.stringify(article)).update(bodyLiteral).digest("hex");
+  return { parsed: { article, body: rendered.html, bodyLiteral, digest, draft: draftValue === true }, problems, warnings };
 }
 
 function sanitizeValue(value: unknown): unknown {

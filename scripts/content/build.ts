@@ -3,7 +3,8 @@
  * imports. Parsing and rendering are spread over worker threads for large sites.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, relative, sep } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -20,15 +21,12 @@ export interface BuildOptions {
 
 export interface BuildResult {
   data?: CompiledContent;
+  /** The generated module's text (see `toModule`). */
+  module?: string;
   problems: Problem[];
   warnings: string[];
   files: number;
   drafts: number;
-}
-
-interface SourceFile {
-  file: string;
-  source: string;
 }
 
 async function listMarkdown(dir: string): Promise<string[]> {
@@ -39,7 +37,12 @@ async function listMarkdown(dir: string): Promise<string[]> {
     .sort();
 }
 
-function parseInThreads(files: SourceFile[], siteUrl: string, threads: number): Promise<ParseResult[]> {
+/** Reads and parses `files` (relative to `contentDir`); the unit of work of each thread. */
+export function parseFiles(contentDir: string, files: string[], siteUrl: string): ParseResult[] {
+  return files.map((file) => parseArticle(file, readFileSync(join(contentDir, file), "utf8"), { siteUrl }));
+}
+
+function parseInThreads(contentDir: string, files: string[], siteUrl: string, threads: number): Promise<ParseResult[]> {
   const size = Math.ceil(files.length / threads);
   const chunks = Array.from({ length: threads }, (_, i) => files.slice(i * size, (i + 1) * size));
   return Promise.all(
@@ -47,7 +50,7 @@ function parseInThreads(files: SourceFile[], siteUrl: string, threads: number): 
       (chunk) =>
         new Promise<ParseResult[]>((resolve, reject) => {
           const worker = new Worker(new URL("./worker.mjs", import.meta.url), {
-            workerData: { files: chunk, siteUrl },
+            workerData: { contentDir, files: chunk, siteUrl },
           });
           worker.once("message", resolve);
           worker.once("error", reject);
@@ -71,15 +74,12 @@ function collectTerms(articles: Article[], kind: TermKind): Term[] {
 }
 
 export async function buildContent(options: BuildOptions): Promise<BuildResult> {
-  const names = await listMarkdown(options.contentDir);
-  const files = await Promise.all(
-    names.map(async (file) => ({ file, source: await readFile(join(options.contentDir, file), "utf8") })),
-  );
+  const files = await listMarkdown(options.contentDir);
   const threads = options.threads ?? (files.length >= 400 ? Math.min(availableParallelism(), 8) : 1);
   const results =
     threads > 1
-      ? await parseInThreads(files, options.siteUrl, threads)
-      : files.map((f) => parseArticle(f.file, f.source, { siteUrl: options.siteUrl }));
+      ? await parseInThreads(options.contentDir, files, options.siteUrl, threads)
+      : parseFiles(options.contentDir, files, options.siteUrl);
 
   const problems = results.flatMap((r) => r.problems);
   const warnings = results.flatMap((r) => r.warnings);
@@ -106,22 +106,36 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
 
   published.sort((a, b) => b.article.published - a.article.published || (a.article.id < b.article.id ? -1 : 1));
   const articles = published.map((p) => p.article);
-  const payload = {
-    siteUrl: options.siteUrl,
-    articles,
-    bodies: published.map((p) => p.body),
-    tags: collectTerms(articles, "tags"),
-    topics: collectTerms(articles, "topics"),
-  };
-  const hash = createHash("sha256").update(JSON.stringify(payload)).digest("hex");
-  return { data: { hash, ...payload }, problems, warnings, files: files.length, drafts };
+  const tags = collectTerms(articles, "tags");
+  const topics = collectTerms(articles, "topics");
+  // Hash the per-article digests (made in parallel by the threads), not the whole output.
+  const hasher = createHash("sha256").update(options.siteUrl).update(JSON.stringify({ tags, topics }));
+  for (const p of published) hasher.update(p.digest);
+  const hash = hasher.digest("hex");
+  const bodyLiterals = published.map((p) => p.bodyLiteral);
+  let bodies: string[] | undefined;
+  const data = { hash, siteUrl: options.siteUrl, articles, tags, topics } as CompiledContent;
+  // Threads send bodies only as literals; decode them on first use.
+  Object.defineProperty(data, "bodies", {
+    enumerable: true,
+    get: () => (bodies ??= published.map((p) => p.body || (JSON.parse(p.bodyLiteral) as string))),
+  });
+  const module = toModule(data, bodyLiterals);
+  return { data, module, problems, warnings, files: files.length, drafts };
 }
 
-/** The generated ES module: one JSON string, parsed once per isolate (faster than a literal). */
-export function toModule(data: CompiledContent): string {
+/**
+ * The generated ES module. Metadata is one JSON string (JSON.parse is the fastest way to
+ * load it); bodies are an array of string literals, so the build need not escape the bulk
+ * of the content a second time.
+ */
+export function toModule(data: CompiledContent, bodyLiterals = data.bodies.map((b) => JSON.stringify(b))): string {
+  const meta = { hash: data.hash, siteUrl: data.siteUrl, articles: data.articles, tags: data.tags, topics: data.topics };
   return (
     "// Generated by `npm run build` from content/. Do not edit.\n" +
-    `export default JSON.parse(${JSON.stringify(JSON.stringify(data))});\n`
+    `const meta = JSON.parse(${JSON.stringify(JSON.stringify(meta))});\n` +
+    `const bodies = [\n${bodyLiterals.join(",\n")}\n];\n` +
+    "export default { ...meta, bodies };\n"
   );
 }
 

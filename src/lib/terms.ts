@@ -4,7 +4,19 @@
  * everything else dropped. `Scale AI` → `scale-ai`, `数据安全` → `数据安全`, `C++` → `c++`.
  * Used by the content build and by the Worker, so both agree on every URL.
  */
+const memo = new Map<string, string>();
+
 export function termSlug(term: string): string {
+  let slug = memo.get(term);
+  if (slug === undefined) {
+    slug = computeSlug(term);
+    if (memo.size > 50_000) memo.clear();
+    memo.set(term, slug);
+  }
+  return slug;
+}
+
+function computeSlug(term: string): string {
   return term
     .normalize("NFC")
     .trim()

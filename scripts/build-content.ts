@@ -7,7 +7,7 @@
 import { mkdir, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildContent, formatProblem, MODULE_TYPES, toModule } from "./content/build.js";
+import { buildContent, formatProblem, MODULE_TYPES } from "./content/build.js";
 import { siteVar } from "./site-config.js";
 
 const { values } = parseArgs({
@@ -24,13 +24,13 @@ if (!siteUrl) {
 const started = performance.now();
 const result = await buildContent({ contentDir, siteUrl });
 for (const warning of result.warnings) console.warn(`warning: ${warning}`);
-if (!result.data) {
+if (!result.data || !result.module) {
   console.error(`build failed: ${result.problems.length} problem(s) in ${contentDir}/`);
   for (const p of result.problems) console.error(`  ${formatProblem(p)}`);
   process.exit(1);
 }
 await mkdir(outDir, { recursive: true });
-const moduleText = toModule(result.data);
+const moduleText = result.module;
 const target = join(outDir, "content.js");
 // Leave the file untouched when nothing changed, so `wrangler dev` does not reload.
 const previous = await readFile(target, "utf8").catch(() => "");

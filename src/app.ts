@@ -2,10 +2,12 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env.js";
 import { feedRoutes } from "./feeds/routes.js";
 import { problem } from "./lib/http.js";
+import { pageRoutes } from "./pages/routes.js";
 
 export const app = new Hono<AppEnv>();
 
 app.route("/", feedRoutes);
+app.route("/", pageRoutes);
 
 app.notFound((c) => problem(c, 404, `no page at ${new URL(c.req.url).pathname}`));
 app.onError((error, c) => {

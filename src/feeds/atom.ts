@@ -1,6 +1,6 @@
 import { element, escapeText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
-import { MEDIA_TYPES } from "./model.js";
+import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
 
 /** Atom 1.0 (RFC 4287). Titles are `type="text"`, so `AT&T <C++>` shows as written. */
 export function renderAtom({ meta, items }: FeedDocument): string {
@@ -14,6 +14,7 @@ export function renderAtom({ meta, items }: FeedDocument): string {
     element("link", { rel: "self", type: MEDIA_TYPES.atom, href: meta.selfUrl }),
     element("link", { rel: "alternate", type: "text/html", href: meta.homeUrl }),
     ...meta.links.map((l) => element("link", { rel: l.rel, type: l.type, href: l.href })),
+    ...(meta.archive ? [FH_ARCHIVE] : []),
     `<author>${element("name", null, meta.author)}</author>`,
     element("generator", null, meta.generator),
   ];

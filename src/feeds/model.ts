@@ -46,12 +46,17 @@ export interface FeedMeta {
   generator: string;
   /** Extra links: RFC 5005 paging, WebSub hubs (`rel="hub"`). */
   links: FeedLink[];
+  /** An RFC 5005 archive document: RSS and Atom carry `<fh:archive/>`. */
+  archive?: boolean;
 }
 
 export interface FeedDocument {
   meta: FeedMeta;
   items: FeedItem[];
 }
+
+/** RFC 5005 §4 archive marker, with its namespace declared in place. */
+export const FH_ARCHIVE = '<fh:archive xmlns:fh="http://purl.org/syndication/history/1.0"/>';
 
 export const MEDIA_TYPES: Record<FeedFormat, string> = {
   rss: "application/rss+xml",

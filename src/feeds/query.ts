@@ -24,7 +24,7 @@ export function parseFeedQuery(
   scope: FeedScope | undefined,
   content: ContentSource,
   now: number,
-): Parsed<{ query: FeedQuery; search: string }> {
+): Parsed<{ query: FeedQuery; search: string; page?: number }> {
   const lists: Record<TermKind, string[]> = { tags: [], topics: [] };
   for (const [param, kind] of [["tag", "tags"], ["topic", "topics"]] as const) {
     const catalogue = content.catalogue(kind, now);
@@ -46,6 +46,14 @@ export function parseFeedQuery(
     }
     limit = Number(rawLimit);
   }
+  let page: number | undefined;
+  const rawPage = params.get("page");
+  if (rawPage !== null) {
+    if (!/^\d{1,9}$/.test(rawPage) || Number(rawPage) < 1) {
+      return { ok: false, status: 400, reason: `page must be a whole number of 1 or more (an archive page; 1 is the oldest), got "${rawPage}"` };
+    }
+    page = Number(rawPage);
+  }
   const search = new URLSearchParams();
   lists.tags.forEach((t) => search.append("tag", t));
   lists.topics.forEach((t) => search.append("topic", t));
@@ -53,7 +61,11 @@ export function parseFeedQuery(
   const text = search.toString();
   return {
     ok: true,
-    value: { query: { ...(scope ? { scope } : {}), tags: lists.tags, topics: lists.topics, limit }, search: text ? `?${text}` : "" },
+    value: {
+      query: { ...(scope ? { scope } : {}), tags: lists.tags, topics: lists.topics, limit },
+      search: text ? `?${text}` : "",
+      ...(page !== undefined ? { page } : {}),
+    },
   };
 }
 

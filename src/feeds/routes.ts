@@ -2,14 +2,21 @@
 import { Hono, type Context } from "hono";
 import { content } from "../content/index.js";
 import type { AppEnv, Env } from "../env.js";
+import { conditionalResponse } from "../lib/conditional.js";
 import { problem } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
 import { FEED_FILES, feedPath, publicUrl, type FeedFormat } from "../lib/urls.js";
-import { MEDIA_TYPES } from "./model.js";
+import { browserView } from "../pages/views.js";
+import { MEDIA_TYPES, type FeedLink } from "./model.js";
+import { FEED_VARY, wantsBrowserView } from "./negotiate.js";
+import { withPage } from "./paging.js";
 import { parseFeedQuery, resolveTerm } from "./query.js";
-import { FeedService } from "./service.js";
+import { FeedService, type FeedVariant } from "./service.js";
 
 const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400";
+/** Archive pages never change; the newest one only gains a `next-archive` link later. */
+const ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+const NEWEST_ARCHIVE_CACHE_CONTROL = "public, max-age=86400";
 const CORS = {
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
@@ -27,21 +34,13 @@ export function feedService(env: Env): FeedService {
   return service;
 }
 
-/** Weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`; `*` matches anything. */
-function etagMatches(header: string, etag: string): boolean {
-  if (header.trim() === "*") return true;
-  return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
+function cacheControl(variant: FeedVariant): string {
+  if (!variant.archive) return CACHE_CONTROL;
+  return variant.archive.page < variant.archive.pages ? ARCHIVE_CACHE_CONTROL : NEWEST_ARCHIVE_CACHE_CONTROL;
 }
 
-function notModified(req: Request, etag: string, lastModifiedMs: number): boolean {
-  const inm = req.headers.get("if-none-match");
-  if (inm !== null) return etagMatches(inm, etag);
-  const ims = req.headers.get("if-modified-since");
-  if (ims !== null) {
-    const since = Date.parse(ims);
-    return !Number.isNaN(since) && Math.floor(lastModifiedMs / 1000) * 1000 <= since;
-  }
-  return false;
+function linkHeader(links: FeedLink[]): string {
+  return links.map((l) => `<${l.href}>; rel="${l.rel}"${l.type ? `; type="${l.type}"` : ""}`).join(", ");
 }
 
 async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Promise<Response> {
@@ -64,24 +63,26 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     const hint = parsed.status === 404 ? `. Every feed is listed at ${publicUrl(c.env, "/feeds")}` : "";
     return problem(c, parsed.status, parsed.reason + hint, CORS);
   }
-  const { query, search } = parsed.value;
-  const variant = feedService(c.env).get({ format, query, search }, now);
-  const self = publicUrl(c.env, (file === "index.xml" ? feedPath("rss", scope).replace(/rss\.xml$/, "index.xml") : feedPath(format, scope)) + search);
-  const headers: Record<string, string> = {
-    ...CORS,
-    "Content-Type": `${MEDIA_TYPES[format]}; charset=utf-8`,
-    ETag: variant.etag,
-    "Last-Modified": variant.lastModified,
-    "Cache-Control": CACHE_CONTROL,
-    Vary: "Accept-Encoding",
-    Link: `<${self}>; rel="self"; type="${MEDIA_TYPES[format]}"`,
-  };
-  if (notModified(c.req.raw, variant.etag, variant.lastModifiedMs)) {
-    return new Response(null, { status: 304, headers });
+  const { query, search, page } = parsed.value;
+  const service = feedService(c.env);
+  if (page !== undefined) {
+    const { pages } = service.plan(query, now);
+    if (page > pages) {
+      const where = pages ? `it has archive pages 1 (oldest) to ${pages}` : "its whole history is in the feed itself";
+      return problem(c, 404, `archive page ${page} of this feed does not exist: ${where}`, CORS);
+    }
   }
-  const bytes = variant.bytes();
-  headers["Content-Length"] = String(bytes.byteLength);
-  return new Response(c.req.method === "HEAD" ? null : bytes, { status: 200, headers });
+  const view = wantsBrowserView(c.req.raw.headers) ? browserView : undefined;
+  const variant = service.get({ format, query, search, ...(page !== undefined ? { page } : {}), ...(view ? { view } : {}) }, now);
+  const selfPath = file === "index.xml" ? feedPath("rss", scope).replace(/rss\.xml$/, "index.xml") : feedPath(format, scope);
+  const self = publicUrl(c.env, selfPath + withPage(search, page));
+  return conditionalResponse(c.req.raw, variant, {
+    ...CORS,
+    "Content-Type": variant.contentType,
+    "Cache-Control": cacheControl(variant),
+    Vary: FEED_VARY,
+    Link: linkHeader([{ rel: "self", href: self, type: MEDIA_TYPES[format] }, ...variant.links]),
+  });
 }
 
 const FILE = ":file{(?:rss\\.xml|atom\\.xml|feed\\.json|index\\.xml)}";

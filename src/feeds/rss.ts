@@ -1,7 +1,7 @@
 import { rfc822 } from "../lib/dates.js";
 import { element, escapeText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
-import { MEDIA_TYPES } from "./model.js";
+import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
 
 /** RSS 2.0 with the content, dc, atom and media namespaces. */
 export function renderRss({ meta, items }: FeedDocument): string {
@@ -17,6 +17,7 @@ export function renderRss({ meta, items }: FeedDocument): string {
     element("lastBuildDate", null, rfc822(meta.updated)),
     element("atom:link", { href: meta.selfUrl, rel: "self", type: MEDIA_TYPES.rss }),
     ...meta.links.map((l) => element("atom:link", { href: l.href, rel: l.rel, type: l.type })),
+    ...(meta.archive ? [FH_ARCHIVE] : []),
   ];
   for (const item of items) {
     out.push(

@@ -3,12 +3,14 @@
  * identified and rendered once per isolate; conditional requests are answered from the
  * identity alone, without rendering.
  */
-import type { ContentSource } from "../content/index.js";
+import type { Article, ContentSource } from "../content/index.js";
+import type { Env } from "../env.js";
 import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
-import type { FeedFormat } from "../lib/urls.js";
+import { feedPath, publicUrl, type FeedFormat } from "../lib/urls.js";
 import { buildFeedDocument, type SiteSettings } from "./document.js";
-import type { FeedLink } from "./model.js";
+import { MEDIA_TYPES, type FeedDocument, type FeedLink } from "./model.js";
+import { archivePlan, pageItems, pagingLinks, withPage, type ArchivePlan } from "./paging.js";
 import { RENDERERS } from "./render.js";
 import { selectAll, variantKey, type FeedQuery } from "./select.js";
 
@@ -16,9 +18,25 @@ export interface FeedVariant {
   etag: string;
   lastModified: string;
   lastModifiedMs: number;
+  /** `Content-Type` of the bytes. */
+  contentType: string;
+  /** Links beyond self (WebSub hub, RFC 5005 paging), also for the HTTP `Link` header. */
+  links: FeedLink[];
+  /** Set on RFC 5005 archive pages. */
+  archive?: { page: number; pages: number };
   /** Encoded bytes, rendered on first use and then kept. */
   bytes(): Uint8Array;
 }
+
+/** Another rendering of the same feed document (the HTML browser view, landing pages). */
+export interface FeedView {
+  /** Distinguishes this view's bytes and ETag from the feed's. */
+  id: string;
+  contentType: string;
+  render(doc: FeedDocument, request: FeedRequest): string;
+}
+
+export type FeedSettings = SiteSettings & Pick<Env, "WEBSUB_HUB">;
 
 export interface FeedRequest {
   format: FeedFormat;
@@ -26,6 +44,9 @@ export interface FeedRequest {
   /** Canonical query string of this feed, `""` or `?…`. */
   search: string;
   links?: FeedLink[];
+  /** RFC 5005 archive page (1 = oldest); absent for the current feed. Check `plan()` first. */
+  page?: number;
+  view?: FeedView;
 }
 
 const MAX_VARIANTS = 512;
@@ -33,37 +54,70 @@ const encoder = new TextEncoder();
 
 export class FeedService {
   private readonly variants = new Map<string, FeedVariant>();
+  private readonly selections = new Map<string, Article[]>();
   /** How many times bytes were rendered (observability, and proof that 304s render nothing). */
   renders = 0;
 
   constructor(
     private readonly content: ContentSource,
-    private readonly settings: SiteSettings,
+    private readonly settings: FeedSettings,
   ) {}
+
+  /** Every article the query selects at `now`, newest first (kept per visibility). */
+  private selection(query: FeedQuery, now: number): Article[] {
+    const key = `${variantKey(query)}|${this.content.published(now).length}`;
+    let articles = this.selections.get(key);
+    if (!articles) {
+      articles = selectAll(this.content, query, now);
+      if (this.selections.size >= MAX_VARIANTS) this.selections.delete(this.selections.keys().next().value!);
+      this.selections.set(key, articles);
+    }
+    return articles;
+  }
+
+  /** How the query's history splits into the current document and archive pages. */
+  plan(query: FeedQuery, now: number): ArchivePlan {
+    return archivePlan(this.selection(query, now).length, query.limit);
+  }
 
   get(request: FeedRequest, now: number): FeedVariant {
     const visible = this.content.published(now);
     const linkKey = request.links?.map((l) => `${l.rel}=${l.href}`).join(" ") ?? "";
-    const key = `${request.format}|${variantKey(request.query)}|${visible.length}|${linkKey}`;
+    const { page, view } = request;
+    const key = `${request.format}|${variantKey(request.query)}|${visible.length}|${linkKey}|p=${page ?? ""}|${view?.id ?? ""}`;
     const cached = this.variants.get(key);
     if (cached) return cached;
 
-    const articles = selectAll(this.content, request.query, now).slice(0, request.query.limit);
+    const all = this.selection(request.query, now);
+    const plan = archivePlan(all.length, request.query.limit);
+    const articles = pageItems(all, plan, page);
+    if (!articles) throw new RangeError(`archive page ${page} does not exist (${plan.pages} pages)`);
     const lastModifiedMs = articles.reduce((max, a) => Math.max(max, a.updatedMs, a.published), 0);
+    const links = [...this.feedLinks(request, plan), ...(request.links ?? [])];
+    // An archive page's bytes depend only on its items and on whether a newer archive
+    // exists, not on what else is visible: its ETag stays put as new articles arrive.
+    const identity =
+      page === undefined
+        ? key
+        : `${request.format}|${variantKey(request.query)}|${linkKey}|archive=${page}${page < plan.pages ? "+" : ""}|${view?.id ?? ""}`;
     let bytes: Uint8Array | undefined;
     const variant: FeedVariant = {
-      etag: `"${this.content.hash.slice(0, 16)}-${shortHash(key + this.settings.PUBLIC_URL + this.settings.SITE_URL)}"`,
+      etag: `"${this.content.hash.slice(0, 16)}-${shortHash(identity + this.settings.PUBLIC_URL + this.settings.SITE_URL + (this.settings.WEBSUB_HUB ?? ""))}"`,
       lastModifiedMs,
       lastModified: httpDate(lastModifiedMs),
+      contentType: view?.contentType ?? `${MEDIA_TYPES[request.format]}; charset=utf-8`,
+      links,
+      ...(page !== undefined ? { archive: { page, pages: plan.pages } } : {}),
       bytes: () => {
         if (!bytes) {
           this.renders++;
           const doc = buildFeedDocument(this.content, this.settings, request.query, articles, {
             format: request.format,
-            search: request.search,
-            ...(request.links ? { extraLinks: request.links } : {}),
+            search: withPage(request.search, page),
+            extraLinks: links,
           });
-          bytes = encoder.encode(RENDERERS[request.format](doc));
+          if (page !== undefined) doc.meta.archive = true;
+          bytes = encoder.encode(view ? view.render(doc, request) : RENDERERS[request.format](doc));
         }
         return bytes;
       },
@@ -74,5 +128,16 @@ export class FeedService {
     }
     this.variants.set(key, variant);
     return variant;
+  }
+
+  /** WebSub hub (current documents only: archives are not subscribed to) and RFC 5005 paging. */
+  private feedLinks(request: FeedRequest, plan: ArchivePlan): FeedLink[] {
+    const hub = this.settings.WEBSUB_HUB?.trim();
+    const type = MEDIA_TYPES[request.format];
+    const urlOf = (n?: number) => publicUrl(this.settings, feedPath(request.format, request.query.scope) + withPage(request.search, n));
+    return [
+      ...(hub && request.page === undefined ? [{ rel: "hub", href: hub }] : []),
+      ...pagingLinks(plan, request.page, urlOf, type),
+    ];
   }
 }

@@ -1,0 +1,37 @@
+/**
+ * Conditional GET and HEAD for any cached representation (feeds, OPML, HTML pages):
+ * 304 from the validators alone, the body rendered only for a 200 GET or HEAD.
+ */
+
+/** Weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`; `*` matches anything. */
+export function etagMatches(header: string, etag: string): boolean {
+  if (header.trim() === "*") return true;
+  return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
+}
+
+export function notModified(req: Request, etag: string, lastModifiedMs: number): boolean {
+  const inm = req.headers.get("if-none-match");
+  if (inm !== null) return etagMatches(inm, etag);
+  const ims = req.headers.get("if-modified-since");
+  if (ims !== null) {
+    const since = Date.parse(ims);
+    return !Number.isNaN(since) && Math.floor(lastModifiedMs / 1000) * 1000 <= since;
+  }
+  return false;
+}
+
+export interface Representation {
+  etag: string;
+  lastModified: string;
+  lastModifiedMs: number;
+  bytes(): Uint8Array;
+}
+
+/** 304, or 200 with the bytes (no body for HEAD); `headers` gain ETag and Last-Modified. */
+export function conditionalResponse(req: Request, rep: Representation, headers: Record<string, string>): Response {
+  const all: Record<string, string> = { ...headers, ETag: rep.etag, "Last-Modified": rep.lastModified };
+  if (notModified(req, rep.etag, rep.lastModifiedMs)) return new Response(null, { status: 304, headers: all });
+  const bytes = rep.bytes();
+  all["Content-Length"] = String(bytes.byteLength);
+  return new Response(req.method === "HEAD" ? null : bytes, { status: 200, headers: all });
+}

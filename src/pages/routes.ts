@@ -1,0 +1,107 @@
+/** People- and aggregator-facing pages: `/feeds`, `/feeds.opml`, landing pages. */
+import { Hono, type Context } from "hono";
+import { content } from "../content/index.js";
+import type { AppEnv, Env } from "../env.js";
+import { DEFAULT_LIMIT, resolveTerm } from "../feeds/query.js";
+import { feedService } from "../feeds/routes.js";
+import type { FeedScope } from "../feeds/select.js";
+import { conditionalResponse } from "../lib/conditional.js";
+import { httpDate } from "../lib/dates.js";
+import { htmlDocument } from "../lib/html.js";
+import { problem, shortHash, wantsJson } from "../lib/http.js";
+import type { TermKind } from "../lib/terms.js";
+import { FORMAT_FILE, publicUrl, type FeedFormat } from "../lib/urls.js";
+import { FeedsPage } from "../../templates/pages/feeds.js";
+import { TermProblemPage } from "../../templates/pages/landing.js";
+import { buildDirectory, matchesFilter, normalizeFilter, type Directory } from "./directory.js";
+import { renderOpml } from "./opml.js";
+import { landingPath } from "./paths.js";
+import { HTML_TYPE, landingView } from "./views.js";
+
+const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400";
+const OPML_TYPE = "text/x-opml; charset=utf-8";
+const encoder = new TextEncoder();
+
+let cached: { key: string; dir: Directory } | undefined;
+function directory(env: Env, now: number): Directory {
+  const key = `${content.published(now).length}|${settingsKey(env)}`;
+  if (cached?.key !== key) cached = { key, dir: buildDirectory(content, env, now) };
+  return cached.dir;
+}
+
+function settingsKey(env: Env): string {
+  return [env.PUBLIC_URL, env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR].join("|");
+}
+
+/** A page derived from the directory: validated by content, visibility and settings alone. */
+function directoryResponse(c: Context<AppEnv>, variant: string, contentType: string, render: (dir: Directory) => string) {
+  const now = Date.now();
+  const visible = content.published(now);
+  const lastModifiedMs = visible[0]?.published ?? 0;
+  let bytes: Uint8Array | undefined;
+  return conditionalResponse(
+    c.req.raw,
+    {
+      etag: `"${content.hash.slice(0, 16)}-${shortHash(`${variant}|${visible.length}|${settingsKey(c.env)}`)}"`,
+      lastModifiedMs,
+      lastModified: httpDate(lastModifiedMs),
+      bytes: () => (bytes ??= encoder.encode(render(directory(c.env, now)))),
+    },
+    { "Content-Type": contentType, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" },
+  );
+}
+
+const OPML_FORMATS: Record<string, FeedFormat> = { rss: "rss", atom: "atom", json: "json" };
+
+function landing(c: Context<AppEnv>, scope?: FeedScope): Response {
+  const variant = feedService(c.env).get(
+    { format: "rss", query: { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT }, search: "", view: landingView },
+    Date.now(),
+  );
+  return conditionalResponse(c.req.raw, variant, { "Content-Type": HTML_TYPE, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" });
+}
+
+function termLanding(c: Context<AppEnv>, kind: TermKind): Response {
+  const url = new URL(c.req.url);
+  const raw = url.pathname.split("/")[2] ?? "";
+  const term = resolveTerm(kind, raw, content, Date.now());
+  if (!term.ok) {
+    const reason = `${term.reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`;
+    if (wantsJson(c.req.raw)) return problem(c, term.status, reason);
+    return c.html(htmlDocument(TermProblemPage({ reason, language: c.env.SITE_LANGUAGE })), term.status);
+  }
+  const canonical = landingPath(term.value.scope);
+  if (term.value.redirect || url.pathname !== canonical) return c.redirect(publicUrl(c.env, canonical) + url.search, 301);
+  return landing(c, term.value.scope);
+}
+
+export const pageRoutes = new Hono<AppEnv>();
+
+pageRoutes.on(["GET", "HEAD"], "/feeds", (c) => {
+  const raw = c.req.query("q") ?? "";
+  const filter = normalizeFilter(raw);
+  return directoryResponse(c, `feeds|${filter}|${raw}`, HTML_TYPE, (dir) =>
+    htmlDocument(FeedsPage({ dir, filter: raw, visible: (e) => matchesFilter(e, filter), language: c.env.SITE_LANGUAGE })),
+  );
+});
+
+pageRoutes.on(["GET", "HEAD"], "/feeds.opml", (c) => {
+  const requested = c.req.query("format") ?? "rss";
+  const format = OPML_FORMATS[requested];
+  if (!format) return problem(c, 400, `format must be one of rss, atom, json; got "${requested}"`);
+  return directoryResponse(c, `opml|${format}`, OPML_TYPE, (dir) =>
+    renderOpml(dir, {
+      title: `${dir.site.title} — ${FORMAT_FILE[format]} feeds`,
+      ownerName: c.env.SITE_AUTHOR,
+      ownerId: publicUrl(c.env, "/feeds"),
+      format,
+      language: c.env.SITE_LANGUAGE,
+    }),
+  );
+});
+
+pageRoutes.on(["GET", "HEAD"], "/", (c) => landing(c));
+for (const kind of ["tags", "topics"] as const) {
+  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term/`, (c) => termLanding(c, kind));
+  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term`, (c) => termLanding(c, kind));
+}

@@ -1,0 +1,44 @@
+/**
+ * HTML renderings of a feed document, served and cached by the FeedService like the
+ * feed formats: the browser view of a feed URL and the landing pages.
+ */
+import { content } from "../content/index.js";
+import type { FeedView } from "../feeds/service.js";
+import { htmlDocument } from "../lib/html.js";
+import { FeedViewPage } from "../../templates/pages/feed-view.js";
+import { LandingPage } from "../../templates/pages/landing.js";
+import { KIND_LABEL, landingPath, subscribePath } from "./paths.js";
+
+export const HTML_TYPE = "text/html; charset=utf-8";
+
+export const browserView: FeedView = {
+  id: "browser-view",
+  contentType: HTML_TYPE,
+  render: (doc, request) =>
+    htmlDocument(
+      FeedViewPage({
+        doc,
+        format: request.format,
+        pagePath: landingPath(request.query.scope),
+        subscribePath: subscribePath(request.query.scope),
+        ...(request.page !== undefined ? { archivePage: request.page } : {}),
+      }),
+    ),
+};
+
+export const landingView: FeedView = {
+  id: "landing",
+  contentType: HTML_TYPE,
+  render: (doc, request) => {
+    const scope = request.query.scope;
+    const term = scope ? content.term(scope.kind, scope.slug) : undefined;
+    return htmlDocument(
+      LandingPage({
+        doc,
+        heading: term ? term.name : doc.meta.title,
+        ...(scope ? { kindLabel: KIND_LABEL[scope.kind] } : {}),
+        subscribePath: subscribePath(scope),
+      }),
+    );
+  },
+};

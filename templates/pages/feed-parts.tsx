@@ -1,0 +1,117 @@
+/**
+ * Pieces shared by the feed directory, landing pages and the browser view of a feed:
+ * the list of articles, a copyable URL field, autodiscovery links, and the small script
+ * that enhances copy fields (everything works without it).
+ */
+import type { FeedItem } from "../../src/feeds/model.js";
+import type { FeedFormat } from "../../src/lib/urls.js";
+import { MEDIA_TYPES } from "../../src/feeds/model.js";
+
+export const FORMAT_NAMES: Record<FeedFormat, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
+export const FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
+
+/** Styles for these pages, on top of the layout's. */
+export const PAGE_STYLES = `
+.copy{display:grid;grid-template-columns:5.5rem 1fr auto;gap:.4rem;align-items:center;margin:.35rem 0}
+.copy label{margin:0;font-weight:600;font-size:.9rem}
+.copy input{width:100%;font:inherit;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;padding:.4rem .55rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
+.copy button{padding:.4rem .8rem;font-size:.9rem;min-width:5.5rem}
+.copy button[data-state=done]{background:#1e7d32;color:#fff}
+@media (max-width:34rem){.copy{grid-template-columns:1fr auto}.copy label{grid-column:1/-1}}
+ul.items article{display:grid;grid-template-columns:1fr;gap:.25rem}
+ul.items article.has-image{grid-template-columns:7.5rem 1fr;gap:.9rem}
+ul.items img{width:7.5rem;height:5rem;object-fit:cover;border-radius:.4rem;background:var(--card)}
+ul.items h3{margin:0;font-size:1.05rem;line-height:1.4}
+ul.items p{margin:.15rem 0}
+.lead{font-size:1.05rem}
+.formats-inline a{margin-right:.8rem}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+`;
+
+/** `2025-06-27` from an RFC 3339 date, in the author's own offset. */
+export function shortDate(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+export function FeedItems({ items }: { items: readonly FeedItem[] }) {
+  if (items.length === 0) return <p class="muted">No articles yet. 暂无文章。</p>;
+  return (
+    <ul class="items">
+      {items.map((item) => (
+        <li>
+          <article class={item.image ? "has-image" : undefined}>
+            {item.image ? <img src={item.image.url} alt="" loading="lazy" width="120" height="80" /> : null}
+            <div>
+              <h3>
+                <a href={item.url}>{item.title}</a>
+              </h3>
+              <p class="muted">
+                <time datetime={item.published}>{shortDate(item.published)}</time>
+              </p>
+              <p>{item.summary}</p>
+            </div>
+          </article>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * A URL to copy: a read-only text field (select it and copy, no script needed) and a
+ * Copy button that the script reveals and wires to the clipboard.
+ */
+export function CopyField({ id, label, url }: { id: string; label: string; url: string }) {
+  return (
+    <div class="copy">
+      <label for={id}>{label}</label>
+      <input id={id} type="text" readonly value={url} class="url" spellcheck={false} />
+      <button type="button" data-copy={id} aria-label={`Copy ${label} URL`} hidden>
+        Copy 复制
+      </button>
+    </div>
+  );
+}
+
+/** `<link rel="alternate">` for each format, so browsers and readers discover the feed. */
+export function Autodiscovery({ title, urls }: { title: string; urls: Record<FeedFormat, string> }) {
+  return (
+    <>
+      {FORMATS.map((f) => (
+        <link rel="alternate" type={MEDIA_TYPES[f]} title={`${title} (${FORMAT_NAMES[f]})`} href={urls[f]} />
+      ))}
+    </>
+  );
+}
+
+/** Reveals copy buttons and copies with navigator.clipboard (falls back to selection). */
+export const COPY_SCRIPT = `(() => {
+  const live = document.getElementById("copy-status");
+  for (const input of document.querySelectorAll("input.url")) input.addEventListener("focus", () => input.select());
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.hidden = false;
+    const label = button.textContent;
+    button.addEventListener("click", async () => {
+      const input = document.getElementById(button.dataset.copy);
+      input.focus();
+      input.select();
+      let ok = false;
+      try { await navigator.clipboard.writeText(input.value); ok = true; }
+      catch { try { ok = document.execCommand("copy"); } catch { ok = false; } }
+      button.textContent = ok ? "Copied 已复制" : "Press Ctrl+C";
+      button.dataset.state = ok ? "done" : "";
+      if (live) live.textContent = ok ? "Copied " + input.value : "Address selected: press Ctrl+C to copy";
+      button.focus();
+      setTimeout(() => { button.textContent = label; button.dataset.state = ""; }, 2500);
+    });
+  }
+})();`;
+
+export function CopyScript() {
+  return (
+    <>
+      <p id="copy-status" class="sr-only" role="status" aria-live="polite"></p>
+      <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+/** A short page with a heading and a message: "check your inbox", errors, outcomes. */
+import type { Child } from "hono/jsx";
+import { Layout } from "../layout.js";
+import { SUBSCRIBER_STYLES } from "./subscribe-fields.js";
+
+export interface PageSite {
+  title: string;
+  lang: string;
+}
+
+export function SubscriberLayout({ site, title, children }: { site: PageSite; title: string; children?: Child }) {
+  return (
+    <Layout title={`${title} · ${site.title}`} lang={site.lang} head={<style dangerouslySetInnerHTML={{ __html: SUBSCRIBER_STYLES }} />}>
+      {children}
+    </Layout>
+  );
+}
+
+export function MessagePage({ site, title, error, children }: { site: PageSite; title: string; error?: boolean; children?: Child }) {
+  return (
+    <SubscriberLayout site={site} title={title}>
+      <h1>{title}</h1>
+      <div class={error ? "notice error" : "notice"} role={error ? "alert" : "status"}>
+        {children}
+      </div>
+    </SubscriberLayout>
+  );
+}

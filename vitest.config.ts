@@ -19,6 +19,8 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
+                  ENVIRONMENT: "development",
+                  PUBLIC_URL: "http://localhost:8787",
                   TOKEN_SECRET: "test-token-secret-0123456789abcdef",
                   ADMIN_TOKEN: "test-admin-token",
                   RESEND_WEBHOOK_SECRET: "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY=",

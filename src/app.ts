@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { digestAdminRoutes } from "./digest/admin.js";
 import type { AppEnv } from "./env.js";
 import { feedRoutes } from "./feeds/routes.js";
 import { problem } from "./lib/http.js";
@@ -8,6 +9,7 @@ export const app = new Hono<AppEnv>();
 
 app.route("/", feedRoutes);
 app.route("/", pageRoutes);
+app.route("/admin/digests", digestAdminRoutes);
 
 app.notFound((c) => problem(c, 404, `no page at ${new URL(c.req.url).pathname}`));
 app.onError((error, c) => {

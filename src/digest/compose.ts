@@ -1,0 +1,30 @@
+/** One recipient's digest as an EmailMessage: rendered items, signed links, RFC 8058 headers. */
+import type { EmailMessage } from "../email/sender.js";
+import type { Env } from "../env.js";
+import { subscriberLinks } from "../subscribers/links.js";
+import type { DigestItem } from "./items.js";
+import { renderDigest } from "./render.js";
+import type { Cadence } from "./schedule.js";
+
+export interface Recipient {
+  subscriberId: string;
+  email: string;
+  items: DigestItem[];
+}
+
+export function unsubscribeHeaders(unsubscribeUrl: string): Record<string, string> {
+  return { "List-Unsubscribe": `<${unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+}
+
+export async function composeDigest(env: Env, cadence: Cadence, recipient: Recipient): Promise<EmailMessage> {
+  const links = await subscriberLinks(env, recipient.subscriberId);
+  const rendered = renderDigest({
+    siteTitle: env.SITE_TITLE,
+    siteUrl: env.SITE_URL,
+    lang: env.SITE_LANGUAGE,
+    cadence,
+    items: recipient.items,
+    ...links,
+  });
+  return { from: env.EMAIL_FROM, to: recipient.email, ...rendered, headers: unsubscribeHeaders(links.unsubscribeUrl) };
+}

@@ -1,0 +1,56 @@
+/**
+ * The DIGEST_QUEUE consumer. Never throws: every message is acked or retried on its own
+ * (a throw would make the broker redeliver the whole batch, acked messages included).
+ */
+import type { EmailSender } from "../email/sender.js";
+import type { Env } from "../env.js";
+import { backoffSeconds, parseMessage, type DigestMessage } from "./messages.js";
+import { planRun, type PlanOptions } from "./planner.js";
+import { sendDigestBatch } from "./send.js";
+
+export interface ConsumerDeps {
+  sender: EmailSender;
+  /** Where continuation `plan` messages and re-enqueued batches go (default env.DIGEST_QUEUE). */
+  queue?: Queue<DigestMessage>;
+  plan?: Omit<PlanOptions, "queue" | "db">;
+}
+
+type Verdict = { retry: false } | { retry: true; reason: string };
+
+async function handle(message: DigestMessage, env: Env, deps: ConsumerDeps): Promise<Verdict> {
+  if (message.kind === "plan") {
+    const queue = deps.queue ?? (env.DIGEST_QUEUE as Queue<DigestMessage>);
+    await planRun(env, message.runId, { ...deps.plan, queue });
+    return { retry: false };
+  }
+  const verdict = await sendDigestBatch(env, message.runId, message.batch, deps.sender);
+  if (verdict.retry) return verdict;
+  console.log(`digest.batch ${message.runId}#${message.batch} sent=${verdict.sent} failed=${verdict.failed} skipped=${verdict.skipped}`);
+  return { retry: false };
+}
+
+export async function consumeDigestQueue(batch: MessageBatch<unknown>, env: Env, deps: ConsumerDeps): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      const message = parseMessage(msg.body);
+      if (!message) {
+        console.error("digest.queue: dropping malformed message", JSON.stringify(msg.body)?.slice(0, 200));
+        msg.ack();
+        return;
+      }
+      let verdict: Verdict;
+      try {
+        verdict = await handle(message, env, deps);
+      } catch (error) {
+        verdict = { retry: true, reason: error instanceof Error ? error.message : String(error) };
+      }
+      if (verdict.retry) {
+        const delaySeconds = backoffSeconds(msg.attempts);
+        console.warn(`digest.queue: retry ${JSON.stringify(message)} in ${delaySeconds}s (attempt ${msg.attempts}): ${verdict.reason}`);
+        msg.retry({ delaySeconds });
+      } else {
+        msg.ack();
+      }
+    }),
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The articles_seen ledger: when each article was first seen as published. The very first
+ * sync (empty ledger, i.e. a new deployment) records the archive with first_seen_at = 0,
+ * so it is never mailed.
+ */
+import type { ContentSource } from "../content/index.js";
+import { LOOKBACK_MS, snapshot, type DigestItem } from "./items.js";
+
+const CHUNK = 50;
+const BASELINE_MARKER = "#baseline";
+
+export interface LedgerSync {
+  added: number;
+  baseline: boolean;
+}
+
+export async function syncLedger(db: D1Database, content: ContentSource, now: number): Promise<LedgerSync> {
+  const visible = content.published(now);
+  const row = await db.prepare("SELECT COUNT(*) AS n FROM articles_seen").first<{ n: number }>();
+  const baseline = (row?.n ?? 0) === 0;
+  const firstSeen = baseline ? 0 : now;
+  const statements: D1PreparedStatement[] = [];
+  // A marker row, so a deployment that starts with no articles has still had its baseline.
+  if (baseline) statements.push(db.prepare(`INSERT OR IGNORE INTO articles_seen VALUES ('${BASELINE_MARKER}', 0, 0)`));
+  for (let i = 0; i < visible.length; i += CHUNK) {
+    const chunk = visible.slice(i, i + CHUNK).map((a) => ({ id: a.id, p: a.published }));
+    statements.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO articles_seen (article_id, first_seen_at, published_at)
+           SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.p') FROM json_each(?2)`,
+        )
+        .bind(firstSeen, JSON.stringify(chunk)),
+    );
+  }
+  const results = await db.batch(statements);
+  const added = results.slice(baseline ? 1 : 0).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  return { added, baseline };
+}
+
+/** Snapshots of the articles first seen in (windowEnd − LOOKBACK, windowEnd], newest first. */
+export async function windowItems(db: D1Database, content: ContentSource, windowEnd: number): Promise<DigestItem[]> {
+  const { results } = await db
+    .prepare("SELECT article_id, first_seen_at FROM articles_seen WHERE first_seen_at > ?1 AND first_seen_at <= ?2")
+    .bind(Math.max(0, windowEnd - LOOKBACK_MS), windowEnd)
+    .all<{ article_id: string; first_seen_at: number }>();
+  const seen = new Map(results.map((r) => [r.article_id, r.first_seen_at]));
+  const items: DigestItem[] = [];
+  for (const article of content.all) {
+    const firstSeen = seen.get(article.id);
+    if (firstSeen !== undefined) items.push(snapshot(article, firstSeen));
+  }
+  return items;
+}

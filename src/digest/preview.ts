@@ -1,0 +1,68 @@
+/** A digest rendered without sending: for one subscriber, or for a cadence and filters. */
+import type { ContentSource } from "../content/index.js";
+import type { EmailMessage } from "../email/sender.js";
+import type { Env } from "../env.js";
+import { composeDigest } from "./compose.js";
+import { LOOKBACK_MS, matches, selectItems, slugList, snapshot, type DigestItem, type Filters } from "./items.js";
+import { windowItems } from "./ledger.js";
+import type { Cadence } from "./schedule.js";
+
+export interface Preview {
+  message: EmailMessage;
+  /** New items a digest would hold now. */
+  items: number;
+  /** True when nothing is new, so the latest matching articles are shown instead. */
+  sample: boolean;
+}
+
+const SAMPLE = 5;
+
+/** What a run starting now would offer: the ledger window plus articles not yet seen. */
+async function candidates(db: D1Database, content: ContentSource, now: number): Promise<DigestItem[]> {
+  const seen = new Set((await db.prepare("SELECT article_id FROM articles_seen").all<{ article_id: string }>()).results.map((r) => r.article_id));
+  const unseen = content.published(now).filter((a) => !seen.has(a.id));
+  // An empty ledger means a new deployment: its first run sends nothing.
+  const fresh = seen.size === 0 ? [] : unseen.map((a) => snapshot(a, now));
+  return [...fresh, ...(await windowItems(db, content, now))];
+}
+
+function sample(content: ContentSource, now: number, filters: Filters): DigestItem[] {
+  return content
+    .published(now)
+    .filter((a) => matches({ topics: a.topicSlugs, tags: a.tagSlugs }, filters))
+    .slice(0, SAMPLE)
+    .map((a) => snapshot(a, now));
+}
+
+interface SubscriberRow {
+  id: string;
+  email: string;
+  topics: string;
+  tags: string;
+  cadence: Cadence;
+  confirmed_at: number | null;
+  created_at: number;
+  digest_through: number | null;
+}
+
+export async function previewForEmail(env: Env, content: ContentSource, email: string, now: number): Promise<Preview | null> {
+  const row = await env.DB.prepare(
+    "SELECT id, email, topics, tags, cadence, confirmed_at, created_at, digest_through FROM subscribers WHERE email = ? COLLATE NOCASE",
+  )
+    .bind(email.trim())
+    .first<SubscriberRow>();
+  if (!row) return null;
+  const filters = { topics: slugList(row.topics), tags: slugList(row.tags) };
+  const since = Math.max(row.digest_through ?? row.confirmed_at ?? row.created_at, now - LOOKBACK_MS);
+  const all = await candidates(env.DB, content, now);
+  const items = selectItems(all, since, filters).map((i) => all[i]!);
+  const shown = items.length ? items : sample(content, now, filters);
+  const message = await composeDigest(env, row.cadence, { subscriberId: row.id, email: row.email, items: shown });
+  return { message, items: items.length, sample: items.length === 0 };
+}
+
+export async function previewForFilters(env: Env, content: ContentSource, cadence: Cadence, filters: Filters, now: number): Promise<Preview> {
+  const items = sample(content, now, filters);
+  const message = await composeDigest(env, cadence, { subscriberId: "preview", email: "preview@example.invalid", items });
+  return { message, items: items.length, sample: true };
+}

@@ -1,0 +1,166 @@
+/** Digest run records in D1: creation, the planner lease, and the admin view. */
+import type { DigestItem } from "./items.js";
+import type { Cadence, Target } from "./schedule.js";
+
+export interface Cursor {
+  /** Index into the run's targets. */
+  t: number;
+  /** Last subscriber id planned within that target. */
+  id: string;
+}
+
+export interface Run {
+  id: string;
+  cadence: Cadence;
+  trigger: "cron" | "manual";
+  slot: number;
+  windowEnd: number;
+  targets: Target[];
+  items: DigestItem[];
+  status: "planning" | "planned";
+  cursor: Cursor;
+  nextBatch: number;
+  enqueuedBatches: number;
+  planned: number;
+  stats: Record<string, number>;
+}
+
+interface RunRow {
+  id: string;
+  cadence: Cadence;
+  trigger: "cron" | "manual";
+  slot: number;
+  window_end: number;
+  targets: string;
+  items: string;
+  status: "planning" | "planned";
+  cursor: string | null;
+  next_batch: number;
+  enqueued_batches: number;
+  planned: number;
+  stats: string;
+}
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    cadence: row.cadence,
+    trigger: row.trigger,
+    slot: row.slot,
+    windowEnd: row.window_end,
+    targets: JSON.parse(row.targets) as Target[],
+    items: JSON.parse(row.items) as DigestItem[],
+    status: row.status,
+    cursor: row.cursor ? (JSON.parse(row.cursor) as Cursor) : { t: 0, id: "" },
+    nextBatch: row.next_batch,
+    enqueuedBatches: row.enqueued_batches,
+    planned: row.planned,
+    stats: JSON.parse(row.stats) as Record<string, number>,
+  };
+}
+
+export interface NewRun {
+  id: string;
+  cadence: Cadence;
+  trigger: "cron" | "manual";
+  slot: number;
+  windowEnd: number;
+  targets: Target[];
+  items: DigestItem[];
+}
+
+/** Inserts the run unless it exists; a run with no items is born planned. True if created. */
+export async function createRun(db: D1Database, run: NewRun, now: number): Promise<boolean> {
+  const status = run.items.length === 0 ? "planned" : "planning";
+  const result = await db
+    .prepare(
+      `INSERT OR IGNORE INTO digest_runs
+         (id, cadence, trigger, slot, window_end, targets, items, status, created_at, updated_at, planned_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)`,
+    )
+    .bind(run.id, run.cadence, run.trigger, run.slot, run.windowEnd, JSON.stringify(run.targets), JSON.stringify(run.items), status, now, status === "planned" ? now : null)
+    .run();
+  return (result.meta.changes ?? 0) > 0;
+}
+
+export async function runExists(db: D1Database, id: string): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS x FROM digest_runs WHERE id = ?").bind(id).first()) !== null;
+}
+
+/** Takes the planner lease of a run still planning; null if planned or leased elsewhere. */
+export async function claimRun(db: D1Database, id: string, now: number, leaseMs: number): Promise<Run | null> {
+  const row = await db
+    .prepare(
+      `UPDATE digest_runs SET lease_until = ?2, updated_at = ?3
+       WHERE id = ?1 AND status = 'planning' AND lease_until < ?3 RETURNING *`,
+    )
+    .bind(id, now + leaseMs, now)
+    .first<RunRow>();
+  return row ? toRun(row) : null;
+}
+
+export async function loadRun(db: D1Database, id: string): Promise<Run | null> {
+  const row = await db.prepare("SELECT * FROM digest_runs WHERE id = ?").bind(id).first<RunRow>();
+  return row ? toRun(row) : null;
+}
+
+/** Runs left planning whose planner died (lease expired): the next cron resumes them. */
+export async function staleRuns(db: D1Database, now: number, limit = 5): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM digest_runs WHERE status = 'planning' AND lease_until < ? ORDER BY created_at LIMIT ?")
+    .bind(now, limit)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+export interface RunSummary {
+  id: string;
+  cadence: Cadence;
+  trigger: string;
+  slot: string;
+  status: string;
+  items: number;
+  planned: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  pending: number;
+  batches: number;
+  stats: Record<string, number>;
+  createdAt: string;
+  plannedAt: string | null;
+}
+
+/** Recent runs with delivery counts (counted from digest_deliveries, the source of truth). */
+export async function listRuns(db: D1Database, options: { limit: number; id?: string }): Promise<RunSummary[]> {
+  const where = options.id ? "WHERE r.id = ?1" : "";
+  const { results } = await db
+    .prepare(
+      `SELECT r.id, r.cadence, r.trigger, r.slot, r.status, json_array_length(r.items) AS items, r.planned,
+              r.next_batch, r.stats, r.created_at, r.planned_at,
+              (SELECT COUNT(*) FROM digest_deliveries d WHERE d.run_id = r.id AND d.status = 'sent') AS sent,
+              (SELECT COUNT(*) FROM digest_deliveries d WHERE d.run_id = r.id AND d.status = 'skipped') AS skipped,
+              (SELECT COUNT(*) FROM digest_deliveries d WHERE d.run_id = r.id AND d.status = 'failed') AS failed,
+              (SELECT COUNT(*) FROM digest_deliveries d WHERE d.run_id = r.id AND d.status IN ('queued', 'sending')) AS pending
+       FROM digest_runs r ${where} ORDER BY r.created_at DESC, r.id LIMIT ?2`,
+    )
+    .bind(options.id ?? null, options.limit)
+    .all<Record<string, number | string | null>>();
+  return results.map((r) => ({
+    id: String(r.id),
+    cadence: r.cadence as Cadence,
+    trigger: String(r.trigger),
+    slot: new Date(Number(r.slot)).toISOString(),
+    status: String(r.status),
+    items: Number(r.items),
+    planned: Number(r.planned),
+    sent: Number(r.sent),
+    skipped: Number(r.skipped),
+    failed: Number(r.failed),
+    pending: Number(r.pending),
+    batches: Number(r.next_batch),
+    stats: JSON.parse(String(r.stats)) as Record<string, number>,
+    createdAt: new Date(Number(r.created_at)).toISOString(),
+    plannedAt: r.planned_at === null ? null : new Date(Number(r.planned_at)).toISOString(),
+  }));
+}

@@ -1,0 +1,14 @@
+/** The plain-text part of a digest email. */
+import { displayDate, type DigestModel } from "../../src/digest/render.js";
+
+export function digestText(model: DigestModel): string {
+  const lines: string[] = [`${model.siteTitle} — ${model.strings.heading}`, "", model.strings.intro, ""];
+  model.items.forEach((item, i) => {
+    lines.push(`${i + 1}. ${item.title}`, `   ${displayDate(item.date)}`);
+    if (item.summary) lines.push(`   ${item.summary}`);
+    lines.push(`   ${item.url}`, "");
+  });
+  if (model.strings.more) lines.push(model.strings.more, model.siteUrl, "");
+  lines.push("--", model.strings.why, `${model.strings.preferences}: ${model.preferencesUrl}`, `${model.strings.unsubscribe}: ${model.unsubscribeUrl}`, "");
+  return lines.join("\n");
+}

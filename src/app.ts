@@ -4,12 +4,20 @@ import type { AppEnv } from "./env.js";
 import { feedRoutes } from "./feeds/routes.js";
 import { problem } from "./lib/http.js";
 import { pageRoutes } from "./pages/routes.js";
+import { adminSubscriberRoutes } from "./admin/subscribers.js";
+import { outboxRoutes } from "./email/routes.js";
+import { subscriberRoutes } from "./subscribers/routes.js";
+import { webhookRoutes } from "./subscribers/webhooks.js";
 
 export const app = new Hono<AppEnv>();
 
 app.route("/", feedRoutes);
 app.route("/", pageRoutes);
 app.route("/admin/digests", digestAdminRoutes);
+app.route("/", subscriberRoutes);
+app.route("/", webhookRoutes);
+app.route("/admin/subscribers", adminSubscriberRoutes);
+app.route("/dev/outbox", outboxRoutes);
 
 app.notFound((c) => problem(c, 404, `no page at ${new URL(c.req.url).pathname}`));
 app.onError((error, c) => {

@@ -1,0 +1,31 @@
+/**
+ * Bearer-token guard for everything under /admin/. No ADMIN_TOKEN configured → the
+ * admin API does not exist (404). The token is compared in constant time (SHA-256 of
+ * both sides, then crypto.subtle.timingSafeEqual), so length and content do not leak.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env.js";
+import { problem } from "../lib/http.js";
+
+const encoder = new TextEncoder();
+
+async function digest(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", encoder.encode(text));
+}
+
+export async function tokenMatches(given: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected) return problem(c, 404, "the admin API is disabled (ADMIN_TOKEN is not set)");
+  const header = c.req.header("authorization") ?? "";
+  const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
+  if (!match || !(await tokenMatches(match[1]!, expected))) {
+    return problem(c, 401, "a valid `Authorization: Bearer <ADMIN_TOKEN>` header is required", { "WWW-Authenticate": 'Bearer realm="admin"' });
+  }
+  c.header("Cache-Control", "no-store");
+  await next();
+};

@@ -1,0 +1,164 @@
+/**
+ * /admin/subscribers (Bearer ADMIN_TOKEN):
+ *   GET    /admin/subscribers            counts by status + one page of the list
+ *                                        (?status=&email=&limit=1..500&cursor=)
+ *   GET    /admin/subscribers/export.csv every subscriber as CSV (?status=)
+ *   GET    /admin/subscribers/:id        one subscriber
+ *   DELETE /admin/subscribers/:id        the subscriber and their data
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env.js";
+import { problem } from "../lib/http.js";
+import { base64url, decodeBase64 } from "../lib/tokens.js";
+import { normaliseEmail } from "../subscribers/email.js";
+import { deleteSubscriber, findById, fromRow, STATUSES, type Status, type Subscriber, type SubscriberRow } from "../subscribers/store.js";
+import { requireAdmin } from "./auth.js";
+
+export const adminSubscriberRoutes = new Hono<AppEnv>();
+adminSubscriberRoutes.use("*", requireAdmin);
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+const EXPORT_PAGE = 1000;
+
+function record(s: Subscriber) {
+  return {
+    id: s.id,
+    email: s.email,
+    status: s.status,
+    topics: s.topics,
+    tags: s.tags,
+    cadence: s.cadence,
+    timezone: s.timezone,
+    hour: s.hour,
+    weekday: s.weekday,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    confirmedAt: s.confirmedAt,
+    unsubscribedAt: s.unsubscribedAt,
+    suppressedAt: s.suppressedAt,
+  };
+}
+
+export async function countByStatus(db: D1Database): Promise<Record<Status | "total", number>> {
+  const { results } = await db.prepare("SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status").all<{ status: Status; n: number }>();
+  const counts = Object.fromEntries([...STATUSES, "total"].map((s) => [s, 0])) as Record<Status | "total", number>;
+  for (const r of results) {
+    counts[r.status] = r.n;
+    counts.total += r.n;
+  }
+  return counts;
+}
+
+type Cursor = { createdAt: number; id: string };
+const encodeCursor = (c: Cursor) => base64url(new TextEncoder().encode(`${c.createdAt}:${c.id}`));
+function decodeCursor(text: string): Cursor | null {
+  const bytes = decodeBase64(text);
+  const m = bytes ? /^(\d{1,16}):(.{1,100})$/.exec(new TextDecoder().decode(bytes)) : null;
+  return m ? { createdAt: Number(m[1]), id: m[2]! } : null;
+}
+
+/** Oldest first, keyset-paged on (created_at, id). */
+async function page(db: D1Database, filter: { status?: Status; email?: string }, after: Cursor | null, limit: number): Promise<Subscriber[]> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (filter.status) where.push(`status = ?${args.push(filter.status)}`);
+  if (filter.email) where.push(`email = ?${args.push(filter.email)}`);
+  if (after) where.push(`(created_at, id) > (?${args.push(after.createdAt)}, ?${args.push(after.id)})`);
+  const sql = `SELECT * FROM subscribers ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY created_at, id LIMIT ?${args.push(limit)}`;
+  const { results } = await db.prepare(sql).bind(...args).all<SubscriberRow>();
+  return results.map(fromRow);
+}
+
+type Query = { ok: true; status?: Status; email?: string; limit: number; cursor: Cursor | null } | { ok: false; reason: string };
+
+function parseQuery(c: Context<AppEnv>): Query {
+  const status = c.req.query("status");
+  if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) return { ok: false, reason: `status must be one of ${STATUSES.join(", ")}` };
+  const limitText = c.req.query("limit");
+  const limit = limitText === undefined ? DEFAULT_LIMIT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) return { ok: false, reason: `limit must be a whole number from 1 to ${MAX_LIMIT}` };
+  const cursorText = c.req.query("cursor");
+  const cursor = cursorText ? decodeCursor(cursorText) : null;
+  if (cursorText && !cursor) return { ok: false, reason: "cursor is not valid" };
+  const emailText = c.req.query("email");
+  let email: string | undefined;
+  if (emailText !== undefined) {
+    const checked = normaliseEmail(emailText);
+    if (!checked.ok) return { ok: false, reason: checked.reason };
+    email = checked.email;
+  }
+  return { ok: true, status: status as Status | undefined, email, limit, cursor };
+}
+
+adminSubscriberRoutes.get("/", async (c) => {
+  const q = parseQuery(c);
+  if (!q.ok) return problem(c, 400, q.reason);
+  const [counts, rows] = await Promise.all([countByStatus(c.env.DB), page(c.env.DB, q, q.cursor, q.limit + 1)]);
+  const items = rows.slice(0, q.limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  return c.json({ counts, items: items.map(record), nextCursor });
+});
+
+const CSV_COLUMNS = ["id", "email", "status", "topics", "tags", "cadence", "timezone", "hour", "weekday", "createdAt", "updatedAt", "confirmedAt", "unsubscribedAt", "suppressedAt"] as const;
+
+/** RFC 4180 field; cells that a spreadsheet would run as a formula get a leading quote. */
+function csvField(value: unknown): string {
+  let text = value === null || value === undefined ? "" : Array.isArray(value) ? value.join(" ") : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvRow(s: Subscriber): string {
+  const r = record(s);
+  return CSV_COLUMNS.map((k) => {
+    const v = r[k];
+    return csvField(typeof v === "number" && k.endsWith("At") ? new Date(v).toISOString() : v);
+  }).join(",");
+}
+
+adminSubscriberRoutes.get("/export.csv", async (c) => {
+  const q = parseQuery(c);
+  if (!q.ok) return problem(c, 400, q.reason);
+  const db = c.env.DB;
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const write = async () => {
+    try {
+      await writer.write(encoder.encode(CSV_COLUMNS.join(",") + "\r\n"));
+      let cursor: Cursor | null = null;
+      for (;;) {
+        const rows = await page(db, q, cursor, EXPORT_PAGE);
+        if (rows.length > 0) await writer.write(encoder.encode(rows.map(csvRow).join("\r\n") + "\r\n"));
+        if (rows.length < EXPORT_PAGE) break;
+        const last = rows.at(-1)!;
+        cursor = { createdAt: last.createdAt, id: last.id };
+      }
+      await writer.close();
+    } catch (error) {
+      await writer.abort(error);
+    }
+  };
+  c.executionCtx.waitUntil(write());
+  return new Response(readable, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="subscribers.csv"',
+      "Cache-Control": "no-store",
+    },
+  });
+});
+
+adminSubscriberRoutes.get("/:id", async (c) => {
+  const subscriber = await findById(c.env.DB, c.req.param("id"));
+  if (!subscriber) return problem(c, 404, "no subscriber with that id");
+  return c.json(record(subscriber));
+});
+
+adminSubscriberRoutes.delete("/:id", async (c) => {
+  const deleted = await deleteSubscriber(c.env.DB, c.req.param("id"));
+  if (!deleted) return problem(c, 404, "no subscriber with that id");
+  return c.json({ deleted: true, id: deleted.id, email: deleted.email });
+});

@@ -1,0 +1,63 @@
+/**
+ * One interface for sending mail. `createSender(env)` picks Resend when RESEND_API_KEY
+ * is set, else the dev outbox (D1 table `dev_outbox`, readable at /dev/outbox).
+ */
+import type { Env } from "../env.js";
+import { createOutboxSender } from "./outbox.js";
+import { createResendSender } from "./resend.js";
+
+export interface EmailMessage {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+}
+export type SendError = { name: string; message: string; statusCode: number | null };
+export type SendOutcome = { ok: true; id: string } | { ok: false; error: SendError };
+export type BatchOutcome = { ok: true; results: Array<{ id: string } | { error: string }> } | { ok: false; error: SendError };
+export interface EmailSender {
+  send(message: EmailMessage, options?: { idempotencyKey?: string }): Promise<SendOutcome>;
+  /** ≤100 messages, Resend batch API in permissive validation mode: results[i] belongs to messages[i]. */
+  sendBatch(messages: EmailMessage[], options: { idempotencyKey: string }): Promise<BatchOutcome>;
+}
+
+export const MAX_BATCH = 100;
+
+export function createSender(env: Env): EmailSender {
+  if (env.RESEND_API_KEY) return createResendSender({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL });
+  return createOutboxSender(env.DB);
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const LINE_BREAK = /[\r\n\u0000]/;
+
+/**
+ * Why a message cannot be sent, or null. Line breaks in any header-bound field are
+ * refused here, for every sender, so no input can inject a mail header.
+ */
+export function messageProblem(message: EmailMessage): string | null {
+  for (const field of ["from", "to", "subject"] as const) {
+    const value = message[field];
+    if (typeof value !== "string" || value.trim() === "") return `${field} is required`;
+    if (LINE_BREAK.test(value)) return `${field} must not contain line breaks`;
+  }
+  if (!message.to.includes("@")) return "to must be an email address";
+  if (typeof message.html !== "string" || typeof message.text !== "string") return "html and text parts are required";
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!HEADER_NAME.test(name)) return `header name ${JSON.stringify(name)} is not valid`;
+    if (typeof value !== "string" || LINE_BREAK.test(value)) return `header ${name} must be one line`;
+  }
+  return null;
+}
+
+export function validationError(message: string): SendError {
+  return { name: "validation_error", message, statusCode: 422 };
+}
+
+export function batchTooLarge(count: number): SendError | null {
+  if (count === 0) return validationError("a batch needs at least one message");
+  if (count > MAX_BATCH) return validationError(`a batch holds at most ${MAX_BATCH} messages, got ${count}`);
+  return null;
+}

@@ -1,0 +1,44 @@
+/**
+ * A rate limiter stored in D1 (table `rate_limits`), atomic in one statement.
+ *
+ * A window opens at the first hit and lasts `windowMs`; within it at most `limit` hits
+ * are allowed. With `limit` 1 this is an exact cooldown: after an allowed hit at t the
+ * next one is allowed at t + windowMs, however often it is tried in between.
+ */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until the window resets (for Retry-After). */
+  retryAfter: number;
+}
+
+export async function hitRateLimit(db: D1Database, key: string, rule: RateLimit, now: number): Promise<RateDecision> {
+  const row = await db
+    .prepare(
+      `INSERT INTO rate_limits (key, reset_at, count) VALUES (?1, ?2 + ?3, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN rate_limits.reset_at <= ?2 THEN 1 ELSE rate_limits.count + 1 END,
+         reset_at = CASE WHEN rate_limits.reset_at <= ?2 THEN ?2 + ?3 ELSE rate_limits.reset_at END
+       RETURNING count, reset_at`,
+    )
+    .bind(key, now, rule.windowMs)
+    .first<{ count: number; reset_at: number }>();
+  const count = row?.count ?? 1;
+  const resetAt = row?.reset_at ?? now + rule.windowMs;
+  return { allowed: count <= rule.limit, retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
+}
+
+/** Gives an allowance back (the guarded action failed and may be retried at once). */
+export async function releaseRateLimit(db: D1Database, key: string): Promise<void> {
+  await db.prepare("UPDATE rate_limits SET count = max(count - 1, 0) WHERE key = ?1").bind(key).run();
+}
+
+/** Deletes windows that ended before `now`. */
+export async function purgeRateLimits(db: D1Database, now: number): Promise<number> {
+  const result = await db.prepare("DELETE FROM rate_limits WHERE reset_at <= ?1").bind(now).run();
+  return result.meta.changes ?? 0;
+}

@@ -1,0 +1,83 @@
+/**
+ * Signed, purpose-bound tokens for the links in mail (`/confirm/{token}`, …).
+ *
+ * Token = base64url(subscriberId) "." expiry (base 36 ms, or "0" for none) "." base64url(mac)
+ * where mac = HMAC-SHA256(secret, "tidings/v1\n" purpose "\n" subscriberId "\n" expiry).
+ * The purpose is only inside the MAC, so a confirm token cannot unsubscribe and the
+ * reverse. crypto.subtle.verify compares in constant time. Every part is URL-safe.
+ */
+export type TokenPurpose = "confirm" | "preferences" | "unsubscribe";
+
+/** Confirmation links (and so unconfirmed sign-ups) live this long. */
+export const CONFIRM_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Decodes base64 or base64url; null when malformed. */
+export function decodeBase64(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) return null;
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  if (b64.length % 4 === 1) return null;
+  try {
+    const binary = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+function message(purpose: TokenPurpose, subscriberId: string, expiry: string): Uint8Array {
+  return encoder.encode(`tidings/v1\n${purpose}\n${subscriberId}\n${expiry}`);
+}
+
+/**
+ * Signs a link token. Confirm tokens expire after 30 days unless `expiresAt` (epoch ms)
+ * says otherwise; preferences and unsubscribe tokens never expire unless given one.
+ */
+export async function signToken(secret: string, subscriberId: string, purpose: TokenPurpose, expiresAt?: number): Promise<string> {
+  if (!secret) throw new Error("signToken: empty secret");
+  const expiry = expiresAt ?? (purpose === "confirm" ? Date.now() + CONFIRM_TOKEN_TTL_MS : undefined);
+  const expiryText = expiry === undefined ? "0" : Math.max(1, Math.floor(expiry)).toString(36);
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), message(purpose, subscriberId, expiryText));
+  return `${base64url(encoder.encode(subscriberId))}.${expiryText}.${base64url(new Uint8Array(mac))}`;
+}
+
+/** The subscriber id a token was signed for, or null (malformed, forged, wrong purpose, expired). */
+export async function verifyToken(secret: string, token: string, purpose: TokenPurpose, now: number = Date.now()): Promise<string | null> {
+  if (!secret || typeof token !== "string" || token.length > 512) return null;
+  const parts = token.split(".");
+  if (parts.length !== 3) return null;
+  const [idPart, expiryText, macPart] = parts as [string, string, string];
+  if (!/^[0-9a-z]{1,12}$/.test(expiryText)) return null;
+  const idBytes = decodeBase64(idPart);
+  const mac = decodeBase64(macPart);
+  if (!idBytes || !mac || mac.length !== 32 || idBytes.length === 0) return null;
+  let subscriberId: string;
+  try {
+    subscriberId = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(idBytes);
+  } catch {
+    return null;
+  }
+  // Only the canonical encoding is accepted, so one id has exactly one token per expiry.
+  if (base64url(idBytes) !== idPart) return null;
+  const ok = await crypto.subtle.verify("HMAC", await hmacKey(secret), mac, message(purpose, subscriberId, expiryText));
+  if (!ok) return null;
+  if (expiryText !== "0" && parseInt(expiryText, 36) <= now) return null;
+  return subscriberId;
+}

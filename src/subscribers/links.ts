@@ -1,0 +1,38 @@
+/** Signed links for mail and pages, all on PUBLIC_URL. */
+import type { Env } from "../env.js";
+import { signToken, verifyToken, type TokenPurpose } from "../lib/tokens.js";
+import { publicUrl } from "../lib/urls.js";
+
+/** Used only when ENVIRONMENT=development and no TOKEN_SECRET is set, so `npm run dev` works as cloned. */
+const DEVELOPMENT_SECRET = "tidings-development-only-token-secret";
+
+export class ConfigError extends Error {}
+
+/** The token secret; throws ConfigError outside development when TOKEN_SECRET is missing. */
+export function tokenSecret(env: Env): string {
+  if (env.TOKEN_SECRET) return env.TOKEN_SECRET;
+  if (env.ENVIRONMENT === "development") return DEVELOPMENT_SECRET;
+  throw new ConfigError("TOKEN_SECRET is not configured");
+}
+
+export function verifyLink(env: Env, token: string, purpose: TokenPurpose, now?: number): Promise<string | null> {
+  return verifyToken(tokenSecret(env), token, purpose, now);
+}
+
+async function link(env: Env, path: string, subscriberId: string, purpose: TokenPurpose, expiresAt?: number): Promise<string> {
+  return publicUrl(env, `/${path}/${await signToken(tokenSecret(env), subscriberId, purpose, expiresAt)}`);
+}
+
+/** Links every mail to a subscriber carries: change preferences, and RFC 8058 one-click unsubscribe. */
+export async function subscriberLinks(env: Env, subscriberId: string): Promise<{ preferencesUrl: string; unsubscribeUrl: string }> {
+  const [preferencesUrl, unsubscribeUrl] = await Promise.all([
+    link(env, "preferences", subscriberId, "preferences"),
+    link(env, "unsubscribe", subscriberId, "unsubscribe"),
+  ]);
+  return { preferencesUrl, unsubscribeUrl };
+}
+
+/** The double opt-in link; valid for 30 days (CONFIRM_TOKEN_TTL_MS) from `now`. */
+export function confirmUrl(env: Env, subscriberId: string, expiresAt?: number): Promise<string> {
+  return link(env, "confirm", subscriberId, "confirm", expiresAt);
+}

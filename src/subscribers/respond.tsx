@@ -1,0 +1,72 @@
+/** How subscriber endpoints answer: HTML pages for people, JSON when asked, one error shape. */
+import type { Context, MiddlewareHandler } from "hono";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import type { Child } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { MessagePage } from "../../templates/pages/subscribe-message.js";
+import type { AppEnv, Env } from "../env.js";
+import { htmlDocument } from "../lib/html.js";
+import { wantsJson } from "../lib/http.js";
+import { isJsonBody } from "./input.js";
+
+/** Pages with tokens in their URL: never cached, never leaked by Referer, never framed. */
+export const PAGE_HEADERS = {
+  "Cache-Control": "no-store",
+  "Referrer-Policy": "no-referrer",
+  "Content-Security-Policy": "frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+};
+
+export function site(env: Env) {
+  return { title: env.SITE_TITLE, lang: env.SITE_LANGUAGE || "en" };
+}
+
+/** JSON when the caller asked for it or sent JSON. */
+export function answersJson(c: Context): boolean {
+  return wantsJson(c.req.raw) || isJsonBody(c.req.raw);
+}
+
+export function page(c: Context, status: ContentfulStatusCode, node: Child): Response {
+  return c.html(htmlDocument(node), status, PAGE_HEADERS);
+}
+
+export function json(c: Context, status: ContentfulStatusCode, body: unknown, headers: Record<string, string> = {}): Response {
+  return c.json(body, status, { ...PAGE_HEADERS, ...headers });
+}
+
+/** A 4xx/5xx with a reason: `{ error, status }` as JSON, else a short HTML page. */
+export function fail(c: Context<AppEnv>, status: ContentfulStatusCode, reason: string, headers: Record<string, string> = {}): Response {
+  if (answersJson(c)) return json(c, status, { error: reason, status }, headers);
+  const title = status === 429 ? "Too many requests 请求过多" : status >= 500 ? "Not available 暂不可用" : "Something is wrong 出错了";
+  return c.html(
+    htmlDocument(
+      <MessagePage site={site(c.env)} title={title} error>
+        {reason}
+      </MessagePage>,
+    ),
+    status,
+    { ...PAGE_HEADERS, ...headers },
+  );
+}
+
+const crossSite = csrf({
+  // The request's own origin, or PUBLIC_URL's when a proxy rewrote the host.
+  origin: (origin, c) => origin === new URL(c.req.url).origin || origin === new URL((c.env as Env).PUBLIC_URL).origin,
+});
+
+/**
+ * Refuses form posts from other sites (hono/csrf: Sec-Fetch-Site or Origin must be ours).
+ * JSON bodies pass: browsers cannot send them cross-site without a CORS preflight,
+ * which is never granted, so scripts and other front ends may post JSON without Origin.
+ */
+export const sameOriginForms: MiddlewareHandler<AppEnv> = async (c, next) => {
+  try {
+    await crossSite(c, next);
+  } catch (error) {
+    if (error instanceof HTTPException && error.status === 403) {
+      return fail(c, 403, "Form posts are only accepted from this site's own pages (send JSON from scripts).");
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,246 @@
+/** /subscribe, /confirm/{token}, /preferences/{token}, /unsubscribe/{token} (DESIGN.md). */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { ConfirmedPage, ConfirmPage } from "../../templates/pages/confirm.js";
+import { PreferencesPage } from "../../templates/pages/preferences.js";
+import { SubscribePage } from "../../templates/pages/subscribe.js";
+import type { TermOption } from "../../templates/pages/subscribe-fields.js";
+import { MessagePage } from "../../templates/pages/subscribe-message.js";
+import { UnsubscribedPage, UnsubscribePage } from "../../templates/pages/unsubscribe.js";
+import { content } from "../content/index.js";
+import type { AppEnv } from "../env.js";
+import type { TokenPurpose } from "../lib/tokens.js";
+import type { TermKind } from "../lib/terms.js";
+import { readInput } from "./input.js";
+import { ConfigError, subscriberLinks, verifyLink } from "./links.js";
+import { DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
+import { answersJson, fail, json, page, sameOriginForms, site } from "./respond.js";
+import { subscribe } from "./service.js";
+import { activate, findById, savePreferences, unsubscribe, type Subscriber } from "./store.js";
+
+type C = Context<AppEnv>;
+
+export const subscriberRoutes = new Hono<AppEnv>();
+
+const MAX_BODY = 32 * 1024;
+const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c as C, 413, `request body larger than ${MAX_BODY} bytes`) });
+
+for (const path of ["/subscribe", "/confirm/:token", "/preferences/:token"]) subscriberRoutes.post(path, limitBody, sameOriginForms);
+// No cross-site check here: RFC 8058 one-click POSTs come from mail providers' servers,
+// and the signed token is the whole authority.
+subscriberRoutes.post("/unsubscribe/:token", limitBody);
+
+const SUBSCRIBED_MESSAGE = "Thanks! If this address can receive mail, a message with a link is on its way. Please check your inbox.";
+
+/** The public view of a subscriber (no id). */
+function view(s: Subscriber) {
+  return { email: s.email, status: s.status, topics: s.topics, tags: s.tags, cadence: s.cadence, timezone: s.timezone, hour: s.hour, weekday: s.weekday };
+}
+
+function options(kind: TermKind, chosen: readonly string[], now: number): TermOption[] {
+  const out: TermOption[] = [...content.catalogue(kind, now).values()].map((t) => ({ slug: t.slug, name: t.name, count: t.count }));
+  const listed = new Set(out.map((t) => t.slug));
+  for (const slug of chosen) if (!listed.has(slug)) out.push({ slug, name: content.term(kind, slug)?.name ?? slug });
+  return out;
+}
+
+function clientIp(c: C): string {
+  return c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "unknown";
+}
+
+// ---- /subscribe ----
+
+function subscribeForm(c: C, status: 200 | 400, prefs: Preferences, extra: { email?: string; error?: string; fresh: boolean }) {
+  const now = Date.now();
+  return page(
+    c,
+    status,
+    <SubscribePage
+      site={site(c.env)}
+      topics={options("topics", prefs.topics, now)}
+      tags={options("tags", prefs.tags, now)}
+      timeZones={timeZones()}
+      prefs={prefs}
+      email={extra.email}
+      error={extra.error}
+      prefillTimeZone={extra.fresh}
+    />,
+  );
+}
+
+subscriberRoutes.get("/subscribe", (c) => {
+  if (answersJson(c)) {
+    const now = Date.now();
+    return json(c, 200, {
+      fields: { email: "", ...DEFAULT_PREFERENCES },
+      cadences: ["daily", "weekly"],
+      topics: options("topics", [], now),
+      tags: options("tags", [], now),
+    });
+  }
+  return subscribeForm(c, 200, DEFAULT_PREFERENCES, { fresh: true });
+});
+
+subscriberRoutes.post("/subscribe", async (c) => {
+  const input = await readInput(c);
+  if (!input.ok) return fail(c, input.status, input.reason);
+  const result = await withConfig(c, () => subscribe(c.env, input.fields, input.kind !== "json", clientIp(c), Date.now()));
+  if (result instanceof Response) return result;
+  if (!result.ok) {
+    const headers: Record<string, string> = result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {};
+    if (answersJson(c) || result.status === 429) return fail(c, result.status, result.reason, headers);
+    // Show the form again with what was typed.
+    const prefs = parsePreferences(input.fields, DEFAULT_PREFERENCES, true);
+    const email = typeof input.fields.email === "string" ? input.fields.email : "";
+    return subscribeForm(c, 400, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { email, error: result.reason, fresh: false });
+  }
+  if (answersJson(c)) return json(c, 202, { ok: true, message: SUBSCRIBED_MESSAGE });
+  return page(
+    c,
+    200,
+    <MessagePage site={site(c.env)} title="Check your inbox 请查收邮件">
+      {SUBSCRIBED_MESSAGE}
+    </MessagePage>,
+  );
+});
+
+// ---- token pages ----
+
+/** Runs `fn`, answering 503 when a needed secret is not configured. */
+async function withConfig<T>(c: C, fn: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(c, 503, `Not configured: ${error.message}.`);
+    throw error;
+  }
+}
+
+type Resolved = { id: string; subscriber: Subscriber | null };
+
+/** The token's subscriber, or the error answer. */
+async function resolve(c: C, purpose: TokenPurpose): Promise<Resolved | Response> {
+  return withConfig(c, async () => {
+    const id = await verifyLink(c.env, c.req.param("token") ?? "", purpose);
+    if (!id) {
+      const hint = purpose === "confirm" ? " Confirmation links work for 30 days; subscribe again to get a new one." : "";
+      return fail(c, 400, `This link is not valid or has expired.${hint}`);
+    }
+    return { id, subscriber: await findById(c.env.DB, id) };
+  });
+}
+
+const GONE = "This subscription no longer exists. You can subscribe again.";
+
+function selfUrl(c: C): string {
+  return new URL(c.req.url).pathname;
+}
+
+subscriberRoutes.get("/confirm/:token", async (c) => {
+  const r = await resolve(c, "confirm");
+  if (r instanceof Response) return r;
+  if (!r.subscriber) return fail(c, 404, GONE);
+  if (answersJson(c)) return json(c, 200, { email: r.subscriber.email, status: r.subscriber.status, confirmed: r.subscriber.status === "active" });
+  if (r.subscriber.status === "active") {
+    const { preferencesUrl } = await subscriberLinks(c.env, r.id);
+    return page(c, 200, <ConfirmedPage site={site(c.env)} email={r.subscriber.email} preferencesUrl={preferencesUrl} already />);
+  }
+  if (r.subscriber.status !== "pending") return fail(c, 409, endedReason(r.subscriber));
+  return page(c, 200, <ConfirmPage site={site(c.env)} email={r.subscriber.email} action={selfUrl(c)} />);
+});
+
+function endedReason(s: Subscriber): string {
+  return s.status === "unsubscribed"
+    ? "This subscription was cancelled. Subscribe again to get a new confirmation link."
+    : "Mail to this address is stopped (it bounced or was reported as spam).";
+}
+
+subscriberRoutes.post("/confirm/:token", async (c) => {
+  const r = await resolve(c, "confirm");
+  if (r instanceof Response) return r;
+  if (!r.subscriber) return fail(c, 404, GONE);
+  const activated = r.subscriber.status === "pending" ? await activate(c.env.DB, r.id, "pending", Date.now()) : null;
+  const current = activated ?? (await findById(c.env.DB, r.id));
+  if (!current) return fail(c, 404, GONE);
+  if (current.status !== "active") return fail(c, 409, endedReason(current));
+  const links = await subscriberLinks(c.env, r.id);
+  if (answersJson(c)) return json(c, 200, { ...view(current), confirmed: true, ...links });
+  return page(c, 200, <ConfirmedPage site={site(c.env)} email={current.email} preferencesUrl={links.preferencesUrl} already={!activated} />);
+});
+
+async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, extra: { saved?: boolean; error?: string }) {
+  const { unsubscribeUrl } = await subscriberLinks(c.env, subscriber.id);
+  const now = Date.now();
+  return page(
+    c,
+    status,
+    <PreferencesPage
+      site={site(c.env)}
+      subscriber={subscriber}
+      topics={options("topics", subscriber.topics, now)}
+      tags={options("tags", subscriber.tags, now)}
+      timeZones={timeZones()}
+      action={selfUrl(c)}
+      unsubscribeAction={new URL(unsubscribeUrl).pathname}
+      saved={extra.saved}
+      error={extra.error}
+    />,
+  );
+}
+
+subscriberRoutes.get("/preferences/:token", async (c) => {
+  const r = await resolve(c, "preferences");
+  if (r instanceof Response) return r;
+  if (!r.subscriber) return fail(c, 404, GONE);
+  if (answersJson(c)) return json(c, 200, { ...view(r.subscriber), ...(await subscriberLinks(c.env, r.id)) });
+  return preferencesPage(c, r.subscriber, 200, { saved: c.req.query("saved") === "1" });
+});
+
+subscriberRoutes.post("/preferences/:token", async (c) => {
+  const r = await resolve(c, "preferences");
+  if (r instanceof Response) return r;
+  if (!r.subscriber) return fail(c, 404, GONE);
+  const input = await readInput(c);
+  if (!input.ok) return fail(c, input.status, input.reason);
+  const now = Date.now();
+  let updated: Subscriber | null;
+  if (input.fields.action === "resubscribe") {
+    if (r.subscriber.status !== "unsubscribed" && r.subscriber.status !== "active") return fail(c, 409, endedReason(r.subscriber));
+    updated = (await activate(c.env.DB, r.id, "unsubscribed", now)) ?? r.subscriber;
+  } else {
+    const prefs = parsePreferences(input.fields, r.subscriber, input.kind !== "json");
+    if (!prefs.ok) {
+      if (answersJson(c)) return fail(c, 400, prefs.reason);
+      return preferencesPage(c, r.subscriber, 400, { error: prefs.reason });
+    }
+    updated = await savePreferences(c.env.DB, r.id, prefs.value, now);
+  }
+  if (!updated) return fail(c, 404, GONE);
+  if (answersJson(c)) return json(c, 200, { ...view(updated), saved: true });
+  return c.redirect(`${selfUrl(c)}?saved=1`, 303);
+});
+
+subscriberRoutes.get("/unsubscribe/:token", async (c) => {
+  const r = await resolve(c, "unsubscribe");
+  if (r instanceof Response) return r;
+  const { preferencesUrl } = await subscriberLinks(c.env, r.id);
+  if (answersJson(c)) return json(c, 200, r.subscriber ? { email: r.subscriber.email, status: r.subscriber.status } : { status: "unsubscribed" });
+  if (!r.subscriber || r.subscriber.status !== "active" && r.subscriber.status !== "pending") {
+    return page(c, 200, <UnsubscribedPage site={site(c.env)} email={r.subscriber?.email} />);
+  }
+  return page(c, 200, <UnsubscribePage site={site(c.env)} email={r.subscriber.email} action={selfUrl(c)} preferencesUrl={preferencesUrl} />);
+});
+
+subscriberRoutes.post("/unsubscribe/:token", async (c) => {
+  const r = await resolve(c, "unsubscribe");
+  if (r instanceof Response) return r;
+  // Any POST unsubscribes; the body only says who is asking.
+  const input = await readInput(c);
+  const oneClick = input.ok && input.fields["List-Unsubscribe"] === "One-Click";
+  const now = Date.now();
+  const current = r.subscriber ? ((await unsubscribe(c.env.DB, r.id, now)) ?? (await findById(c.env.DB, r.id))) : null;
+  if (oneClick) return c.body(null, 200, { "Cache-Control": "no-store" });
+  if (answersJson(c)) return json(c, 200, current ? { email: current.email, status: current.status } : { status: "unsubscribed" });
+  const resubscribe = current?.status === "unsubscribed" ? new URL((await subscriberLinks(c.env, r.id)).preferencesUrl).pathname : undefined;
+  return page(c, 200, <UnsubscribedPage site={site(c.env)} email={current?.email} resubscribeAction={resubscribe} />);
+});

@@ -1,0 +1,67 @@
+/**
+ * Sign-up with double opt-in and the abuse controls around it. The answer is the same
+ * whether or not an address is known; what happens differs only in the mailbox.
+ */
+import type { Env } from "../env.js";
+import { hitRateLimit, releaseRateLimit, type RateLimit } from "../lib/ratelimit.js";
+import { normaliseEmail } from "./email.js";
+import { sendAlreadySubscribed, sendConfirmation } from "./mail.js";
+import { DEFAULT_PREFERENCES, parsePreferences, type Fields } from "./preferences.js";
+import { insertPending, restartPending, type Subscriber } from "./store.js";
+
+/** Per client IP, all POST /subscribe attempts. */
+export const SUBSCRIBE_PER_IP: RateLimit = { limit: 10, windowMs: 10 * 60 * 1000 };
+/** Per address: at most one mail about the subscription every 10 minutes. */
+export const MAIL_PER_ADDRESS: RateLimit = { limit: 1, windowMs: 10 * 60 * 1000 };
+/** The hidden field bots fill in. */
+export const HONEYPOT_FIELD = "website";
+
+export type SubscribeResult =
+  | { ok: true }
+  | { ok: false; status: 400 | 429; reason: string; retryAfter?: number; email?: string };
+
+/** Case-insensitive, so case variants of one mailbox share one allowance. */
+export function mailLimitKey(email: string): string {
+  return `mail:${email.toLowerCase()}`;
+}
+
+export async function subscribe(env: Env, fields: Fields, listsAbsentMeanNone: boolean, ip: string, now: number): Promise<SubscribeResult> {
+  // A filled honeypot gets the usual answer and nothing happens.
+  const honeypot = fields[HONEYPOT_FIELD];
+  if (honeypot !== undefined && honeypot !== "" && !(Array.isArray(honeypot) && honeypot.every((v) => v === ""))) return { ok: true };
+
+  const perIp = await hitRateLimit(env.DB, `subscribe-ip:${ip}`, SUBSCRIBE_PER_IP, now);
+  if (!perIp.allowed) return { ok: false, status: 429, reason: "Too many sign-ups from this network. Try again later.", retryAfter: perIp.retryAfter };
+
+  const email = normaliseEmail(fields.email);
+  if (!email.ok) return { ok: false, status: 400, reason: email.reason };
+  const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, listsAbsentMeanNone);
+  if (!prefs.ok) return { ok: false, status: 400, reason: prefs.reason, email: email.email };
+
+  const { subscriber, created } = await insertPending(env.DB, email.email, prefs.value, now);
+  let target: Subscriber | null = subscriber;
+  let mail: "confirm" | "manage" | null = null;
+  if (created) mail = "confirm";
+  else if (subscriber.status === "pending" || subscriber.status === "unsubscribed") {
+    target = await restartPending(env.DB, subscriber.id, prefs.value, now);
+    mail = target ? "confirm" : null;
+  } else if (subscriber.status === "active") {
+    // Preferences are not changed without a signed link; the owner gets one by mail.
+    mail = "manage";
+  }
+  // bounced / complained: never mailed again.
+  if (mail && target) await mailOnce(env, target, mail, now);
+  return { ok: true };
+}
+
+async function mailOnce(env: Env, subscriber: Subscriber, kind: "confirm" | "manage", now: number): Promise<void> {
+  const key = mailLimitKey(subscriber.email);
+  const allowance = await hitRateLimit(env.DB, key, MAIL_PER_ADDRESS, now);
+  if (!allowance.allowed) return;
+  const outcome = kind === "confirm" ? await sendConfirmation(env, subscriber, now) : await sendAlreadySubscribed(env, subscriber);
+  if (!outcome.ok) {
+    // Logged without the address or any secret; the allowance is given back so a retry can mail.
+    console.error("subscription mail failed", { kind, name: outcome.error.name, statusCode: outcome.error.statusCode, message: outcome.error.message });
+    await releaseRateLimit(env.DB, key);
+  }
+}

@@ -1,0 +1,159 @@
+/** Subscriber rows in D1: the only module that writes the `subscribers` table. */
+import type { Preferences } from "./preferences.js";
+
+export const STATUSES = ["pending", "active", "unsubscribed", "bounced", "complained"] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface Subscriber extends Preferences {
+  id: string;
+  email: string;
+  status: Status;
+  createdAt: number;
+  updatedAt: number;
+  confirmedAt: number | null;
+  unsubscribedAt: number | null;
+  suppressedAt: number | null;
+}
+
+export interface SubscriberRow {
+  id: string;
+  email: string;
+  status: Status;
+  topics: string;
+  tags: string;
+  cadence: "daily" | "weekly";
+  timezone: string;
+  send_hour: number;
+  send_weekday: number;
+  created_at: number;
+  updated_at: number;
+  confirmed_at: number | null;
+  unsubscribed_at: number | null;
+  suppressed_at: number | null;
+}
+
+function slugs(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+export function fromRow(row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    email: row.email,
+    status: row.status,
+    topics: slugs(row.topics),
+    tags: slugs(row.tags),
+    cadence: row.cadence,
+    timezone: row.timezone,
+    hour: row.send_hour,
+    weekday: row.send_weekday,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    confirmedAt: row.confirmed_at,
+    unsubscribedAt: row.unsubscribed_at,
+    suppressedAt: row.suppressed_at,
+  };
+}
+
+async function one(stmt: D1PreparedStatement): Promise<Subscriber | null> {
+  const row = await stmt.first<SubscriberRow>();
+  return row ? fromRow(row) : null;
+}
+
+const PREFS_SET = "topics = ?2, tags = ?3, cadence = ?4, timezone = ?5, send_hour = ?6, send_weekday = ?7";
+function prefsArgs(p: Preferences) {
+  return [JSON.stringify(p.topics), JSON.stringify(p.tags), p.cadence, p.timezone, p.hour, p.weekday] as const;
+}
+
+export function findById(db: D1Database, id: string): Promise<Subscriber | null> {
+  return one(db.prepare("SELECT * FROM subscribers WHERE id = ?1").bind(id));
+}
+
+export function findByEmail(db: D1Database, email: string): Promise<Subscriber | null> {
+  return one(db.prepare("SELECT * FROM subscribers WHERE email = ?1").bind(email));
+}
+
+/** A new pending sign-up, or the existing row when the address is already known. */
+export async function insertPending(db: D1Database, email: string, prefs: Preferences, now: number): Promise<{ subscriber: Subscriber; created: boolean }> {
+  const created = await one(
+    db
+      .prepare(
+        `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, created_at, updated_at)
+         VALUES (?1, ?8, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?9) ON CONFLICT (email) DO NOTHING RETURNING *`,
+      )
+      .bind(crypto.randomUUID(), ...prefsArgs(prefs), email, now),
+  );
+  if (created) return { subscriber: created, created: true };
+  return { subscriber: (await findByEmail(db, email))!, created: false };
+}
+
+/** A pending or unsubscribed address signs up again: new preferences, pending again. */
+export function restartPending(db: D1Database, id: string, prefs: Preferences, now: number): Promise<Subscriber | null> {
+  return one(
+    db
+      .prepare(`UPDATE subscribers SET status = 'pending', ${PREFS_SET}, updated_at = ?8 WHERE id = ?1 AND status IN ('pending', 'unsubscribed') RETURNING *`)
+      .bind(id, ...prefsArgs(prefs), now),
+  );
+}
+
+export function savePreferences(db: D1Database, id: string, prefs: Preferences, now: number): Promise<Subscriber | null> {
+  return one(db.prepare(`UPDATE subscribers SET ${PREFS_SET}, updated_at = ?8 WHERE id = ?1 RETURNING *`).bind(id, ...prefsArgs(prefs), now));
+}
+
+/**
+ * pending → active (double opt-in), or unsubscribed → active (resubscribe from a signed
+ * preferences link). `confirmed_at` is set anew: digests start from there, never the archive.
+ */
+export function activate(db: D1Database, id: string, from: "pending" | "unsubscribed", now: number): Promise<Subscriber | null> {
+  return one(
+    db
+      .prepare("UPDATE subscribers SET status = 'active', confirmed_at = ?2, updated_at = ?2 WHERE id = ?1 AND status = ?3 RETURNING *")
+      .bind(id, now, from),
+  );
+}
+
+/** pending/active → unsubscribed; other states are left as they are. */
+export function unsubscribe(db: D1Database, id: string, now: number): Promise<Subscriber | null> {
+  return one(
+    db
+      .prepare("UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ?2, updated_at = ?2 WHERE id = ?1 AND status IN ('pending', 'active') RETURNING *")
+      .bind(id, now),
+  );
+}
+
+/**
+ * Stops all mail to an address after a hard bounce or complaint. A complaint outranks a
+ * bounce; nothing downgrades it.
+ */
+export async function suppress(db: D1Database, email: string, status: "bounced" | "complained", reason: string, now: number): Promise<number> {
+  const guard = status === "complained" ? "status <> 'complained'" : "status NOT IN ('bounced', 'complained')";
+  const result = await db
+    .prepare(`UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppression_reason = ?4, updated_at = ?3 WHERE email = ?1 AND ${guard}`)
+    .bind(email, status, now, reason)
+    .run();
+  return result.meta.changes ?? 0;
+}
+
+/** Deletes a subscriber and every row of any table with a `subscriber_id` column. */
+export async function deleteSubscriber(db: D1Database, id: string): Promise<Subscriber | null> {
+  const subscriber = await findById(db, id);
+  if (!subscriber) return null;
+  const { results } = await db
+    .prepare(
+      `SELECT DISTINCT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p
+       WHERE m.type = 'table' AND m.name <> 'subscribers' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_cf_%' AND p.name = 'subscriber_id'`,
+    )
+    .all<{ name: string }>();
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  await db.batch([
+    ...results.map((t) => db.prepare(`DELETE FROM ${quote(t.name)} WHERE subscriber_id = ?1`).bind(id)),
+    db.prepare("DELETE FROM dev_outbox WHERE to_addr = ?1").bind(subscriber.email),
+    db.prepare("DELETE FROM subscribers WHERE id = ?1").bind(id),
+  ]);
+  return subscriber;
+}

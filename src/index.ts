@@ -5,6 +5,7 @@ import { runScheduledDigests } from "./digest/scheduler.js";
 import { createSender } from "./email/sender.js";
 import type { Env } from "./env.js";
 import { purgeExpiredPending } from "./subscribers/maintenance.js";
+import { publishWebSub } from "./websub/publish.js";
 
 /** Runs independent scheduled tasks side by side; one failing does not stop the others. */
 async function runTasks(tasks: Record<string, () => Promise<unknown>>): Promise<void> {
@@ -24,6 +25,7 @@ export default {
     await runTasks({
       digests: () => runScheduledDigests(env, now, { queue: env.DIGEST_QUEUE as Queue<DigestMessage> }),
       purgeExpiredPending: () => purgeExpiredPending(env, now),
+      websub: () => publishWebSub(env, now),
     });
   },
 

@@ -1,0 +1,36 @@
+/** The feeds a WebSub hub is told about: every canonical feed URL, with a fingerprint of its bytes. */
+import { content } from "../content/index.js";
+import type { Env } from "../env.js";
+import { DEFAULT_LIMIT } from "../feeds/query.js";
+import { feedService } from "../feeds/routes.js";
+import type { FeedScope } from "../feeds/select.js";
+import { FEED_FILES, publicUrl, termPath } from "../lib/urls.js";
+
+export interface PublishableFeed {
+  url: string;
+  /** SHA-256 (hex) of the feed's bytes: changes exactly when a subscriber would see a change. */
+  fingerprint: string;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The site feed and every visible topic and tag feed, in every file name (`index.xml` too). */
+export async function publishableFeeds(env: Env, now: number): Promise<PublishableFeed[]> {
+  const scopes: (FeedScope | undefined)[] = [
+    undefined,
+    ...(["topics", "tags"] as const).flatMap((kind) => [...content.catalogue(kind, now).keys()].map((slug) => ({ kind, slug }))),
+  ];
+  const service = feedService(env);
+  const out: PublishableFeed[] = [];
+  for (const scope of scopes) {
+    const query = { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT };
+    for (const [file, format] of Object.entries(FEED_FILES)) {
+      const bytes = service.get({ format, query, search: "" }, now).bytes();
+      out.push({ url: publicUrl(env, (scope ? termPath(scope.kind, scope.slug) : "/") + file), fingerprint: await sha256(bytes) });
+    }
+  }
+  return out;
+}

@@ -47,9 +47,11 @@ interface DueRow {
 function targetSql(target: Target): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (target.timezone !== undefined) (clauses.push("timezone = ?"), params.push(target.timezone));
-  if (target.hour !== undefined) (clauses.push("send_hour = ?"), params.push(target.hour));
-  if (target.weekday !== undefined) (clauses.push("send_weekday = ?"), params.push(target.weekday));
+  for (const [column, value] of [["timezone", target.timezone], ["send_hour", target.hour], ["send_weekday", target.weekday]] as const) {
+    if (value === undefined) continue;
+    clauses.push(`${column} = ?`);
+    params.push(value);
+  }
   return { sql: clauses.map((c) => ` AND ${c}`).join(""), params };
 }
 

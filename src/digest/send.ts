@@ -104,7 +104,9 @@ export async function sendDigestBatch(env: Env, runId: string, batch: number, se
         : { id: row.subscriber_id, status: "failed" as const, error: result?.error ?? "no result" };
     });
     await record(db, runId, outcomes, Date.now());
-    for (const o of outcomes) o.status === "sent" ? sent++ : failed++;
+    const ok = outcomes.filter((o) => o.status === "sent").length;
+    sent += ok;
+    failed += outcomes.length - ok;
   }
   return { retry: false, sent, failed, skipped };
 }

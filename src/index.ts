@@ -20,7 +20,7 @@ export default {
   fetch: app.fetch,
 
   /** Hourly cron (UTC). Add a task here; keep each one self-contained. */
-  async scheduled(controller, env) {
+  async scheduled(controller, env, _ctx) {
     const now = controller.scheduledTime;
     await runTasks({
       digests: () => runScheduledDigests(env, now, { queue: env.DIGEST_QUEUE as Queue<DigestMessage> }),
@@ -30,7 +30,7 @@ export default {
   },
 
   /** DIGEST_QUEUE consumer: acks or retries each message, never throws. */
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     await consumeDigestQueue(batch, env, { sender: createSender(env) });
   },
 } satisfies ExportedHandler<Env>;

@@ -96,7 +96,7 @@ describe("delivery under provider failures", () => {
     await expect(consumeDigestQueue(batch, env, { sender: broken })).resolves.toBeUndefined();
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["bad"]);
-    expect(result.retryMessages.map((r) => r.msgId)).toEqual(["good"]);
+    expect(result.retryMessages.map((r: { msgId: string }) => r.msgId)).toEqual(["good"]);
     expect(retry).toHaveBeenCalledWith({ delaySeconds: 10 });
     expect(backoffSeconds(4)).toBe(80);
     expect(backoffSeconds(30)).toBe(900);

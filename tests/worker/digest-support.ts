@@ -142,7 +142,7 @@ export async function drain(queue: ReturnType<typeof captureQueue>, sender: Emai
     const result = await getQueueResult(batch, ctx);
     if (result.retryBatch.retry) throw new Error("consumer retried a whole batch");
     for (const m of messages) {
-      const retry = result.retryMessages.find((r) => r.msgId === m.id);
+      const retry = result.retryMessages.find((r: { msgId: string; delaySeconds?: number }) => r.msgId === m.id);
       const acked = result.explicitAcks.includes(m.id);
       if (retry) {
         retries.push({ body: m.body, delaySeconds: retry.delaySeconds });

@@ -15,7 +15,7 @@ export const PAGE_STYLES = `
 .copy{display:grid;grid-template-columns:5.5rem 1fr auto;gap:.4rem;align-items:center;margin:.35rem 0}
 .copy label{margin:0;font-weight:600;font-size:.9rem}
 .copy input{width:100%;font:inherit;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;padding:.4rem .55rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
-.copy button{padding:.4rem .8rem;font-size:.9rem;min-width:5.5rem}
+.copy button{padding:.4rem .8rem;font-size:.9rem;min-width:7.5rem}
 .copy button[data-state=done]{background:#1e7d32;color:#fff}
 @media (max-width:34rem){.copy{grid-template-columns:1fr auto}.copy label{grid-column:1/-1}}
 ul.items article{display:grid;grid-template-columns:1fr;gap:.25rem}

@@ -69,13 +69,18 @@ export async function runScheduledDigests(env: Pick<Env, "DB">, scheduledTime: n
     if (!runs.some((r) => r.runId === id)) runs.push((await planRun(env, id, { ...deps.plan, db, queue, now })) ?? { runId: id, skipped: true });
   }
   const report = { slot: new Date(slot).toISOString(), ledger, runs, ms: Date.now() - started, subrequests: subrequests(meter) + 1 };
+  const plannedBy = (id: string) => {
+    const r = runs.find((x) => x.runId === id);
+    return r && "planned" in r ? r.planned : 0;
+  };
   if (opened.length) {
     await db
       .prepare(
-        `UPDATE digest_runs SET stats = json_set(stats, '$.cronMs', ?1, '$.cronSubrequests', ?2)
-         WHERE id IN (SELECT value FROM json_each(?3))`,
+        `UPDATE digest_runs SET stats = json_set(stats, '$.cronMs', ?1, '$.cronSubrequests', ?2,
+           '$.cronPlanned', COALESCE(json_extract(?3, '$."' || id || '"'), 0))
+         WHERE id IN (SELECT key FROM json_each(?3))`,
       )
-      .bind(report.ms, report.subrequests, JSON.stringify(opened))
+      .bind(report.ms, report.subrequests, JSON.stringify(Object.fromEntries(opened.map((id) => [id, plannedBy(id)]))))
       .run();
   }
   console.log("digest.cron " + JSON.stringify(report));

@@ -30,6 +30,18 @@ export default defineConfig(async () => {
           ],
           test: { name: "worker", include: ["tests/worker/**/*.test.ts"], setupFiles: ["tests/worker/setup.ts"] },
         },
+        {
+          // Real chromium (playwright-core) against `wrangler dev` started by global-setup.
+          test: {
+            name: "browser",
+            include: ["tests/browser/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["tests/browser/global-setup.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
       ],
     },
   };

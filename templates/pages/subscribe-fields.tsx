@@ -64,7 +64,7 @@ export function PreferenceFields({ topics, tags, prefs, timeZones }: PreferenceF
           </select>
         </div>
         <div class="field">
-          <label for="weekday">Weekly on 每周发送日</label>
+          <label for="weekday">Day for weekly digests 每周发送日</label>
           <select id="weekday" name="weekday">
             {WEEKDAYS.map((day, d) => (
               <option value={String(d)} selected={prefs.weekday === d}>

@@ -1,0 +1,61 @@
+/**
+ * Real-browser helpers: Debian's chromium driven by playwright-core, a fresh profile per
+ * launch, screenshots under test-results/screenshots/ (CI artifacts).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Base URL of the `wrangler dev` that global-setup started. */
+export function baseUrl(): string {
+  return inject("baseUrl");
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launch(options: BrowserContextOptions = {}): Promise<Session> {
+  const profile = mkdtempSync(join(tmpdir(), "tidings-chromium-"));
+  // A fresh --user-data-dir per launch (playwright passes it from userDataDir).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1000, height: 800 },
+    ...options,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Full-page PNG at test-results/screenshots/<name>.png; returns the path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

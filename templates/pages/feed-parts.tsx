@@ -12,6 +12,7 @@ export const FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
 
 /** Styles for these pages, on top of the layout's. */
 export const PAGE_STYLES = `
+[hidden]{display:none!important}
 .copy{display:grid;grid-template-columns:5.5rem 1fr auto;gap:.4rem;align-items:center;margin:.35rem 0}
 .copy label{margin:0;font-weight:600;font-size:.9rem}
 .copy input{width:100%;font:inherit;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;padding:.4rem .55rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}

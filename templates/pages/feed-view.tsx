@@ -22,7 +22,10 @@ export interface FeedViewProps {
 export function FeedViewPage({ doc, format, pagePath, subscribePath, archivePage }: FeedViewProps) {
   const { meta, items } = doc;
   const older = meta.links.find((l) => l.rel === "prev-archive");
-  const newer = meta.links.find((l) => l.rel === "next-archive") ?? meta.links.find((l) => l.rel === "current");
+  const current = meta.links.find((l) => l.rel === "current");
+  const newer = meta.links.find((l) => l.rel === "next-archive") ?? current;
+  // An archive page is history: what to subscribe to is the current feed.
+  const feedUrl = archivePage && current ? current.href : meta.selfUrl;
   return (
     <Layout
       title={`${meta.title} — ${FORMAT_NAMES[format]}`}
@@ -42,9 +45,14 @@ export function FeedViewPage({ doc, format, pagePath, subscribePath, archivePage
           NetNewsWire, Miniflux, newsboat…) and new articles arrive there by themselves.
         </p>
         <p>这是一个订阅源（Feed）。把下面的地址复制到你的阅读器中，即可自动收到新文章。</p>
-        <CopyField id="feed-url" label={FORMAT_NAMES[format]} url={meta.selfUrl} />
+        {archivePage ? (
+          <p>
+            This is an archive page, kept for readers that back-fill history; subscribe to the feed itself. 本页为历史存档，请订阅下面的源。
+          </p>
+        ) : null}
+        <CopyField id="feed-url" label={FORMAT_NAMES[format]} url={feedUrl} />
         <p class="formats-inline">
-          Other formats 其他格式:{" "}
+          {archivePage ? "This page in other formats 本页其他格式" : "Other formats 其他格式"}:{" "}
           {FORMATS.filter((f) => f !== format).map((f) => (
             <a href={meta.formatUrls[f]}>{FORMAT_NAMES[f]}</a>
           ))}

@@ -137,5 +137,7 @@ describe("the page itself", () => {
     expect(html).toContain("archive page 2");
     expect(html).toContain(`href="${BASE}/rss.xml?limit=2&amp;page=1"`);
     expect(html).toContain(`href="${BASE}/rss.xml?limit=2&amp;page=3"`);
+    // What to subscribe to is the current feed, not the archive page.
+    expect(html).toContain(`readonly="" value="${BASE}/rss.xml?limit=2"`);
   });
 });

@@ -186,7 +186,7 @@ describe("landing pages", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const html = await res.text();
-    for (const [type, file] of [["application/rss+xml", "rss.xml"], ["application/atom+xml", "atom.xml"], ["application/feed+json", "feed.json"]]) {
+    for (const [type, file] of [["application/rss+xml", "rss.xml"], ["application/atom+xml", "atom.xml"], ["application/feed+json", "feed.json"]] as const) {
       expect(html).toMatch(new RegExp(`<link rel="alternate" type="${type.replace("+", "\\+")}" title="[^"]+" href="${BASE}${feedBase}/${file}"/>`));
     }
     const items = [...html.matchAll(/<article[^>]*>([\s\S]*?)<\/article>/g)].map((m) => m[1]!);

@@ -124,7 +124,7 @@ describe("subscriber journey in chromium", () => {
     try {
       await phone.page.goto(`${baseUrl()}/subscribe`);
       // No horizontal scrolling.
-      expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await phone.page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(375);
       await screenshot(phone.page, "subscribe-11-phone");
     } finally {
       await phone.close();

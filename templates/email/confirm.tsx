@@ -17,6 +17,19 @@ interface Site {
   lang: string;
 }
 
+/** The plain-text part: site, heading, then paragraphs separated by blank lines. */
+function plainText(site: Site, heading: string, ...paragraphs: string[]): string {
+  return [site.title, heading, ...paragraphs].join("\n\n") + "\n";
+}
+
+function InlineLink({ href, children }: { href: string; children?: Child }) {
+  return (
+    <a href={href} style="color:#0b57d0">
+      {children}
+    </a>
+  );
+}
+
 const BUTTON = "display:inline-block;background:#0b57d0;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 20px;border-radius:8px";
 const MUTED = "color:#5f6368;font-size:14px";
 
@@ -65,28 +78,19 @@ export function confirmationMail(site: Site, email: string, links: { confirmUrl:
       </p>
       <p style={MUTED}>
         Topics, tags and delivery time can be changed at any time:{" "}
-        <a href={links.preferencesUrl} style="color:#0b57d0">
-          preferences 偏好设置
-        </a>
+        <InlineLink href={links.preferencesUrl}>preferences 偏好设置</InlineLink>
         .
       </p>
     </Mail>,
   );
-  const text = [
-    `${site.title}`,
-    "",
-    `Confirm your subscription · 请确认订阅`,
-    "",
-    `Someone — hopefully you — asked to send digests of ${site.title} to ${email}.`,
-    "Nothing will be sent until you confirm by opening this link:",
-    "",
+  const text = plainText(
+    site,
+    "Confirm your subscription · 请确认订阅",
+    `Someone — hopefully you — asked to send digests of ${site.title} to ${email}.\nNothing will be sent until you confirm by opening this link:`,
     links.confirmUrl,
-    "",
     "The link works for 30 days. If you did not ask for this, ignore this mail and you will not hear from us again.",
-    "",
     `Change topics, tags and delivery time: ${links.preferencesUrl}`,
-    "",
-  ].join("\n");
+  );
   return { subject, html, text };
 }
 
@@ -106,23 +110,16 @@ export function alreadySubscribedMail(site: Site, email: string, links: { prefer
       </p>
       <p style={MUTED}>
         Not interested any more?{" "}
-        <a href={links.unsubscribeUrl} style="color:#0b57d0">
-          Unsubscribe 退订
-        </a>
+        <InlineLink href={links.unsubscribeUrl}>Unsubscribe 退订</InlineLink>
         .
       </p>
     </Mail>,
   );
-  const text = [
-    `${site.title}`,
-    "",
+  const text = plainText(
+    site,
     "You are already subscribed · 您已订阅",
-    "",
     `Someone asked to subscribe ${email} to ${site.title}. This address already gets our digests, so nothing has changed.`,
-    "",
-    `Change preferences: ${links.preferencesUrl}`,
-    `Unsubscribe: ${links.unsubscribeUrl}`,
-    "",
-  ].join("\n");
+    `Change preferences: ${links.preferencesUrl}\nUnsubscribe: ${links.unsubscribeUrl}`,
+  );
   return { subject, html, text };
 }

@@ -7,6 +7,20 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, launch, screenshot, type Session } from "./browser.js";
 
+// page.evaluate callbacks run in chromium; this file is type-checked without the DOM
+// library, so it declares the little it touches (module-local, no global effect).
+interface FocusedElement {
+  tagName: string;
+  id: string;
+  value: string;
+  selectionStart: number | null;
+  selectionEnd: number | null;
+  getAttribute(name: string): string | null;
+}
+declare const document: { activeElement: FocusedElement | null };
+declare const navigator: { clipboard: { readText(): Promise<string> } };
+declare function getComputedStyle(element: FocusedElement): { outlineStyle: string };
+
 /** Article images live on SITE_URL (not reachable from tests): answer with a placeholder. */
 async function stubSiteImages(page: Page): Promise<void> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="160"><rect width="240" height="160" fill="#c9d6ea"/><circle cx="80" cy="70" r="28" fill="#8fa8cf"/></svg>`;
@@ -108,10 +122,10 @@ describe("/feeds in chromium without JavaScript", () => {
     expect(await visibleRows(page).count()).toBe(4);
     // The next Tab stops are real controls: the Filter button, then a term link and its URL field.
     await tabTo(page, (f) => f.startsWith("input#") && f !== "input#q[]");
-    const value = await page.evaluate(() => (document.activeElement as HTMLInputElement).value);
+    const value = await page.evaluate(() => document.activeElement!.value);
     expect(value.startsWith(`${base}/`)).toBe(true);
     const selected = await page.evaluate(() => {
-      const input = document.activeElement as HTMLInputElement;
+      const input = document.activeElement!;
       return input.value.slice(input.selectionStart ?? 0, input.selectionEnd ?? 0);
     });
     expect(selected).toBe(value); // Tab selects the whole address: Ctrl+C copies it

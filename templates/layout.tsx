@@ -52,7 +52,7 @@ export function Layout({ title, lang = "zh-CN", head, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{title}</title>
-        <style>{STYLES}</style>
+        <style dangerouslySetInnerHTML={{ __html: STYLES }} />
         {head}
       </head>
       <body>

@@ -34,7 +34,12 @@ function settingsKey(env: Env): string {
 }
 
 /** A page derived from the directory: validated by content, visibility and settings alone. */
-function directoryResponse(c: Context<AppEnv>, variant: string, contentType: string, render: (dir: Directory) => string) {
+function directoryResponse(
+  c: Context<AppEnv>,
+  variant: string,
+  headers: Record<string, string>,
+  render: (dir: Directory) => string,
+) {
   const now = Date.now();
   const visible = content.published(now);
   const lastModifiedMs = visible[0]?.published ?? 0;
@@ -47,7 +52,7 @@ function directoryResponse(c: Context<AppEnv>, variant: string, contentType: str
       lastModified: httpDate(lastModifiedMs),
       bytes: () => (bytes ??= encoder.encode(render(directory(c.env, now)))),
     },
-    { "Content-Type": contentType, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" },
+    { ...headers, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" },
   );
 }
 
@@ -80,7 +85,7 @@ export const pageRoutes = new Hono<AppEnv>();
 pageRoutes.on(["GET", "HEAD"], "/feeds", (c) => {
   const raw = c.req.query("q") ?? "";
   const filter = normalizeFilter(raw);
-  return directoryResponse(c, `feeds|${filter}|${raw}`, HTML_TYPE, (dir) =>
+  return directoryResponse(c, `feeds|${filter}|${raw}`, { "Content-Type": HTML_TYPE }, (dir) =>
     htmlDocument(FeedsPage({ dir, filter: raw, visible: (e) => matchesFilter(e, filter), language: c.env.SITE_LANGUAGE })),
   );
 });
@@ -89,7 +94,8 @@ pageRoutes.on(["GET", "HEAD"], "/feeds.opml", (c) => {
   const requested = c.req.query("format") ?? "rss";
   const format = OPML_FORMATS[requested];
   if (!format) return problem(c, 400, `format must be one of rss, atom, json; got "${requested}"`);
-  return directoryResponse(c, `opml|${format}`, OPML_TYPE, (dir) =>
+  // Like the feeds, readable by aggregators running in a browser (CORS).
+  return directoryResponse(c, `opml|${format}`, { "Content-Type": OPML_TYPE, "Access-Control-Allow-Origin": "*" }, (dir) =>
     renderOpml(dir, {
       title: `${dir.site.title} — ${FORMAT_FILE[format]} feeds`,
       ownerName: c.env.SITE_AUTHOR,

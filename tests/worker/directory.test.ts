@@ -121,6 +121,7 @@ describe("/feeds.opml", () => {
     const res = await get("/feeds.opml" + query);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/x-opml; charset=utf-8");
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
     const opml = parseXml(await res.text()); // strict XML 1.0: throws on any well-formedness error
     expect(opml.name).toBe("opml");
     expect(opml.attrs.version).toBe("2.0");

@@ -16,6 +16,7 @@ export const STYLES = `
 :root{color-scheme:light dark;--fg:#1d1d1f;--muted:#5f6368;--bg:#fff;--card:#f6f7f9;--line:#d9dce1;--accent:#0b57d0;--accent-fg:#fff;--danger:#b3261e}
 @media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--muted:#9aa0a6;--bg:#121417;--card:#1c1f24;--line:#3c4043;--accent:#8ab4f8;--accent-fg:#0b1220;--danger:#f2b8b5}}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{margin:0;font:16px/1.6 system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:46rem;margin:0 auto;padding:1.5rem 1rem 4rem}
 header.site{border-bottom:1px solid var(--line);padding:.75rem 1rem}

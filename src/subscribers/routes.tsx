@@ -10,7 +10,7 @@ import { UnsubscribedPage, UnsubscribePage } from "../../templates/pages/unsubsc
 import { content } from "../content/index.js";
 import type { AppEnv } from "../env.js";
 import type { TokenPurpose } from "../lib/tokens.js";
-import type { TermKind } from "../lib/terms.js";
+import { termSlug, type TermKind } from "../lib/terms.js";
 import { readInput } from "./input.js";
 import { ConfigError, subscriberLinks, verifyLink } from "./links.js";
 import { DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
@@ -78,7 +78,12 @@ subscriberRoutes.get("/subscribe", (c) => {
       tags: options("tags", [], now),
     });
   }
-  return subscribeForm(c, 200, DEFAULT_PREFERENCES, { fresh: true });
+  // Links such as the feed directory's "email me this topic" preselect terms:
+  // /subscribe?topics=<slug>&tags=<slug>. Unknown terms are ignored, not an error.
+  const preselect = { topics: c.req.queries("topics") ?? [], tags: c.req.queries("tags") ?? [] };
+  const known = (kind: TermKind) => preselect[kind].filter((v) => content.catalogue(kind, Date.now()).has(termSlug(v)));
+  const prefs = parsePreferences({ topics: known("topics"), tags: known("tags") }, DEFAULT_PREFERENCES, false);
+  return subscribeForm(c, 200, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { fresh: true });
 });
 
 subscriberRoutes.post("/subscribe", async (c) => {

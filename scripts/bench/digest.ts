@@ -13,7 +13,7 @@
  * accepted, and duplicates and losses as the fake API counted them.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
@@ -104,6 +104,17 @@ async function runOnce(n: number): Promise<Row> {
   mkdirSync(persist);
   const fake = await startFakeResend({ ...failure, seed: n });
   let dev: ChildProcess | undefined;
+  const stop = () => {
+    if (dev?.pid) {
+      try {
+        process.kill(-dev.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const onSignal = () => (stop(), process.exit(130));
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
     const slot = Math.floor(Date.now() / HOUR) * HOUR;
     const hour = new Date(slot).getUTCHours();
@@ -114,12 +125,19 @@ async function runOnce(n: number): Promise<Row> {
 
     const port = await freePort();
     const vars = { ENVIRONMENT: "production", PUBLIC_URL: "https://tidings.example", RESEND_API_KEY: "re_bench", RESEND_BASE_URL: fake.url, TOKEN_SECRET: "bench-token-secret-0123456789", ADMIN_TOKEN: ADMIN };
-    const args = ["wrangler", "dev", "--test-scheduled", "--persist-to", persist, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "warn"];
+    const args = ["wrangler", "dev", "--test-scheduled", "--persist-to", persist, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "info"];
     for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
     dev = spawn("npx", args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
     let log = "";
-    dev.stdout!.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
-    dev.stderr!.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-20_000)));
+    const logFile = join("bench-results", `digest-wrangler-${n}.log`);
+    mkdirSync("bench-results", { recursive: true });
+    writeFileSync(logFile, "");
+    const keep = (d: Buffer) => {
+      log = (log + d.toString()).slice(-20_000);
+      appendFileSync(logFile, d);
+    };
+    dev.stdout!.on("data", keep);
+    dev.stderr!.on("data", keep);
     const base = `http://127.0.0.1:${port}`;
     await waitFor("wrangler dev", async () => ((await fetch(`${base}/rss.xml`)).ok ? true : undefined), 120_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${log}`);
@@ -165,13 +183,8 @@ async function runOnce(n: number): Promise<Row> {
       losses,
     };
   } finally {
-    if (dev?.pid) {
-      try {
-        process.kill(-dev.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+    stop();
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -180,7 +193,9 @@ async function runOnce(n: number): Promise<Row> {
 const rows: Row[] = [];
 for (const n of sizes) {
   console.log(`\n▶ ${n.toLocaleString("en")} subscribers (fake Resend: ${failure.fail500 * 100}% 500, ${failure.fail429 * 100}% 429, ${failure.lose * 100}% accepted-then-500)`);
-  rows.push(await runOnce(n));
+  const row = await runOnce(n);
+  rows.push(row);
+  console.log(JSON.stringify(row));
 }
 const table = [
   "| subscribers | cron handler | cron subrequests | planned by cron | fire → last email | emails/s | Resend calls (failed on purpose) | duplicates | losses |",

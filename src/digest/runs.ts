@@ -9,7 +9,7 @@ export interface Cursor {
   id: string;
 }
 
-export interface Run {
+export interface NewRun {
   id: string;
   cadence: Cadence;
   trigger: "cron" | "manual";
@@ -17,6 +17,9 @@ export interface Run {
   windowEnd: number;
   targets: Target[];
   items: DigestItem[];
+}
+
+export interface Run extends NewRun {
   status: "planning" | "planned";
   cursor: Cursor;
   nextBatch: number;
@@ -57,16 +60,6 @@ function toRun(row: RunRow): Run {
     planned: row.planned,
     stats: JSON.parse(row.stats) as Record<string, number>,
   };
-}
-
-export interface NewRun {
-  id: string;
-  cadence: Cadence;
-  trigger: "cron" | "manual";
-  slot: number;
-  windowEnd: number;
-  targets: Target[];
-  items: DigestItem[];
 }
 
 /** Inserts the run unless it exists; a run with no items is born planned. True if created. */

@@ -13,9 +13,9 @@
  * accepted, and duplicates and losses as the fake API counted them.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { appendFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { createServer } from "node:net";
 import compiled from "../../src/generated/content.js";
 import { startFakeResend } from "../fake-resend.js";
@@ -41,8 +41,22 @@ function freePort(): Promise<number> {
   });
 }
 
-function wrangler(args: string[]): void {
-  const r = spawnSync("npx", ["wrangler", ...args], { encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
+/**
+ * A private copy of the project to run from: `wrangler dev` reloads on every change to the
+ * sources, and a reload mid-run drops the local queue's in-flight messages; other people
+ * editing the working tree must not disturb a long run.
+ */
+function snapshotProject(dir: string): string {
+  const work = join(dir, "project");
+  for (const entry of ["src", "templates", "migrations", "content", "scripts", "package.json", "wrangler.toml", "tsconfig.json"]) {
+    cpSync(entry, join(work, entry), { recursive: true });
+  }
+  symlinkSync(resolvePath("node_modules"), join(work, "node_modules"));
+  return work;
+}
+
+function wrangler(args: string[], cwd: string): void {
+  const r = spawnSync("npx", ["wrangler", ...args], { cwd, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
   if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -119,17 +133,18 @@ async function runOnce(n: number): Promise<Row> {
     const slot = Math.floor(Date.now() / HOUR) * HOUR;
     const hour = new Date(slot).getUTCHours();
     const seedStart = Date.now();
-    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-    wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", seedFile(dir, n, hour, Date.now())]);
+    const work = snapshotProject(dir);
+    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], work);
+    wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", seedFile(dir, n, hour, Date.now())], work);
     const seedS = (Date.now() - seedStart) / 1000;
 
     const port = await freePort();
     const vars = { ENVIRONMENT: "production", PUBLIC_URL: "https://tidings.example", RESEND_API_KEY: "re_bench", RESEND_BASE_URL: fake.url, TOKEN_SECRET: "bench-token-secret-0123456789", ADMIN_TOKEN: ADMIN };
     const args = ["wrangler", "dev", "--test-scheduled", "--persist-to", persist, "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", "info"];
     for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-    dev = spawn("npx", args, { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+    dev = spawn("npx", args, { cwd: work, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
     let log = "";
-    const logFile = join("bench-results", `digest-wrangler-${n}.log`);
+    const logFile = resolvePath("bench-results", `digest-wrangler-${n}.log`);
     mkdirSync("bench-results", { recursive: true });
     writeFileSync(logFile, "");
     const keep = (d: Buffer) => {

@@ -1,0 +1,126 @@
+/**
+ * In-process microbenchmark: a cold render (cache miss) of a 20-item feed — the feed
+ * document built from the compiled content and serialized — with our renderers versus
+ * `feed@6` generating the same 20 items. Encoding to bytes is timed by the caller.
+ * Imports src/ statically, so load it only once src/generated/content.js exists.
+ */
+import { readFile } from "node:fs/promises";
+import { createContentSource } from "../../src/content/index.js";
+import type { CompiledContent } from "../../src/content/types.js";
+import { buildFeedDocument, type SiteSettings } from "../../src/feeds/document.js";
+import { RENDERERS } from "../../src/feeds/render.js";
+import { selectAll, type FeedQuery } from "../../src/feeds/select.js";
+import type { FeedFormat } from "../../src/lib/urls.js";
+import { siteVar } from "../site-config.js";
+import { renderWithFeedLib } from "./feedlib.js";
+
+export interface MicroResult {
+  /** Per render, steady state: median over batches (µs). */
+  us: number;
+  /** The very first call in this process (ms): unoptimized code, like a fresh isolate. */
+  firstMs: number;
+  iterations: number;
+  bytes: number;
+  /** One output, to time its encoding separately. */
+  text: string;
+}
+
+export interface RenderRow {
+  format: FeedFormat;
+  ours: MicroResult;
+  feed: MicroResult;
+}
+
+export function siteSettings(): SiteSettings {
+  const v = (name: string) => siteVar(name, `${new URL("../../", import.meta.url).pathname}wrangler.toml`) ?? "";
+  return {
+    SITE_URL: v("SITE_URL"),
+    SITE_TITLE: v("SITE_TITLE"),
+    SITE_DESCRIPTION: v("SITE_DESCRIPTION"),
+    SITE_LANGUAGE: v("SITE_LANGUAGE"),
+    SITE_AUTHOR: v("SITE_AUTHOR"),
+    PUBLIC_URL: v("PUBLIC_URL"),
+  };
+}
+
+/**
+ * Evaluates a compiled content module the way an isolate does at startup (compile the
+ * module text, run `JSON.parse` of the whole corpus) and times it.
+ */
+export async function loadCompiled(file: string): Promise<{ data: CompiledContent; ms: number }> {
+  const text = await readFile(file, "utf8");
+  const started = performance.now();
+  const data = new Function(text.replace("export default ", "return "))() as CompiledContent;
+  return { data, ms: performance.now() - started };
+}
+
+/**
+ * Times two renderers side by side: batches of 10 calls alternate between them until the
+ * budget is spent, and each gets the median batch time. Alternating pairs the two under
+ * the same machine load (other work shares these 2 cores); the median ignores stalls.
+ * The very first call of each is timed on its own.
+ */
+function measurePair(a: () => string, b: () => string, budgetMs: number): [MicroResult, MicroResult] {
+  const fns = [a, b];
+  const first = fns.map((fn) => {
+    const t = performance.now();
+    const text = fn();
+    return { text, ms: performance.now() - t };
+  });
+  let sink = 0;
+  const warmEnd = performance.now() + budgetMs * 0.2;
+  while (performance.now() < warmEnd) sink += a().length + b().length;
+  const batches: number[][] = [[], []];
+  const end = performance.now() + budgetMs;
+  while (performance.now() < end) {
+    fns.forEach((fn, i) => {
+      const t = performance.now();
+      for (let k = 0; k < 10; k++) sink += fn().length;
+      batches[i]!.push((performance.now() - t) / 10);
+    });
+  }
+  if (sink < 0) console.log(sink); // keep the work observable
+  return [0, 1].map((i) => {
+    const sorted = batches[i]!.sort((x, y) => x - y);
+    const text = first[i]!.text;
+    return {
+      us: sorted[sorted.length >> 1]! * 1000,
+      firstMs: first[i]!.ms,
+      iterations: sorted.length * 10,
+      bytes: Buffer.byteLength(text),
+      text,
+    };
+  }) as [MicroResult, MicroResult];
+}
+
+/** Renders the 20 newest articles of `data` in each format, ours vs `feed`. */
+export function renderBench(data: CompiledContent, budgetMs = 1000): RenderRow[] {
+  const content = createContentSource(data);
+  const settings = siteSettings();
+  const now = Date.now();
+  const query: FeedQuery = { tags: [], topics: [], limit: 20 };
+  const articles = selectAll(content, query, now).slice(0, query.limit);
+  const base = settings.PUBLIC_URL.replace(/\/$/, "");
+  const files: Record<FeedFormat, string> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
+  const rows: RenderRow[] = [];
+  for (const format of ["rss", "atom", "json"] as const) {
+    const input = {
+      title: settings.SITE_TITLE,
+      description: settings.SITE_DESCRIPTION,
+      language: settings.SITE_LANGUAGE,
+      author: settings.SITE_AUTHOR,
+      homeUrl: settings.SITE_URL,
+      selfUrl: `${base}/${files[format]}`,
+      siteUrl: settings.SITE_URL,
+      articles,
+      body: content.body,
+    };
+    const [ours, feed] = measurePair(
+      () => RENDERERS[format](buildFeedDocument(content, settings, query, articles, { format, search: "" })),
+      () => renderWithFeedLib(input, format),
+      budgetMs,
+    );
+    rows.push({ format, ours, feed });
+  }
+  return rows;
+}

@@ -1,4 +1,4 @@
-import { element, escapeText } from "../lib/xml.js";
+import { element, escapeText, markupText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
 import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
 
@@ -29,7 +29,7 @@ export function renderAtom({ meta, items }: FeedDocument): string {
       ...item.authors.map((a) => `<author>${element("name", null, a)}</author>`),
       ...item.categories.map((c) => element("category", { term: c.label, scheme: c.scheme, label: c.label })),
       element("summary", { type: "text" }, item.summary),
-      element("content", { type: "html" }, item.contentHtml),
+      `<content type="html">${markupText(item.contentHtml)}</content>`,
     );
     if (item.image) {
       out.push(

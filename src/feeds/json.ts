@@ -1,35 +1,36 @@
-import { stripInvalidXmlChars } from "../lib/xml.js";
+import { cleanText as t } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
 
-/** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
+/**
+ * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). Every string goes through the
+ * same character policy as the XML formats (`cleanText`), so all formats carry identical
+ * text; no `JSON.stringify` replacer, which would take V8 off its fast path.
+ */
 export function renderJsonFeed({ meta, items }: FeedDocument): string {
   const next = meta.links.find((l) => l.rel === "next");
-  const hubs = meta.links.filter((l) => l.rel === "hub").map((l) => ({ type: "WebSub", url: l.href }));
+  const hubs = meta.links.filter((l) => l.rel === "hub").map((l) => ({ type: "WebSub", url: t(l.href) }));
   const feed = {
     version: "https://jsonfeed.org/version/1.1",
-    title: meta.title,
-    home_page_url: meta.homeUrl,
-    feed_url: meta.selfUrl,
-    description: meta.description,
-    language: meta.language,
-    authors: [{ name: meta.author }],
-    ...(next ? { next_url: next.href } : {}),
+    title: t(meta.title),
+    home_page_url: t(meta.homeUrl),
+    feed_url: t(meta.selfUrl),
+    description: t(meta.description),
+    language: t(meta.language),
+    authors: [{ name: t(meta.author) }],
+    ...(next ? { next_url: t(next.href) } : {}),
     ...(hubs.length ? { hubs } : {}),
     items: items.map((item) => ({
-      id: item.id,
-      url: item.url,
-      title: item.title,
-      summary: item.summary,
-      content_html: item.contentHtml,
-      ...(item.image ? { image: item.image.url } : {}),
-      date_published: item.published,
-      date_modified: item.updated,
-      ...(item.authors.length ? { authors: item.authors.map((name) => ({ name })) } : {}),
-      tags: [...new Set(item.categories.map((c) => c.label))],
+      id: t(item.id),
+      url: t(item.url),
+      title: t(item.title),
+      summary: t(item.summary),
+      content_html: t(item.contentHtml),
+      ...(item.image ? { image: t(item.image.url) } : {}),
+      date_published: t(item.published),
+      date_modified: t(item.updated),
+      ...(item.authors.length ? { authors: item.authors.map((name) => ({ name: t(name) })) } : {}),
+      tags: [...new Set(item.categories.map((c) => t(c.label)))],
     })),
   };
-  // Same character policy as the XML formats, so every format carries identical text.
-  return JSON.stringify(feed, (_key, value: unknown) =>
-    typeof value === "string" ? stripInvalidXmlChars(value) : value,
-  ) + "\n";
+  return JSON.stringify(feed) + "\n";
 }

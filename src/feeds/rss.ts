@@ -1,5 +1,5 @@
 import { rfc822 } from "../lib/dates.js";
-import { element, escapeText } from "../lib/xml.js";
+import { element, markupText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
 import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
 
@@ -29,7 +29,7 @@ export function renderRss({ meta, items }: FeedDocument): string {
       ...item.authors.map((a) => element("dc:creator", null, a)),
       ...item.categories.map((c) => element("category", { domain: c.scheme }, c.label)),
       element("description", null, item.summary),
-      `<content:encoded>${escapeText(item.contentHtml)}</content:encoded>`,
+      `<content:encoded>${markupText(item.contentHtml)}</content:encoded>`,
     );
     if (item.image) {
       out.push(

@@ -1,49 +1,82 @@
 /**
  * The one place where text becomes XML. Every feed format and the OPML writer go
- * through these functions, so no content can break well-formedness.
+ * through these functions, so no content can break well-formedness. They sit on the
+ * render path of every feed variant, so each checks cheaply before it rewrites.
  */
 
-// Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF and lone
-// surrogates). With the `u` flag, lone surrogates are matched as single code points.
-const FORBIDDEN_CLASS = "[^\\t\\n\\r\\u0020-\\uD7FF\\uE000-\\uFFFD\\u{10000}-\\u{10FFFF}]";
-const FORBIDDEN_ANY = new RegExp(FORBIDDEN_CLASS, "u");
-const FORBIDDEN_ALL = new RegExp(FORBIDDEN_CLASS, "gu");
+// Characters XML 1.0 forbids: C0 controls except tab/LF/CR, U+FFFE/U+FFFF, and lone
+// surrogates. The first two are a plain (non-`u`) class, fast on long strings; lone
+// surrogates are found by the engine's own `isWellFormed`.
+const FORBIDDEN_BMP = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const FORBIDDEN_ALL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** True when `text` holds a character XML 1.0 cannot carry. */
 export function hasInvalidXmlChars(text: string): boolean {
-  return FORBIDDEN_ANY.test(text);
+  return FORBIDDEN_BMP.test(text) || !text.isWellFormed();
 }
 
 /** Removes every character XML 1.0 cannot carry. */
 export function stripInvalidXmlChars(text: string): string {
-  return FORBIDDEN_ANY.test(text) ? text.replace(FORBIDDEN_ALL, "") : text;
+  return hasInvalidXmlChars(text) ? text.replace(FORBIDDEN_ALL, "") : text;
 }
 
-const TEXT_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  "\r": "&#13;",
-};
-const ATTR_ESCAPES: Record<string, string> = {
-  ...TEXT_ESCAPES,
-  '"': "&quot;",
-  "'": "&#39;",
-  "\t": "&#9;",
-  "\n": "&#10;",
-};
+// Fast paths: one scan finds anything that needs work (a special character, a forbidden
+// one, or any surrogate — pairs are fine but are left to the careful path).
+const TEXT_WORK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF&<>\r]/;
+const ATTR_WORK = /[\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF&<>"']/;
 
 /**
  * Escapes character data. `>` is always escaped (so `]]>` can never appear) and CR is
  * written as a reference, because parsers turn a literal CR into LF.
  */
 export function escapeText(text: string): string {
-  return stripInvalidXmlChars(text).replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!);
+  if (!TEXT_WORK.test(text)) return text;
+  // Native replaces with string patterns beat one pass with a JS callback.
+  return stripInvalidXmlChars(text)
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll("\r", "&#13;");
 }
 
 /** Escapes an attribute value (double or single quoted); whitespace is kept exactly. */
 export function escapeAttr(text: string): string {
-  return stripInvalidXmlChars(text).replace(/[&<>"'\t\n\r]/g, (c) => ATTR_ESCAPES[c]!);
+  if (!ATTR_WORK.test(text)) return text;
+  return escapeText(text)
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;")
+    .replaceAll("\t", "&#9;")
+    .replaceAll("\n", "&#10;");
+}
+
+// Article bodies are long and rendered into many variants (site, tags, topics, pages,
+// three formats): each is checked once per isolate. Set lookups of the same string are
+// O(1) once V8 has cached its hash.
+const checked = new Set<string>();
+const MAX_CHECKED = 20_000;
+const LONG = 256;
+
+/** `text` without the characters XML 1.0 forbids; long clean strings are remembered. */
+export function cleanText(text: string): string {
+  if (text.length < LONG) return stripInvalidXmlChars(text);
+  if (checked.has(text)) return text;
+  const clean = stripInvalidXmlChars(text);
+  if (clean === text) {
+    if (checked.size >= MAX_CHECKED) checked.clear();
+    checked.add(text);
+  }
+  return clean;
+}
+
+/**
+ * Character data for large markup (HTML bodies): a CDATA section, with every `]]>` split
+ * across two sections, which costs one scan instead of escaping every `<`. Text holding a
+ * CR is escaped instead, since parsers turn a CR inside CDATA into LF.
+ */
+export function markupText(text: string): string {
+  const clean = cleanText(text);
+  if (clean.includes("\r")) return escapeText(clean);
+  return "<![CDATA[" + clean.replaceAll("]]>", "]]]]><![CDATA[>") + "]]>";
 }
 
 /** `<name attr="…">text</name>`, or a self-closed element when `text` is undefined. */
@@ -54,9 +87,10 @@ export function element(
 ): string {
   let out = "<" + name;
   if (attrs) {
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value !== undefined) out += ` ${key}="${escapeAttr(String(value))}"`;
+    for (const key in attrs) {
+      const value = attrs[key];
+      if (value !== undefined) out += " " + key + '="' + escapeAttr(String(value)) + '"';
     }
   }
-  return text === undefined ? out + "/>" : `${out}>${escapeText(text)}</${name}>`;
+  return text === undefined ? out + "/>" : out + ">" + escapeText(text) + "</" + name + ">";
 }

@@ -4,7 +4,7 @@
  *   --out DIR       output folder (default: src/generated)
  * Exits 1 listing every problem as `file: field: reason`.
  */
-import { mkdir, writeFile, readFile } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildContent, formatProblem, MODULE_TYPES } from "./content/build.js";
@@ -32,9 +32,10 @@ if (!result.data || !result.module) {
 await mkdir(outDir, { recursive: true });
 const moduleText = result.module;
 const target = join(outDir, "content.js");
-// Leave the file untouched when nothing changed, so `wrangler dev` does not reload.
-const previous = await readFile(target, "utf8").catch(() => "");
-if (previous !== moduleText) await writeFile(target, moduleText);
+// Leave the file untouched when nothing changed, so `wrangler dev` does not reload. The
+// first line carries the content hash: comparing it avoids reading a large old module.
+const firstLine = await readFirstLine(target);
+if (firstLine !== moduleText.slice(0, moduleText.indexOf("\n"))) await writeFile(target, moduleText);
 await writeFile(join(outDir, "content.d.ts"), MODULE_TYPES);
 if (!values.quiet) {
   const ms = (performance.now() - started).toFixed(0);
@@ -43,4 +44,16 @@ if (!values.quiet) {
       `${result.data.tags.length} tags, ${result.data.topics.length} topics, ${(moduleText.length / 1024).toFixed(0)} KiB, ` +
       `hash ${result.data.hash.slice(0, 12)} in ${ms} ms`,
   );
+}
+
+async function readFirstLine(path: string): Promise<string> {
+  const file = await open(path).catch(() => undefined);
+  if (!file) return "";
+  try {
+    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(512), position: 0 });
+    const text = buffer.subarray(0, bytesRead).toString("utf8");
+    return text.slice(0, text.indexOf("\n"));
+  } finally {
+    await file.close();
+  }
 }

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { BIN, run, type RunResult } from "./util.js";
+import { run, type RunResult } from "./util.js";
 
 export interface BuildMeasure {
   /** Whole process, spawn to exit (what `npm run build` costs, minus npm). */
@@ -12,11 +12,6 @@ export interface BuildMeasure {
   /** The build's own figure (`… in N ms`): reading, parsing, rendering, writing. */
   innerMs: number;
   articles: number;
-  /** How it was built: the real CLI, or the 1-thread fallback when the CLI failed. */
-  via: string;
-  /** First line of the CLI's error when it failed. */
-  cliError?: string;
-  cliWallMs?: number;
   moduleRaw: number;
   moduleGzip: number;
 }
@@ -35,7 +30,6 @@ export async function measureBuild(contentDir: string, outDir: string, runs = 2)
   const all: BuildMeasure[] = [];
   for (let i = 0; i < runs; i++) {
     all.push(await measureOnce(contentDir, outDir));
-    if (all[0]!.cliError) break;
   }
   const best = all.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
   return { ...best, allMs: all.map((m) => m.wallMs) };
@@ -50,30 +44,16 @@ async function runTimed(args: string[]): Promise<RunResult & { cpuMs: number }> 
 }
 
 async function measureOnce(contentDir: string, outDir: string): Promise<BuildMeasure> {
-  // The real CLI, as `npm run build` runs it (not --quiet: its summary line carries the timing).
-  const cli = await runTimed([BIN("tsx"), "scripts/build-content.ts", "--content", contentDir, "--out", outDir]);
-  let wallMs = cli.ms;
-  let cpuMs = cli.cpuMs;
-  let parsed = parseOutput(cli.stdout);
-  let via = "build-content.ts";
-  let cliError: string | undefined;
-  if (cli.code !== 0) {
-    cliError = (cli.stderr.split("\n").find((l) => /Error|error/.test(l)) ?? `exit ${cli.code}`).trim();
-    const fallback = await runTimed([BIN("tsx"), "scripts/bench/build-child.ts", "--content", contentDir, "--out", outDir, "--threads", "1"]);
-    if (fallback.code !== 0) throw new Error(`content build failed:\n${cli.stderr}\n${fallback.stderr}`);
-    wallMs = fallback.ms;
-    cpuMs = fallback.cpuMs;
-    parsed = parseOutput(fallback.stdout);
-    via = "fallback: buildContent, 1 thread";
-  }
+  // The real CLI, exactly as `npm run build` runs it (not --quiet: its summary line carries the timing).
+  const cli = await runTimed(["node", "--import", "tsx", "scripts/build-content.ts", "--content", contentDir, "--out", outDir]);
+  if (cli.code !== 0) throw new Error(`content build failed:\n${cli.stderr}`);
+  const parsed = parseOutput(cli.stdout);
   const module = await readFile(join(outDir, "content.js"));
   return {
-    wallMs,
-    cpuMs,
+    wallMs: cli.ms,
+    cpuMs: cli.cpuMs,
     innerMs: parsed.innerMs,
     articles: parsed.articles,
-    via,
-    ...(cliError ? { cliError, cliWallMs: cli.ms } : {}),
     moduleRaw: module.byteLength,
     moduleGzip: gzipSync(module).byteLength,
   };

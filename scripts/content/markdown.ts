@@ -36,7 +36,12 @@ function number(label: string): number {
 const footnoteDef: TokenizerAndRendererExtension = {
   name: "footnoteDef",
   level: "block",
-  start: (src) => src.match(/^\[\^[^\]\s]+\]:/m)?.index,
+  // `start` runs on the rest of the document for every paragraph: keep it a plain scan.
+  start: (src) => {
+    if (src.startsWith("[^")) return 0;
+    const i = src.indexOf("\n[^");
+    return i < 0 ? undefined : i + 1;
+  },
   tokenizer(src) {
     const match = /^\[\^([^\]\s]+)\]:[ \t]*([^\n]*(?:\n(?:[ \t]{2,}|\t)[^\n]*)*)(?:\n+|$)/.exec(src);
     if (!match) return undefined;
@@ -92,7 +97,14 @@ const SPACED_DEST = /^(!?)\[([^\]\n]*)\]\(((?:[^()\n<>"]|\([^()\n]*\))*?\s(?:[^(
 const spacedLink: TokenizerAndRendererExtension = {
   name: "spacedLink",
   level: "inline",
-  start: (src) => src.match(/!?\[[^\]\n]*\]\([^)\n]*\s/)?.index,
+  // A cheap lower bound (the `[` before the first `](`); the tokenizer decides.
+  start: (src) => {
+    const close = src.indexOf("](");
+    if (close < 0) return undefined;
+    const open = src.lastIndexOf("[", close);
+    if (open < 0) return undefined;
+    return open > 0 && src[open - 1] === "!" ? open - 1 : open;
+  },
   tokenizer(src) {
     const match = SPACED_DEST.exec(src);
     if (!match) return undefined;

@@ -30,9 +30,18 @@ export function feedService(env: Env): FeedService {
   if (!service || serviceEnv !== env) {
     service = new FeedService(content, env);
     serviceEnv = env;
+    resolved.clear();
   }
   return service;
 }
+
+/**
+ * Request URL (as sent) → its variant and headers, while what is visible stays the same:
+ * a repeat request, above all a reader's conditional poll, skips term resolution, query
+ * parsing and header building.
+ */
+const resolved = new Map<string, { variant: FeedVariant; headers: Record<string, string> }>();
+const MAX_RESOLVED = 1024;
 
 function cacheControl(variant: FeedVariant): string {
   if (!variant.archive) return CACHE_CONTROL;
@@ -44,9 +53,15 @@ function linkHeader(links: FeedLink[]): string {
 }
 
 async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Promise<Response> {
+  const now = Date.now();
+  const service = feedService(c.env);
+  const view = wantsBrowserView(c.req.raw.headers) ? browserView : undefined;
+  const memoKey = `${content.published(now).length}|${view ? "html" : ""}|${c.req.url}`;
+  const memo = resolved.get(memoKey);
+  if (memo) return conditionalResponse(c.req.raw, memo.variant, memo.headers);
+
   const format: FeedFormat = FEED_FILES[file as keyof typeof FEED_FILES];
   const url = new URL(c.req.url);
-  const now = Date.now();
   let scope;
   if (kind) {
     const rawSegment = url.pathname.split("/")[2] ?? "";
@@ -64,7 +79,6 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     return problem(c, parsed.status, parsed.reason + hint, CORS);
   }
   const { query, search, page } = parsed.value;
-  const service = feedService(c.env);
   if (page !== undefined) {
     const { pages } = service.plan(query, now);
     if (page > pages) {
@@ -72,17 +86,19 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
       return problem(c, 404, `archive page ${page} of this feed does not exist: ${where}`, CORS);
     }
   }
-  const view = wantsBrowserView(c.req.raw.headers) ? browserView : undefined;
   const variant = service.get({ format, query, search, ...(page !== undefined ? { page } : {}), ...(view ? { view } : {}) }, now);
   const selfPath = file === "index.xml" ? feedPath("rss", scope).replace(/rss\.xml$/, "index.xml") : feedPath(format, scope);
   const self = publicUrl(c.env, selfPath + withPage(search, page));
-  return conditionalResponse(c.req.raw, variant, {
+  const headers = {
     ...CORS,
     "Content-Type": variant.contentType,
     "Cache-Control": cacheControl(variant),
     Vary: FEED_VARY,
     Link: linkHeader([{ rel: "self", href: self, type: MEDIA_TYPES[format] }, ...variant.links]),
-  });
+  };
+  if (resolved.size >= MAX_RESOLVED) resolved.delete(resolved.keys().next().value!);
+  resolved.set(memoKey, { variant, headers });
+  return conditionalResponse(c.req.raw, variant, headers);
 }
 
 const FILE = ":file{(?:rss\\.xml|atom\\.xml|feed\\.json|index\\.xml)}";

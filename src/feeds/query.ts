@@ -82,5 +82,8 @@ export function resolveTerm(
   if (!content.catalogue(kind, now).has(slug)) {
     return { ok: false, status: 404, reason: `unknown ${KIND_NAME[kind]} "${decoded.value}"` };
   }
-  return { ok: true, value: { scope: { kind, slug }, redirect: encodeURIComponent(slug) !== rawSegment } };
+  // Redirect other spellings of the term (case, spaces, Unicode forms), not other
+  // encodings of the canonical one: hex case is equivalent (RFC 3986 §6.2.2.1), and
+  // clients that send raw UTF-8 get lower-case hex from some proxies.
+  return { ok: true, value: { scope: { kind, slug }, redirect: slug !== decoded.value } };
 }

@@ -129,6 +129,7 @@ describe("term URLs", () => {
   it.each([
     ["/tags/数据安全/rss.xml", 3],
     ["/tags/%E6%95%B0%E6%8D%AE%E5%AE%89%E5%85%A8/atom.xml", 3],
+    ["/tags/%e6%95%b0%e6%8d%ae%e5%ae%89%e5%85%a8/atom.xml", 3],
     ["/topics/产业生态与商业版图/feed.json", 6],
     ["/tags/scale-ai/rss.xml", 2],
   ])("%s serves %i items", async (path, count) => {
@@ -145,7 +146,7 @@ describe("term URLs", () => {
     ["/tags/Scale%20AI/rss.xml", "/tags/scale-ai/rss.xml"],
     ["/tags/Scale AI/atom.xml", "/tags/scale-ai/atom.xml"],
     ["/tags/SCALE-AI/feed.json?limit=1", "/tags/scale-ai/feed.json?limit=1"],
-    ["/tags/%e6%95%b0%e6%8d%ae%e5%ae%89%e5%85%a8/rss.xml", "/tags/%E6%95%B0%E6%8D%AE%E5%AE%89%E5%85%A8/rss.xml"],
+    ["/tags/%E6%95%B0%E6%8D%AE%E5%AE%89%E5%85%A8%20/rss.xml", "/tags/%E6%95%B0%E6%8D%AE%E5%AE%89%E5%85%A8/rss.xml"],
     ["/topics/Open%20Source/index.xml", "/topics/open-source/index.xml"],
   ])("%s → 301 %s", async (path, location) => {
     const res = await get(path);

@@ -5,6 +5,9 @@ import type { AppEnv } from "../env.js";
 import { htmlDocument } from "../lib/html.js";
 import { problem, wantsJson } from "../lib/http.js";
 import { getOutboxMessage, listOutbox } from "./outbox.js";
+import { runManualDigest } from "../digest/scheduler.js";
+import { CADENCES } from "../digest/schedule.js";
+import type { DigestMessage } from "../digest/messages.js";
 
 export const outboxRoutes = new Hono<AppEnv>();
 
@@ -26,7 +29,19 @@ outboxRoutes.get("/", async (c) => {
   const to = c.req.query("to") || undefined;
   const messages = await listOutbox(c.env.DB, { limit, to });
   if (wantsJson(c.req.raw)) return c.json(messages.map(({ id, to, subject, html, text, headers, sentAt }) => ({ id, to, subject, html, text, headers, sentAt })));
-  return c.html(htmlDocument(<OutboxListPage site={site(c.env)} messages={messages} />));
+  return c.html(htmlDocument(<OutboxListPage site={site(c.env)} messages={messages} ranDigests={c.req.query("digests") === "1"} />));
+});
+
+/**
+ * "Run digests now": what an admin's POST /admin/digests/run does, without a token, so
+ * `npm run dev` shows a digest for whatever is new without waiting for a subscriber's hour.
+ */
+outboxRoutes.post("/digests", async (c) => {
+  const queue = c.env.DIGEST_QUEUE as Queue<DigestMessage>;
+  const runs = [];
+  for (const cadence of CADENCES) runs.push(await runManualDigest(c.env, cadence, { queue }));
+  if (wantsJson(c.req.raw)) return c.json({ runs }, 202);
+  return c.redirect("/dev/outbox?digests=1", 303);
 });
 
 outboxRoutes.get("/:id", async (c) => {

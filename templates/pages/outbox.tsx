@@ -10,13 +10,18 @@ dl.meta dt{font-weight:600}
 dl.meta dd{margin:0;word-break:break-all}
 `;
 
-export function OutboxListPage({ site, messages }: { site: PageSite; messages: OutboxMessage[] }) {
+export function OutboxListPage({ site, messages, ranDigests = false }: { site: PageSite; messages: OutboxMessage[]; ranDigests?: boolean }) {
   return (
     <SubscriberLayout site={site} title="Dev outbox">
       <h1>Dev outbox</h1>
       <p class="muted">
         Mail captured locally because RESEND_API_KEY is not set. Newest first. JSON: <code>Accept: application/json</code>.
       </p>
+      <form method="post" action="/dev/outbox/digests">
+        <button type="submit">Run digests now</button>{" "}
+        <span class="muted">sends every active subscriber what is new for them (the queue delivers within seconds; reload)</span>
+      </form>
+      {ranDigests ? <p class="notice" role="status">Digest runs started.</p> : null}
       {messages.length === 0 ? (
         <p class="notice">No mail yet.</p>
       ) : (

@@ -27,10 +27,22 @@ export interface Representation {
   bytes(): Uint8Array;
 }
 
+/**
+ * Headers a 304 keeps (RFC 9110 §15.4.5: those a 200 would carry among Cache-Control,
+ * Content-Location, Date, ETag, Expires and Vary; plus the CORS grant, without which a
+ * browser's cross-origin revalidation fails). Everything else would only be bytes on the
+ * response a feed server sends most.
+ */
+const NOT_MODIFIED_KEEP = new Set(["cache-control", "content-location", "expires", "vary", "access-control-allow-origin"]);
+
 /** 304, or 200 with the bytes (no body for HEAD); `headers` gain ETag and Last-Modified. */
 export function conditionalResponse(req: Request, rep: Representation, headers: Record<string, string>): Response {
+  if (notModified(req, rep.etag, rep.lastModifiedMs)) {
+    const kept: Record<string, string> = { ETag: rep.etag };
+    for (const name in headers) if (NOT_MODIFIED_KEEP.has(name.toLowerCase())) kept[name] = headers[name]!;
+    return new Response(null, { status: 304, headers: kept });
+  }
   const all: Record<string, string> = { ...headers, ETag: rep.etag, "Last-Modified": rep.lastModified };
-  if (notModified(req, rep.etag, rep.lastModifiedMs)) return new Response(null, { status: 304, headers: all });
   const bytes = rep.bytes();
   all["Content-Length"] = String(bytes.byteLength);
   return new Response(req.method === "HEAD" ? null : bytes, { status: 200, headers: all });

@@ -60,6 +60,11 @@ describe("conditional GET", () => {
       expect(res.status, header).toBe(304);
       expect(await res.text()).toBe("");
       expect(res.headers.get("etag")).toBe(etag);
+      // RFC 9110 §15.4.5: validators and caching headers stay, representation headers go.
+      expect(res.headers.get("cache-control")).toBe(first.headers.get("cache-control"));
+      expect(res.headers.get("vary")).toBe(first.headers.get("vary"));
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("content-type")).toBeNull();
     }
     const miss = await get("/rss.xml", { headers: { "If-None-Match": '"other"' } });
     expect(miss.status).toBe(200);

@@ -1,4 +1,4 @@
-import { element, escapeText, markupText } from "../lib/xml.js";
+import { element, escapeAttr, escapeText, markupText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
 import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
 
@@ -27,7 +27,11 @@ export function renderAtom({ meta, items }: FeedDocument): string {
       element("published", null, item.published),
       element("updated", null, item.updated),
       ...item.authors.map((a) => `<author>${element("name", null, a)}</author>`),
-      ...item.categories.map((c) => element("category", { term: c.label, scheme: c.scheme, label: c.label })),
+      // The hottest element (one per tag and topic of every item): written directly.
+      ...item.categories.map((c) => {
+        const label = escapeAttr(c.label);
+        return `<category term="${label}" scheme="${escapeAttr(c.scheme)}" label="${label}"/>`;
+      }),
       element("summary", { type: "text" }, item.summary),
       `<content type="html">${markupText(item.contentHtml)}</content>`,
     );

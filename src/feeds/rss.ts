@@ -1,5 +1,5 @@
 import { rfc822 } from "../lib/dates.js";
-import { element, markupText } from "../lib/xml.js";
+import { element, escapeAttr, escapeText, markupText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
 import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
 
@@ -27,7 +27,8 @@ export function renderRss({ meta, items }: FeedDocument): string {
       element("guid", { isPermaLink: item.id === item.url ? "true" : "false" }, item.id),
       element("pubDate", null, rfc822(item.published)),
       ...item.authors.map((a) => element("dc:creator", null, a)),
-      ...item.categories.map((c) => element("category", { domain: c.scheme }, c.label)),
+      // The hottest element (one per tag and topic of every item): written directly.
+      ...item.categories.map((c) => `<category domain="${escapeAttr(c.scheme)}">${escapeText(c.label)}</category>`),
       element("description", null, item.summary),
       `<content:encoded>${markupText(item.contentHtml)}</content:encoded>`,
     );

@@ -1,11 +1,15 @@
 import { app } from "./app.js";
 import { consumeDigestQueue } from "./digest/consumer.js";
+import { consumeDeadLetters } from "./digest/dead-letter.js";
 import type { DigestMessage } from "./digest/messages.js";
 import { runScheduledDigests } from "./digest/scheduler.js";
 import { createSender } from "./email/sender.js";
 import type { Env } from "./env.js";
 import { purgeExpiredPending } from "./subscribers/maintenance.js";
 import { publishWebSub } from "./websub/publish.js";
+
+/** Name of the digest queue's dead letter queue (wrangler.toml). */
+const DEAD_LETTER_QUEUE = "tidings-digest-dlq";
 
 /** Runs independent scheduled tasks side by side; one failing does not stop the others. */
 async function runTasks(tasks: Record<string, () => Promise<unknown>>): Promise<void> {
@@ -29,8 +33,9 @@ export default {
     });
   },
 
-  /** DIGEST_QUEUE consumer: acks or retries each message, never throws. */
+  /** DIGEST_QUEUE and its dead letter queue: each message acked or retried, never a throw. */
   async queue(batch, env, _ctx) {
-    await consumeDigestQueue(batch, env, { sender: createSender(env) });
+    if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadLetters(batch, env);
+    else await consumeDigestQueue(batch, env, { sender: createSender(env) });
   },
 } satisfies ExportedHandler<Env>;

@@ -4,7 +4,7 @@
  */
 import type { EmailSender } from "../email/sender.js";
 import type { Env } from "../env.js";
-import { backoffSeconds, parseMessage, type DigestMessage } from "./messages.js";
+import { backoffSeconds, settleEach, type DigestMessage } from "./messages.js";
 import { planRun, type PlanOptions } from "./planner.js";
 import { sendDigestBatch } from "./send.js";
 
@@ -30,27 +30,8 @@ async function handle(message: DigestMessage, env: Env, deps: ConsumerDeps): Pro
 }
 
 export async function consumeDigestQueue(batch: MessageBatch<unknown>, env: Env, deps: ConsumerDeps): Promise<void> {
-  await Promise.all(
-    batch.messages.map(async (msg) => {
-      const message = parseMessage(msg.body);
-      if (!message) {
-        console.error("digest.queue: dropping malformed message", JSON.stringify(msg.body)?.slice(0, 200));
-        msg.ack();
-        return;
-      }
-      let verdict: Verdict;
-      try {
-        verdict = await handle(message, env, deps);
-      } catch (error) {
-        verdict = { retry: true, reason: error instanceof Error ? error.message : String(error) };
-      }
-      if (verdict.retry) {
-        const delaySeconds = backoffSeconds(msg.attempts);
-        console.warn(`digest.queue: retry ${JSON.stringify(message)} in ${delaySeconds}s (attempt ${msg.attempts}): ${verdict.reason}`);
-        msg.retry({ delaySeconds });
-      } else {
-        msg.ack();
-      }
-    }),
-  );
+  await settleEach(batch, "digest.queue", backoffSeconds, async (message, attempts) => {
+    const verdict = await handle(message, env, deps);
+    return verdict.retry ? { retryIn: backoffSeconds(attempts), reason: verdict.reason } : { ack: true };
+  });
 }

@@ -8,7 +8,7 @@
  * the run (`stats.deadLettered`) for an admin to redrive. Never throws.
  */
 import type { Env } from "../env.js";
-import { parseMessage, type DigestMessage } from "./messages.js";
+import { settleEach, type DigestMessage } from "./messages.js";
 
 /** Resend keeps idempotency keys 24 h; leave a margin for the requeue delay itself. */
 export const REQUEUE_WITHIN_MS = 22 * 3_600_000;
@@ -65,22 +65,9 @@ async function handle(message: DigestMessage, env: Env, queue: Queue<DigestMessa
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env, deps: DeadLetterDeps = {}): Promise<void> {
   const queue = deps.queue ?? (env.DIGEST_QUEUE as Queue<DigestMessage>);
   const now = deps.now ?? Date.now();
-  await Promise.all(
-    batch.messages.map(async (msg) => {
-      const message = parseMessage(msg.body);
-      if (!message) {
-        console.error("digest.dlq: dropping malformed message", JSON.stringify(msg.body)?.slice(0, 200));
-        msg.ack();
-        return;
-      }
-      try {
-        await handle(message, env, queue, now);
-        msg.ack();
-      } catch (error) {
-        // D1 or the queue itself failing: try this dead letter again later.
-        console.error("digest.dlq: could not handle", JSON.stringify(message), error instanceof Error ? error.message : error);
-        msg.retry({ delaySeconds: REQUEUE_DELAY_SECONDS });
-      }
-    }),
-  );
+  // A throw here is D1 or the queue itself failing: try this dead letter again later.
+  await settleEach(batch, "digest.dlq", () => REQUEUE_DELAY_SECONDS, async (message) => {
+    await handle(message, env, queue, now);
+    return { ack: true };
+  });
 }

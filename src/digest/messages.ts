@@ -23,3 +23,42 @@ export async function enqueueSends(queue: Queue<DigestMessage>, runId: string, b
     await queue.sendBatch(batches.slice(i, i + 100).map((batch) => ({ body: { kind: "send", runId, batch } })));
   }
 }
+
+/** What became of one message: acknowledged, or to be retried after a delay. */
+export type Outcome = { ack: true } | { retryIn: number; reason: string };
+
+/**
+ * Settles every message of a queue batch on its own: malformed bodies are dropped
+ * (acked), `handle` decides the rest, and a throw retries that message after
+ * `errorDelay(attempts)` seconds. Never throws (the local broker would then redeliver the
+ * whole batch, acknowledged messages included).
+ */
+export async function settleEach(
+  batch: MessageBatch<unknown>,
+  label: string,
+  errorDelay: (attempts: number) => number,
+  handle: (message: DigestMessage, attempts: number) => Promise<Outcome>,
+): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      const message = parseMessage(msg.body);
+      if (!message) {
+        console.error(`${label}: dropping malformed message`, JSON.stringify(msg.body)?.slice(0, 200));
+        msg.ack();
+        return;
+      }
+      let outcome: Outcome;
+      try {
+        outcome = await handle(message, msg.attempts);
+      } catch (error) {
+        outcome = { retryIn: errorDelay(msg.attempts), reason: error instanceof Error ? error.message : String(error) };
+      }
+      if ("ack" in outcome) {
+        msg.ack();
+      } else {
+        console.warn(`${label}: retry ${JSON.stringify(message)} in ${outcome.retryIn}s (attempt ${msg.attempts}): ${outcome.reason}`);
+        msg.retry({ delaySeconds: outcome.retryIn });
+      }
+    }),
+  );
+}

@@ -19,3 +19,11 @@ export interface Env {
 }
 
 export type AppEnv = { Bindings: Env };
+
+/**
+ * The settings that shape rendered output. Per-isolate caches are keyed by this string,
+ * not by the identity of the `env` object, which the runtime does not promise to keep.
+ */
+export function settingsKey(env: Env): string {
+  return [env.PUBLIC_URL, env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR, env.WEBSUB_HUB ?? ""].join("|");
+}

@@ -1,7 +1,7 @@
 /** HTTP for every feed URL of DESIGN.md. */
 import { Hono, type Context } from "hono";
 import { content } from "../content/index.js";
-import type { AppEnv, Env } from "../env.js";
+import { settingsKey, type AppEnv, type Env } from "../env.js";
 import { conditionalResponse } from "../lib/conditional.js";
 import { problem } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
@@ -24,12 +24,13 @@ const CORS = {
 const ALLOW = "GET, HEAD, OPTIONS";
 
 let service: FeedService | undefined;
-let serviceEnv: Env | undefined;
+let serviceSettings: string | undefined;
 /** One service (and so one byte cache) per isolate and configuration. */
 export function feedService(env: Env): FeedService {
-  if (!service || serviceEnv !== env) {
+  const key = settingsKey(env);
+  if (!service || serviceSettings !== key) {
     service = new FeedService(content, env);
-    serviceEnv = env;
+    serviceSettings = key;
     resolved.clear();
   }
   return service;

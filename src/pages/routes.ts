@@ -1,7 +1,7 @@
 /** People- and aggregator-facing pages: `/feeds`, `/feeds.opml`, landing pages. */
 import { Hono, type Context } from "hono";
 import { content } from "../content/index.js";
-import type { AppEnv, Env } from "../env.js";
+import { settingsKey, type AppEnv, type Env } from "../env.js";
 import { DEFAULT_LIMIT, resolveTerm } from "../feeds/query.js";
 import { feedService } from "../feeds/routes.js";
 import type { FeedScope } from "../feeds/select.js";
@@ -27,10 +27,6 @@ function directory(env: Env, now: number): Directory {
   const key = `${content.published(now).length}|${settingsKey(env)}`;
   if (cached?.key !== key) cached = { key, dir: buildDirectory(content, env, now) };
   return cached.dir;
-}
-
-function settingsKey(env: Env): string {
-  return [env.PUBLIC_URL, env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR].join("|");
 }
 
 /** A page derived from the directory: validated by content, visibility and settings alone. */

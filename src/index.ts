@@ -1,6 +1,7 @@
 import { app } from "./app.js";
 import { consumeDigestQueue } from "./digest/consumer.js";
 import { consumeDeadLetters } from "./digest/dead-letter.js";
+import { pruneDigestHistory } from "./digest/prune.js";
 import type { DigestMessage } from "./digest/messages.js";
 import { runScheduledDigests } from "./digest/scheduler.js";
 import { createSender } from "./email/sender.js";
@@ -29,6 +30,7 @@ export default {
     await runTasks({
       digests: () => runScheduledDigests(env, now, { queue: env.DIGEST_QUEUE as Queue<DigestMessage> }),
       purgeExpiredPending: () => purgeExpiredPending(env, now),
+      pruneDigestHistory: () => pruneDigestHistory(env, now),
       websub: () => publishWebSub(env, now),
     });
   },

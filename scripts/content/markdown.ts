@@ -4,7 +4,8 @@
  * feed readers never resolve them against the feed's own URL.
  */
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
-import { absoluteUrl, } from "../../src/lib/urls.js";
+import { absoluteUrl } from "../../src/lib/urls.js";
+import { escapeAttr, escapeText } from "../../src/lib/xml.js";
 
 interface FootnoteDef {
   label: string;
@@ -117,20 +118,17 @@ const spacedLink: TokenizerAndRendererExtension = {
   },
 };
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-}
 
 function finish(html: string): string {
   const url = doc.articleUrl;
   const refHtml = (label: string, count: number): string => {
     if (!doc.defs.has(label)) {
       doc.warnings.push(`footnote [^${label}] is referenced but never defined`);
-      return escapeHtml(`[^${label}]`);
+      return escapeText(`[^${label}]`);
     }
     const n = number(label);
     const id = count === 1 ? `fnref-${n}` : `fnref-${n}-${count}`;
-    return `<sup class="footnote-ref"><a href="${escapeHtml(url)}#fn-${n}" id="${id}" role="doc-noteref">${n}</a></sup>`;
+    return `<sup class="footnote-ref"><a href="${escapeAttr(url)}#fn-${n}" id="${id}" role="doc-noteref">${n}</a></sup>`;
   };
   let out = html.replace(/\u0000fnref:([^:\u0000]+):(\d+)\u0000/g, (_m, label: string, count: string) =>
     refHtml(label, Number(count)),
@@ -143,7 +141,7 @@ function finish(html: string): string {
       const count = doc.refs.get(def.label) ?? 0;
       const backrefs = Array.from({ length: count }, (_, i) => {
         const id = i === 0 ? `fnref-${n}` : `fnref-${n}-${i + 1}`;
-        return ` <a href="${escapeHtml(url)}#${id}" class="footnote-backref" role="doc-backlink">↩︎</a>`;
+        return ` <a href="${escapeAttr(url)}#${id}" class="footnote-backref" role="doc-backlink">↩︎</a>`;
       }).join("");
       return `<li id="fn-${n}"><p>${def.html}${backrefs}</p></li>`;
     })
@@ -165,7 +163,7 @@ const marked = new Marked({
       // Raw HTML written in the article: resolve its URL attributes too.
       token.text = token.text.replace(URL_ATTR, (_m: string, name: string, _q: string, dq?: string, sq?: string) => {
         const value = dq ?? sq ?? "";
-        return `${name}="${escapeHtml(absoluteUrl(value.replace(/&amp;/g, "&"), doc.articleUrl))}"`;
+        return `${name}="${escapeAttr(absoluteUrl(value.replace(/&amp;/g, "&"), doc.articleUrl))}"`;
       });
     }
   },

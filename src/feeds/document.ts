@@ -2,7 +2,8 @@
 import type { Article, ContentSource } from "../content/index.js";
 import type { Env } from "../env.js";
 import { isoUtc } from "../lib/dates.js";
-import { feedPath, publicUrl, trimBase, type FeedFormat } from "../lib/urls.js";
+import { KIND_LABEL } from "../lib/terms.js";
+import { feedPath, publicUrl, scopePath, trimBase, type FeedFormat } from "../lib/urls.js";
 import type { FeedCategory, FeedDocument, FeedItem, FeedLink } from "./model.js";
 import type { FeedQuery } from "./select.js";
 
@@ -46,7 +47,6 @@ export function buildFeedDocument(
   options: DocumentOptions,
 ): FeedDocument {
   const term = query.scope ? content.term(query.scope.kind, query.scope.slug) : undefined;
-  const label = query.scope?.kind === "topics" ? "专题 Topic" : "标签 Tag";
   const formatUrls = {
     rss: publicUrl(settings, feedPath("rss", query.scope) + options.search),
     atom: publicUrl(settings, feedPath("atom", query.scope) + options.search),
@@ -59,10 +59,10 @@ export function buildFeedDocument(
   const site = trimBase(settings.SITE_URL);
   return {
     meta: {
-      title: term ? `${settings.SITE_TITLE} · ${label}: ${term.name}` : settings.SITE_TITLE,
+      title: term ? `${settings.SITE_TITLE} · ${KIND_LABEL[term.kind]}: ${term.name}` : settings.SITE_TITLE,
       description: term ? `${settings.SITE_DESCRIPTION} — ${term.name}` : settings.SITE_DESCRIPTION,
       language: settings.SITE_LANGUAGE,
-      homeUrl: query.scope ? `${site}/${query.scope.kind}/${encodeURIComponent(query.scope.slug)}/` : `${site}/`,
+      homeUrl: site + scopePath(query.scope),
       selfUrl: formatUrls[options.format],
       formatUrls,
       author: settings.SITE_AUTHOR,

@@ -5,7 +5,7 @@ import { settingsKey, type AppEnv, type Env } from "../env.js";
 import { conditionalResponse } from "../lib/conditional.js";
 import { problem } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
-import { FEED_FILES, feedPath, publicUrl, type FeedFormat } from "../lib/urls.js";
+import { FEED_FILES, feedFilePath, publicUrl, type FeedFormat } from "../lib/urls.js";
 import { browserView } from "../pages/views.js";
 import { MEDIA_TYPES, type FeedLink } from "./model.js";
 import { FEED_VARY, wantsBrowserView } from "./negotiate.js";
@@ -69,8 +69,7 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     const term = resolveTerm(kind, rawSegment, content, now);
     if (!term.ok) return problem(c, term.status, `${term.reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`, CORS);
     if (term.value.redirect) {
-      const path = `/${kind}/${encodeURIComponent(term.value.scope.slug)}/${file}`;
-      return c.redirect(publicUrl(c.env, path) + url.search, 301);
+      return c.redirect(publicUrl(c.env, feedFilePath(file, term.value.scope)) + url.search, 301);
     }
     scope = term.value.scope;
   }
@@ -88,8 +87,7 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     }
   }
   const variant = service.get({ format, query, search, ...(page !== undefined ? { page } : {}), ...(view ? { view } : {}) }, now);
-  const selfPath = file === "index.xml" ? feedPath("rss", scope).replace(/rss\.xml$/, "index.xml") : feedPath(format, scope);
-  const self = publicUrl(c.env, selfPath + withPage(search, page));
+  const self = publicUrl(c.env, feedFilePath(file, scope) + withPage(search, page));
   const headers = {
     ...CORS,
     "Content-Type": variant.contentType,

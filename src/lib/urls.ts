@@ -38,9 +38,19 @@ export function termPath(kind: TermKind, slug: string): string {
   return `/${kind}/${encodeURIComponent(slug)}/`;
 }
 
-/** Path of one feed: `/rss.xml`, `/topics/%E6%95%B0…/atom.xml`. */
+/** The site or a term: `/` or `/tags/scale-ai/` (also the landing page's path). */
+export function scopePath(scope?: { kind: TermKind; slug: string }): string {
+  return scope ? termPath(scope.kind, scope.slug) : "/";
+}
+
+/** Path of one feed file (`index.xml` included): `/rss.xml`, `/topics/%E6%95%B0…/atom.xml`. */
+export function feedFilePath(file: string, scope?: { kind: TermKind; slug: string }): string {
+  return scopePath(scope) + file;
+}
+
+/** Path of one feed in a format. */
 export function feedPath(format: FeedFormat, scope?: { kind: TermKind; slug: string }): string {
-  return (scope ? termPath(scope.kind, scope.slug) : "/") + FORMAT_FILE[format];
+  return feedFilePath(FORMAT_FILE[format], scope);
 }
 
 /** Absolute URL on this Worker (`PUBLIC_URL`). */

@@ -4,7 +4,7 @@ import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import { feedService } from "../feeds/routes.js";
 import type { FeedScope } from "../feeds/select.js";
-import { FEED_FILES, publicUrl, termPath } from "../lib/urls.js";
+import { FEED_FILES, feedFilePath, publicUrl } from "../lib/urls.js";
 
 export interface PublishableFeed {
   url: string;
@@ -29,7 +29,7 @@ export async function publishableFeeds(env: Env, now: number): Promise<Publishab
     const query = { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT };
     for (const [file, format] of Object.entries(FEED_FILES)) {
       const bytes = service.get({ format, query, search: "" }, now).bytes();
-      out.push({ url: publicUrl(env, (scope ? termPath(scope.kind, scope.slug) : "/") + file), fingerprint: await sha256(bytes) });
+      out.push({ url: publicUrl(env, feedFilePath(file, scope)), fingerprint: await sha256(bytes) });
     }
   }
   return out;

@@ -27,3 +27,8 @@ export type AppEnv = { Bindings: Env };
 export function settingsKey(env: Env): string {
   return [env.PUBLIC_URL, env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR, env.WEBSUB_HUB ?? ""].join("|");
 }
+
+/** The site as pages and mails name it: title and language. */
+export function pageSite(env: Env): { title: string; lang: string } {
+  return { title: env.SITE_TITLE, lang: env.SITE_LANGUAGE || "en" };
+}

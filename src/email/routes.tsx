@@ -1,7 +1,7 @@
 /** /dev/outbox: the dev outbox for people (HTML) and scripts (JSON), development only. */
 import { Hono } from "hono";
 import { OutboxListPage, OutboxMessagePage } from "../../templates/pages/outbox.js";
-import type { AppEnv } from "../env.js";
+import { pageSite as site, type AppEnv } from "../env.js";
 import { htmlDocument } from "../lib/html.js";
 import { problem, wantsJson } from "../lib/http.js";
 import { getOutboxMessage, listOutbox } from "./outbox.js";
@@ -20,7 +20,6 @@ outboxRoutes.use("*", async (c, next) => {
   await next();
 });
 
-const site = (env: AppEnv["Bindings"]) => ({ title: env.SITE_TITLE, lang: env.SITE_LANGUAGE || "en" });
 
 outboxRoutes.get("/", async (c) => {
   const limitText = c.req.query("limit") ?? "100";

@@ -1,14 +1,11 @@
 /** Mail about a subscription (double opt-in, "already subscribed"), through createSender(). */
 import { alreadySubscribedMail, confirmationMail, type RenderedMail } from "../../templates/email/confirm.js";
 import { createSender, type SendOutcome } from "../email/sender.js";
-import type { Env } from "../env.js";
+import { pageSite as site, type Env } from "../env.js";
 import { CONFIRM_TOKEN_TTL_MS } from "../lib/tokens.js";
 import { confirmUrl, subscriberLinks } from "./links.js";
 import type { Subscriber } from "./store.js";
 
-function site(env: Env) {
-  return { title: env.SITE_TITLE, lang: env.SITE_LANGUAGE || "en" };
-}
 
 function send(env: Env, to: string, mail: RenderedMail): Promise<SendOutcome> {
   return createSender(env).send({ from: env.EMAIL_FROM, to, ...mail });

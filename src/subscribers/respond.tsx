@@ -5,7 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MessagePage } from "../../templates/pages/subscribe-message.js";
-import type { AppEnv, Env } from "../env.js";
+import { pageSite, type AppEnv, type Env } from "../env.js";
 import { htmlDocument } from "../lib/html.js";
 import { wantsJson } from "../lib/http.js";
 import { isJsonBody } from "./input.js";
@@ -18,9 +18,7 @@ export const PAGE_HEADERS = {
   "X-Content-Type-Options": "nosniff",
 };
 
-export function site(env: Env) {
-  return { title: env.SITE_TITLE, lang: env.SITE_LANGUAGE || "en" };
-}
+export { pageSite as site };
 
 /** JSON when the caller asked for it or sent JSON. */
 export function answersJson(c: Context): boolean {
@@ -41,7 +39,7 @@ export function fail(c: Context<AppEnv>, status: ContentfulStatusCode, reason: s
   const title = status === 429 ? "Too many requests 请求过多" : status >= 500 ? "Not available 暂不可用" : "Something is wrong 出错了";
   return c.html(
     htmlDocument(
-      <MessagePage site={site(c.env)} title={title} error>
+      <MessagePage site={pageSite(c.env)} title={title} error>
         {reason}
       </MessagePage>,
     ),

@@ -52,7 +52,7 @@ export function digestHtml(model: DigestModel): string {
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
         <title>{model.siteTitle}</title>
-        <style>{DARK}</style>
+        <style dangerouslySetInnerHTML={{ __html: DARK }} />
       </head>
       <body class="bg" style="margin:0;padding:0;background-color:#f2f3f5;">
         <div style="display:none;max-height:0;overflow:hidden;opacity:0;">{preheader}</div>

@@ -96,13 +96,16 @@ export function parsePreferences(fields: Fields, base: Preferences, listsAbsentM
   return { ok: true, value: out };
 }
 
-/** Every time zone the runtime knows, for the form's select. */
-export function timeZones(): string[] {
+let zoneList: readonly string[] | undefined;
+
+/** Every time zone the runtime knows, for the form's select (listed once per isolate). */
+export function timeZones(): readonly string[] {
+  if (zoneList) return zoneList;
   let zones: string[] = [];
   try {
     zones = Intl.supportedValuesOf("timeZone");
   } catch {
     // older runtimes: the select still offers UTC and the stored value
   }
-  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+  return (zoneList = zones.includes("UTC") ? zones : ["UTC", ...zones]);
 }

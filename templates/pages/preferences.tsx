@@ -8,7 +8,7 @@ export interface PreferencesPageProps {
   subscriber: Subscriber;
   topics: TermOption[];
   tags: TermOption[];
-  timeZones: string[];
+  timeZones: readonly string[];
   action: string;
   unsubscribeAction: string;
   saved?: boolean;

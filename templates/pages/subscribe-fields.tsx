@@ -11,7 +11,7 @@ export interface PreferenceFieldsProps {
   topics: TermOption[];
   tags: TermOption[];
   prefs: Preferences;
-  timeZones: string[];
+  timeZones: readonly string[];
 }
 
 const WEEKDAYS = ["Sunday 周日", "Monday 周一", "Tuesday 周二", "Wednesday 周三", "Thursday 周四", "Friday 周五", "Saturday 周六"];

@@ -7,7 +7,7 @@ export interface SubscribePageProps {
   site: PageSite;
   topics: TermOption[];
   tags: TermOption[];
-  timeZones: string[];
+  timeZones: readonly string[];
   prefs: Preferences;
   email?: string;
   error?: string;

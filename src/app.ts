@@ -1,8 +1,10 @@
 import { Hono } from "hono";
 import { digestAdminRoutes } from "./digest/admin.js";
 import type { AppEnv } from "./env.js";
+import { hugoFeedRoutes } from "./feeds/hugo.js";
 import { feedRoutes } from "./feeds/routes.js";
 import { problem } from "./lib/http.js";
+import { passToOrigin } from "./origin.js";
 import { pageRoutes } from "./pages/routes.js";
 import { adminSubscriberRoutes } from "./admin/subscribers.js";
 import { outboxRoutes } from "./email/routes.js";
@@ -12,6 +14,7 @@ import { webhookRoutes } from "./subscribers/webhooks.js";
 export const app = new Hono<AppEnv>();
 
 app.route("/", feedRoutes);
+app.route("/", hugoFeedRoutes);
 app.route("/", pageRoutes);
 app.route("/admin/digests", digestAdminRoutes);
 app.route("/", subscriberRoutes);
@@ -19,7 +22,8 @@ app.route("/", webhookRoutes);
 app.route("/admin/subscribers", adminSubscriberRoutes);
 app.route("/dev/outbox", outboxRoutes);
 
-app.notFound((c) => problem(c, 404, `no page at ${new URL(c.req.url).pathname}`));
+/** Every path Tidings does not answer: the fronted site's (ORIGIN_URL), else a 404. */
+app.notFound((c) => (c.env.ORIGIN_URL ? passToOrigin(c, c.env.ORIGIN_URL) : problem(c, 404, `no page at ${new URL(c.req.url).pathname}`)));
 app.onError((error, c) => {
   console.error("unhandled error", error instanceof Error ? error.stack : error);
   return problem(c, 500, "internal error");

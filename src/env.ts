@@ -10,6 +10,8 @@ export interface Env {
   EMAIL_FROM: string;
   RESEND_BASE_URL?: string;
   WEBSUB_HUB?: string;
+  /** Optional: the fronted site's origin; every path Tidings does not answer goes there. */
+  ORIGIN_URL?: string;
   RESEND_API_KEY?: string;
   RESEND_WEBHOOK_SECRET?: string;
   TOKEN_SECRET?: string;

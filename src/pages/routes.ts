@@ -102,8 +102,10 @@ pageRoutes.on(["GET", "HEAD"], "/feeds.opml", (c) => {
   );
 });
 
-pageRoutes.on(["GET", "HEAD"], "/", (c) => landing(c));
+// Landing pages stand in for the site's own pages; when fronting the site (ORIGIN_URL),
+// they step aside and the site's home and term pages answer (app.ts passes them on).
+pageRoutes.on(["GET", "HEAD"], "/", (c, next) => (c.env.ORIGIN_URL ? next() : landing(c)));
 for (const kind of ["tags", "topics"] as const) {
-  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term/`, (c) => termLanding(c, kind));
-  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term`, (c) => termLanding(c, kind));
+  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term/`, (c, next) => (c.env.ORIGIN_URL ? next() : termLanding(c, kind)));
+  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term`, (c, next) => (c.env.ORIGIN_URL ? next() : termLanding(c, kind)));
 }

@@ -2,6 +2,7 @@
 import { Hono, type Context } from "hono";
 import { content } from "../content/index.js";
 import { settingsKey, type AppEnv, type Env } from "../env.js";
+import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { conditionalResponse } from "../lib/conditional.js";
 import { problem } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
@@ -37,12 +38,16 @@ export function feedService(env: Env): FeedService {
 }
 
 /**
- * Request URL (as sent) → its variant and headers, while what is visible stays the same:
+ * Canonical request URL → its variant and headers, while what is visible stays the same:
  * a repeat request, above all a reader's conditional poll, skips term resolution, query
- * parsing and header building.
+ * parsing and header building. Only URLs that are exactly a feed's canonical URL are
+ * kept, so every key names a feed that exists and junk query strings cannot crowd it.
  */
-const resolved = new Map<string, { variant: FeedVariant; headers: Record<string, string> }>();
-const MAX_RESOLVED = 1024;
+interface Resolved {
+  variant: FeedVariant;
+  headers: Record<string, string>;
+}
+const resolved = createByteCache<string, Resolved>({ name: "feedRequests", sizeOf: (r) => 128 + estimateBytes(r.headers) });
 
 function cacheControl(variant: FeedVariant): string {
   if (!variant.archive) return CACHE_CONTROL;
@@ -95,8 +100,7 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     Vary: FEED_VARY,
     Link: linkHeader([{ rel: "self", href: self, type: MEDIA_TYPES[format] }, ...variant.links]),
   };
-  if (resolved.size >= MAX_RESOLVED) resolved.delete(resolved.keys().next().value!);
-  resolved.set(memoKey, { variant, headers });
+  if (publicUrl(c.env, url.pathname + url.search) === self) resolved.set(memoKey, { variant, headers });
   return conditionalResponse(c.req.raw, variant, headers);
 }
 

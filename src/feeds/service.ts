@@ -5,6 +5,7 @@
  */
 import type { Article, ContentSource } from "../content/index.js";
 import type { Env } from "../env.js";
+import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
 import { feedPath, publicUrl, type FeedFormat } from "../lib/urls.js";
@@ -49,12 +50,17 @@ export interface FeedRequest {
   view?: FeedView;
 }
 
-const MAX_VARIANTS = 512;
 const encoder = new TextEncoder();
 
 export class FeedService {
-  private readonly variants = new Map<string, FeedVariant>();
-  private readonly selections = new Map<string, Article[]>();
+  /** Variant identities; their bytes are kept apart, so a variant never rendered costs little. */
+  private readonly variants = createByteCache<string, FeedVariant>({
+    name: "feedVariants",
+    sizeOf: (v) => 256 + estimateBytes(v.links) + estimateBytes(v.etag),
+  });
+  private readonly encoded = createByteCache<string, Uint8Array>({ name: "feedBytes", sizeOf: (b) => 64 + b.byteLength });
+  /** Articles are shared with the content source: a selection costs its references. */
+  private readonly selections = createByteCache<string, Article[]>({ name: "feedSelections", sizeOf: (a) => 64 + a.length * 8 });
   /** How many times bytes were rendered (observability, and proof that 304s render nothing). */
   renders = 0;
 
@@ -69,7 +75,6 @@ export class FeedService {
     let articles = this.selections.get(key);
     if (!articles) {
       articles = selectAll(this.content, query, now);
-      if (this.selections.size >= MAX_VARIANTS) this.selections.delete(this.selections.keys().next().value!);
       this.selections.set(key, articles);
     }
     return articles;
@@ -100,7 +105,6 @@ export class FeedService {
       page === undefined
         ? key
         : `${request.format}|${variantKey(request.query)}|${linkKey}|archive=${page}${page < plan.pages ? "+" : ""}|${view?.id ?? ""}`;
-    let bytes: Uint8Array | undefined;
     const variant: FeedVariant = {
       etag: `"${this.content.hash.slice(0, 16)}-${shortHash(identity + this.settings.PUBLIC_URL + this.settings.SITE_URL + (this.settings.WEBSUB_HUB ?? ""))}"`,
       lastModifiedMs,
@@ -109,6 +113,7 @@ export class FeedService {
       links,
       ...(page !== undefined ? { archive: { page, pages: plan.pages } } : {}),
       bytes: () => {
+        let bytes = this.encoded.get(key);
         if (!bytes) {
           this.renders++;
           const doc = buildFeedDocument(this.content, this.settings, request.query, articles, {
@@ -118,14 +123,11 @@ export class FeedService {
           });
           if (page !== undefined) doc.meta.archive = true;
           bytes = encoder.encode(view ? view.render(doc, request) : RENDERERS[request.format](doc));
+          this.encoded.set(key, bytes);
         }
         return bytes;
       },
     };
-    if (this.variants.size >= MAX_VARIANTS) {
-      // Oldest first: Map iteration follows insertion order.
-      this.variants.delete(this.variants.keys().next().value!);
-    }
     this.variants.set(key, variant);
     return variant;
   }

@@ -2,21 +2,10 @@
  * Hugo's URL form of a taxonomy term ("urlize"): lower-cased, runs of white space to
  * `-`, letters/numbers/marks of any script kept, a few safe ASCII punctuation marks kept,
  * everything else dropped. `Scale AI` → `scale-ai`, `数据安全` → `数据安全`, `C++` → `c++`.
- * Used by the content build and by the Worker, so both agree on every URL.
+ * Used by the content build and by the Worker, so both agree on every URL. Not memoized:
+ * its input is often a client's text, which nothing per isolate may keep.
  */
-const memo = new Map<string, string>();
-
 export function termSlug(term: string): string {
-  let slug = memo.get(term);
-  if (slug === undefined) {
-    slug = computeSlug(term);
-    if (memo.size > 50_000) memo.clear();
-    memo.set(term, slug);
-  }
-  return slug;
-}
-
-function computeSlug(term: string): string {
   return term
     .normalize("NFC")
     .trim()

@@ -3,6 +3,7 @@
  * through these functions, so no content can break well-formedness. They sit on the
  * render path of every feed variant, so each checks cheaply before it rewrites.
  */
+import { createByteCache } from "./cache.js";
 
 // Characters XML 1.0 forbids: C0 controls except tab/LF/CR, U+FFFE/U+FFFF, and lone
 // surrogates. The first two are a plain (non-`u`) class, fast on long strings; lone
@@ -50,10 +51,9 @@ export function escapeAttr(text: string): string {
 }
 
 // Article bodies are long and rendered into many variants (site, tags, topics, pages,
-// three formats): each is checked once per isolate. Set lookups of the same string are
+// three formats): each is checked once per isolate, within a byte budget. Lookups of the same string are
 // O(1) once V8 has cached its hash.
-const checked = new Set<string>();
-const MAX_CHECKED = 20_000;
+const checked = createByteCache<string, true>({ name: "xmlChecked", sizeOf: () => 8 });
 const LONG = 256;
 
 /** `text` without the characters XML 1.0 forbids; long clean strings are remembered. */
@@ -62,8 +62,7 @@ export function cleanText(text: string): string {
   if (checked.has(text)) return text;
   const clean = stripInvalidXmlChars(text);
   if (clean === text) {
-    if (checked.size >= MAX_CHECKED) checked.clear();
-    checked.add(text);
+    checked.set(text, true);
   }
   return clean;
 }

@@ -6,6 +6,10 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
     }
+    /** Types `exports` from "cloudflare:workers" (the Worker's own default export). */
+    interface GlobalProps {
+      mainModule: typeof import("../../src/index.js");
+    }
   }
 }
 export {};

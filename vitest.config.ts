@@ -8,7 +8,9 @@ export default defineConfig(async () => {
       projects: [
         {
           // The content build and other Node-side scripts.
-          test: { name: "build", include: ["tests/build/**/*.test.ts"], environment: "node" },
+          // Generous timeouts: these spawn the CLI and run on shared machines; speed is the
+          // benchmark's business, never a test's.
+          test: { name: "build", include: ["tests/build/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
         },
         {
           // Everything the Worker does, inside workerd with real D1 and Queues.
@@ -28,7 +30,7 @@ export default defineConfig(async () => {
               },
             }),
           ],
-          test: { name: "worker", include: ["tests/worker/**/*.test.ts"], setupFiles: ["tests/worker/setup.ts"] },
+          test: { name: "worker", include: ["tests/worker/**/*.test.ts"], setupFiles: ["tests/worker/setup.ts"], testTimeout: 60_000 },
         },
         {
           // Real chromium (playwright-core) against `wrangler dev` started by global-setup.

@@ -13,7 +13,7 @@ const usage = (name: string) => cacheUsage().filter((c) => c.name === name);
 const held = () => cacheUsage().reduce((sum, c) => sum + c.bytes, 0);
 const entries = () => cacheUsage().reduce((sum, c) => sum + c.size, 0);
 
-describe("per-isolate memory", { timeout: 120_000 }, () => {
+describe("per-isolate memory", () => {
   it("requests for unknown terms keep nothing (16 KB names, paths and queries)", async () => {
     await (await get("/rss.xml")).arrayBuffer(); // caches exist and hold the site feed
     const before = { bytes: held(), entries: entries() };

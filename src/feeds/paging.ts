@@ -3,10 +3,14 @@
  *
  * Archive pages are fixed-size chunks counted from the OLDEST item: page 1 holds the
  * oldest `pageSize` items, page 2 the next ones, and so on. Only complete chunks are
- * archives, so a new article never changes what an archive page holds. The current
- * document holds everything newer than the last archive — between `limit - pageSize + 1`
- * and `limit` items — so the current document plus every archive page covers each item
- * exactly once.
+ * archives, so a new article never changes what an archive page holds.
+ *
+ * The current document always holds the `limit` newest items (fewer only when fewer
+ * exist), as every reader that ignores RFC 5005 expects. The archives are just enough
+ * chunks to hold every item older than that, so the current document overlaps the newest
+ * archive by 0 to `pageSize - 1` items (RFC 5005 §4 allows it: clients merge by id and the
+ * newer document wins). Walking prev-archive from the current document reaches every
+ * item, and each item is in exactly one archive page or only in the current document.
  */
 import type { FeedLink } from "./model.js";
 
@@ -16,12 +20,16 @@ export interface ArchivePlan {
   /** Number of complete archive pages (0 when the whole history fits the current feed). */
   pages: number;
   total: number;
+  /** Items of the current document (at most). */
+  limit: number;
 }
 
 export function archivePlan(total: number, limit: number): ArchivePlan {
   const pageSize = Math.ceil(limit / 2);
+  // Enough complete chunks for every item older than the current document's `limit`;
+  // pageSize <= limit, so they never reach past what exists.
   const pages = Math.max(0, Math.ceil((total - limit) / pageSize));
-  return { pageSize, pages, total };
+  return { pageSize, pages, total, limit };
 }
 
 /**
@@ -29,8 +37,8 @@ export function archivePlan(total: number, limit: number): ArchivePlan {
  * (1 = oldest), newest first; `undefined` when that archive page does not exist.
  */
 export function pageItems<T>(newestFirst: readonly T[], plan: ArchivePlan, page?: number): T[] | undefined {
-  const { pageSize, pages, total } = plan;
-  if (page === undefined) return newestFirst.slice(0, total - pages * pageSize);
+  const { pageSize, pages, total, limit } = plan;
+  if (page === undefined) return newestFirst.slice(0, limit);
   if (!Number.isInteger(page) || page < 1 || page > pages) return undefined;
   return newestFirst.slice(total - page * pageSize, total - (page - 1) * pageSize);
 }

@@ -33,6 +33,20 @@ export function absoluteUrl(href: string, base: string): string {
   }
 }
 
+/**
+ * A URL as people read it: percent-encoded Unicode shown as itself
+ * (`/topics/%E6%95%B0%E6%8D%AE/rss.xml` → `/topics/数据/rss.xml`). Escapes of reserved
+ * characters (`%2F`, `%3F`, `%23`…) stay, so the text still names the same URL. For
+ * display only: links and copied values stay the encoded URL.
+ */
+export function readableUrl(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
+
 /** Path of a term page or feed, percent-encoded: `/tags/scale-ai/`. */
 export function termPath(kind: TermKind, slug: string): string {
   return `/${kind}/${encodeURIComponent(slug)}/`;

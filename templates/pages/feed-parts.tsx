@@ -4,7 +4,7 @@
  * that enhances copy fields (everything works without it).
  */
 import type { FeedItem } from "../../src/feeds/model.js";
-import type { FeedFormat } from "../../src/lib/urls.js";
+import { readableUrl, type FeedFormat } from "../../src/lib/urls.js";
 import { MEDIA_TYPES } from "../../src/feeds/model.js";
 
 export const FORMAT_NAMES: Record<FeedFormat, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
@@ -59,14 +59,16 @@ export function FeedItems({ items }: { items: readonly FeedItem[] }) {
 }
 
 /**
- * A URL to copy: a read-only text field (select it and copy, no script needed) and a
- * Copy button that the script reveals and wires to the clipboard.
+ * A URL to copy: a read-only text field showing it readably (Unicode, not `%E6…`; select
+ * it and copy, no script needed) and a Copy button that the script reveals. With script,
+ * both the button and copying from the field put the percent-encoded URL (`data-url`) on
+ * the clipboard; without it, the field copies as shown (the same URL, IRI form).
  */
 export function CopyField({ id, label, url }: { id: string; label: string; url: string }) {
   return (
     <div class="copy">
       <label for={id}>{label}</label>
-      <input id={id} type="text" readonly value={url} class="url" spellcheck={false} />
+      <input id={id} type="text" readonly value={readableUrl(url)} data-url={url} class="url" spellcheck={false} />
       <button type="button" data-copy={id} aria-label={`Copy ${label} URL`} hidden>
         Copy 复制
       </button>
@@ -85,10 +87,21 @@ export function Autodiscovery({ title, urls }: { title: string; urls: Record<Fee
   );
 }
 
-/** Reveals copy buttons and copies with navigator.clipboard (falls back to selection). */
+/**
+ * Reveals copy buttons and copies the encoded URL with navigator.clipboard (falls back to
+ * selection); copying the whole field by hand also gives the encoded URL.
+ */
 export const COPY_SCRIPT = `(() => {
   const live = document.getElementById("copy-status");
-  for (const input of document.querySelectorAll("input.url")) input.addEventListener("focus", () => input.select());
+  for (const input of document.querySelectorAll("input.url")) {
+    input.addEventListener("focus", () => input.select());
+    input.addEventListener("copy", (event) => {
+      const whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
+      if (!whole || !input.dataset.url || !event.clipboardData) return;
+      event.clipboardData.setData("text/plain", input.dataset.url);
+      event.preventDefault();
+    });
+  }
   for (const button of document.querySelectorAll("button[data-copy]")) {
     button.hidden = false;
     const label = button.textContent;
@@ -97,11 +110,12 @@ export const COPY_SCRIPT = `(() => {
       input.focus();
       input.select();
       let ok = false;
-      try { await navigator.clipboard.writeText(input.value); ok = true; }
+      const url = input.dataset.url || input.value;
+      try { await navigator.clipboard.writeText(url); ok = true; }
       catch { try { ok = document.execCommand("copy"); } catch { ok = false; } }
       button.textContent = ok ? "Copied 已复制" : "Press Ctrl+C";
       button.dataset.state = ok ? "done" : "";
-      if (live) live.textContent = ok ? "Copied " + input.value : "Address selected: press Ctrl+C to copy";
+      if (live) live.textContent = ok ? "Copied " + url : "Address selected: press Ctrl+C to copy";
       button.focus();
       setTimeout(() => { button.textContent = label; button.dataset.state = ""; }, 2500);
     });

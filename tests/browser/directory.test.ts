@@ -18,7 +18,7 @@ interface FocusedElement {
   getAttribute(name: string): string | null;
 }
 declare const document: { activeElement: FocusedElement | null };
-declare const navigator: { clipboard: { readText(): Promise<string> } };
+declare const navigator: { clipboard: { readText(): Promise<string>; writeText(text: string): Promise<void> } };
 declare function getComputedStyle(element: FocusedElement): { outlineStyle: string };
 
 /** Article images live on SITE_URL (not reachable from tests): answer with a placeholder. */
@@ -173,8 +173,13 @@ describe("landing page and browser view in chromium", () => {
     expect(response!.headers()["content-type"]).toBe("text/html; charset=utf-8");
     expect(response!.headers()["vary"]).toBe("Accept, Sec-Fetch-Mode, Accept-Encoding");
     await expect.poll(() => page.locator("h1").textContent()).toContain("数据与开源生态");
-    expect(await page.locator("#feed-url").inputValue()).toBe(feedUrl);
+    // Shown readably, copied percent-encoded: by the button and by Ctrl+C in the field.
+    expect(await page.locator("#feed-url").inputValue()).toBe(`${base}/topics/数据与开源生态/atom.xml`);
     await page.locator("button[data-copy=feed-url]").click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(feedUrl);
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await page.locator("#feed-url").focus();
+    await page.keyboard.press("Control+C");
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(feedUrl);
     await screenshot(page, "directory-06-browser-view");
     const fetched = await page.evaluate(async (url) => {

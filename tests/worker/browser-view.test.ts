@@ -70,7 +70,8 @@ describe.each(FEEDS)("%s", (path, feedType) => {
     expect(html).not.toContain("xml-stylesheet");
     expect(html).toContain("feed reader");
     const feedUrl = BASE + path;
-    expect(html).toContain(`readonly="" value="${feedUrl.replace("/index.xml", "/rss.xml")}"`);
+    const copied = feedUrl.replace("/index.xml", "/rss.xml");
+    expect(html).toContain(`readonly="" value="${decodeURI(copied)}" data-url="${copied}"`);
     expect(html).toMatch(/<a href="\/subscribe(\?(tags|topics)=[^"]+)?">/);
     expect(html).toContain('href="/feeds"');
     expect(html).toMatch(/<article/);

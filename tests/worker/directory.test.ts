@@ -42,7 +42,7 @@ describe("/feeds", () => {
     expect(scale.body).toContain('href="/subscribe?tags=scale-ai"');
     const topic = listed.find((r) => r.name === "产业生态与商业版图")!;
     expect(decode(topic.body)).toContain(`href="/subscribe?topics=${encodeURIComponent("产业生态与商业版图")}"`);
-    expect(topic.body).toContain(`value="${BASE}/topics/${encodeURIComponent("产业生态与商业版图")}/atom.xml"`);
+    expect(topic.body).toContain(`data-url="${BASE}/topics/${encodeURIComponent("产业生态与商业版图")}/atom.xml"`);
     expect(listed[0]!.body).toContain(`value="${BASE}/rss.xml"`);
     // Drafts and future articles do not make terms appear.
     expect(listed.map((r) => r.name)).not.toContain("能源");
@@ -78,10 +78,24 @@ describe("/feeds", () => {
     expect(none).toContain("0 of");
   });
 
+  it("shows each feed URL in readable form while the copied value stays percent-encoded", async () => {
+    const html = await (await get("/feeds")).text();
+    const topic = "产业生态与商业版图";
+    const encoded = `${BASE}/topics/${encodeURIComponent(topic)}/rss.xml`;
+    const row = rows(html).find((r) => r.name === topic)!;
+    expect(row.body).toContain(`value="${BASE}/topics/${topic}/rss.xml"`);
+    expect(row.body).toContain(`data-url="${encoded}"`);
+    expect(row.body).not.toContain(`value="${encoded}"`);
+    // Links stay percent-encoded.
+    expect(row.body).toContain(`href="/topics/${encodeURIComponent(topic)}/"`);
+    // The copy script copies data-url, not what the field shows.
+    expect(html).toContain("dataset.url");
+  });
+
   it("has real controls for keyboard use: labelled inputs, buttons and links", async () => {
     const html = await (await get("/feeds")).text();
     expect(html).toContain('<label for="q">');
-    expect(html).toMatch(/<label for="tags-0-rss">RSS<\/label><input id="tags-0-rss" type="text" readonly="" value="[^"]+" class="url"/);
+    expect(html).toMatch(/<label for="tags-0-rss">RSS<\/label><input id="tags-0-rss" type="text" readonly="" value="[^"]+" data-url="[^"]+" class="url"/);
     expect(html).toMatch(/<button type="button" data-copy="tags-0-rss" aria-label="Copy RSS URL" hidden="">/);
     expect(html).toContain("navigator.clipboard.writeText");
     expect(html).toContain('<link rel="alternate" type="text/x-opml"');

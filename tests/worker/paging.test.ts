@@ -69,17 +69,19 @@ async function allIds(path: string): Promise<string[]> {
 }
 
 describe("the archive plan", () => {
-  it("splits any history into the current document and full archive pages, each item once", () => {
+  it("current document = the newest `limit`; archives = full chunks holding each older item once", () => {
     for (let total = 0; total <= 60; total++) {
       for (const limit of [1, 2, 3, 5, 20]) {
         const items = Array.from({ length: total }, (_, i) => total - i); // newest first
         const plan = archivePlan(total, limit);
         const current = pageItems(items, plan)!;
-        expect(current.length).toBeLessThanOrEqual(limit);
-        if (total >= limit) expect(current.length).toBeGreaterThan(limit - plan.pageSize);
+        expect(current).toEqual(items.slice(0, limit));
         const pages = Array.from({ length: plan.pages }, (_, i) => pageItems(items, plan, plan.pages - i)!);
         for (const p of pages) expect(p).toHaveLength(plan.pageSize);
-        expect([...current, ...pages.flat()]).toEqual(items);
+        const archived = pages.flat();
+        expect(new Set(archived).size).toBe(archived.length);
+        expect([...new Set([...current, ...archived])]).toEqual(items);
+        expect(current.filter((x) => archived.includes(x)).length).toBeLessThan(plan.pageSize);
         expect(pageItems(items, plan, plan.pages + 1)).toBeUndefined();
         expect(pageItems(items, plan, 0)).toBeUndefined();
       }
@@ -101,13 +103,17 @@ describe.each([
   ["filtered ?topic=", "/rss.xml", "/atom.xml", "/feed.json", "topic=%E4%BA%A7%E4%B8%9A%E7%94%9F%E6%80%81%E4%B8%8E%E5%95%86%E4%B8%9A%E7%89%88%E5%9B%BE"],
 ])("paging the %s feed", (_name, rss, atom, json, filter) => {
   const q = (limit: number) => `?${filter ? filter + "&" : ""}limit=${limit}`;
-  it.each([1, 2, 3])("walks to the oldest item and covers every item exactly once (limit=%i) in all three formats", async (limit) => {
+  it.each([1, 2, 3])("walks to the oldest item: every item once in the archives, the newest `limit` current (limit=%i), all formats", async (limit) => {
     const expected = await allIds(json + (filter ? `?${filter}` : ""));
     expect(expected.length).toBeGreaterThan(2);
     for (const [path, rel] of [[rss, "prev-archive"], [atom, "prev-archive"], [json, "next"]] as const) {
       const { docs } = await walk(BASE + path + q(limit), rel);
-      const seen = docs.flatMap((d) => d.ids);
-      expect(seen, `${path} limit=${limit}`).toEqual(expected);
+      const [current, ...archives] = docs;
+      expect(current!.ids, `${path} limit=${limit}`).toEqual(expected.slice(0, limit));
+      const archived = archives.flatMap((d) => d.ids);
+      expect(new Set(archived).size, "each item once in the archives").toBe(archived.length);
+      // Merged by id, the newer document first (RFC 5005 §4): the whole history.
+      expect([...new Set([...current!.ids, ...archived])], `${path} limit=${limit}`).toEqual(expected);
       expect(docs.length).toBeGreaterThan(1);
     }
   });

@@ -15,6 +15,7 @@
 import { Hono, type Context } from "hono";
 import { content } from "../content/index.js";
 import type { AppEnv } from "../env.js";
+import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { problem } from "../lib/http.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 import { feedPath, publicUrl } from "../lib/urls.js";
@@ -32,20 +33,24 @@ function notFound(c: Context<AppEnv>, reason: string, status: 400 | 404 = 404): 
   return problem(c, status, `${reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`);
 }
 
-let categoryMemo: { visible: number; slugs: ReadonlySet<string> } | undefined;
-/** Slugs of the categories of the articles visible at `now` (a set the content bounds). */
-function visibleCategories(now: number): ReadonlySet<string> {
-  const visible = content.published(now);
-  if (categoryMemo?.visible !== visible.length) {
-    categoryMemo = { visible: visible.length, slugs: new Set(visible.flatMap((a) => a.categories.map(termSlug))) };
-  }
-  return categoryMemo.slugs;
+/** Sets derived from the content (so bounded by it), never from request text. */
+const derived = createByteCache<string, ReadonlySet<string>>({ name: "hugoPaths", sizeOf: (v) => estimateBytes(v) });
+
+function derivedSet(key: string, build: () => Iterable<string>): ReadonlySet<string> {
+  let set = derived.get(key);
+  if (!set) derived.set(key, (set = new Set(build())));
+  return set;
 }
 
-let sections: ReadonlySet<string> | undefined;
+/** Slugs of the categories of the articles visible at `now`. */
+function visibleCategories(now: number): ReadonlySet<string> {
+  const visible = content.published(now);
+  return derivedSet(`categories|${content.hash}|${visible.length}`, () => visible.flatMap((a) => a.categories.map(termSlug)));
+}
+
 /** Hugo sections: the first folder of each article's source file, as Hugo lower-cases it. */
 function knownSections(): ReadonlySet<string> {
-  return (sections ??= new Set(content.all.flatMap((a) => (a.source.includes("/") ? [termSlug(a.source.split("/")[0]!)] : []))));
+  return derivedSet(`sections|${content.hash}`, () => content.all.flatMap((a) => (a.source.includes("/") ? [termSlug(a.source.split("/")[0]!)] : [])));
 }
 
 function rawSegment(c: Context<AppEnv>, index: number): string {

@@ -26,6 +26,8 @@ export const CACHE_BUDGETS = {
   xmlChecked: 4 * MiB,
   /** Articles' metadata and bodies read from the content store (src/content/). */
   content: 24 * MiB,
+  /** Hugo's sections and visible categories, for the Hugo feed URLs (src/feeds/hugo.ts). */
+  hugoPaths: 1 * MiB,
 } as const;
 
 export type CacheName = keyof typeof CACHE_BUDGETS;

@@ -3,8 +3,6 @@
  * No file system, so it runs in worker threads and in tests alike.
  */
 import { createHash } from "node:crypto";
-import matter from "gray-matter";
-import { load, CORE_SCHEMA } from "js-yaml";
 import type { Article } from "../../src/content/types.js";
 import { termSlug } from "../../src/lib/terms.js";
 import { absoluteUrl, trimBase } from "../../src/lib/urls.js";
@@ -12,7 +10,10 @@ import { hasInvalidXmlChars, stripInvalidXmlChars } from "../../src/lib/xml.js";
 import { renderMarkdown } from "./markdown.js";
 import { excerpt } from "./excerpt.js";
 import { parseDate } from "./dates.js";
+import { readFrontMatter, WrittenNumber } from "./front-matter.js";
+import { MAX_ARTICLE_BYTES } from "./limits.js";
 import { imageType } from "./media.js";
+import { slugProblem } from "./slug.js";
 
 export interface Problem {
   file: string;
@@ -36,11 +37,6 @@ export interface ParseResult {
   warnings: string[];
 }
 
-// The CORE schema has no timestamp type: dates stay strings and keep their offset.
-const yamlEngine = {
-  parse: (text: string) => (load(text, { schema: CORE_SCHEMA }) ?? {}) as object,
-};
-
 export interface ParseOptions {
   siteUrl: string;
 }
@@ -52,11 +48,34 @@ function splitPath(file: string): { dir: string; stem: string } {
   return { dir: slash < 0 ? "" : file.slice(0, slash), stem: name.replace(/\.(md|markdown)$/i, "") };
 }
 
+/** Fields that become URLs: a number written there keeps its text, with a warning if YAML reads it otherwise. */
+const URL_FIELDS = new Set(["slug", "tags", "main_topics"]);
+
+const MIB = 1024 * 1024;
+
+/**
+ * Parses one article. Never throws: whatever goes wrong inside (a bug, a library's
+ * exception) becomes a problem naming the file, so one file cannot stop the build.
+ */
 export function parseArticle(file: string, source: string, options: ParseOptions): ParseResult {
+  try {
+    return parseOrThrow(file, source, options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { problems: [{ file, field: "file", reason: `could not be built: ${message}` }], warnings: [] };
+  }
+}
+
+function parseOrThrow(file: string, source: string, options: ParseOptions): ParseResult {
   const problems: Problem[] = [];
   const warnings: string[] = [];
   const problem = (field: string, reason: string) => problems.push({ file, field, reason });
 
+  const bytes = Buffer.byteLength(source, "utf8");
+  if (bytes > MAX_ARTICLE_BYTES) {
+    problem("size", `${(bytes / MIB).toFixed(1)} MiB is over the limit of ${MAX_ARTICLE_BYTES / MIB} MiB for one article`);
+    return { problems, warnings };
+  }
   if (hasInvalidXmlChars(source)) {
     warnings.push(`${file}: removed characters that XML 1.0 forbids (control characters or lone surrogates)`);
     source = stripInvalidXmlChars(source);
@@ -65,27 +84,25 @@ export function parseArticle(file: string, source: string, options: ParseOptions
     problem("front matter", "missing: the file must start with a `---` YAML block");
     return { problems, warnings };
   }
-  let data: Record<string, unknown>;
-  let markdown: string;
-  try {
-    const result = matter(source.replace(/^\uFEFF/, ""), { engines: { yaml: yamlEngine } });
-    if (typeof result.data !== "object" || result.data === null || Array.isArray(result.data)) {
-      problem("front matter", "must be a YAML mapping of field: value");
-      return { problems, warnings };
-    }
-    data = result.data as Record<string, unknown>;
-    markdown = result.content;
-    // YAML escapes (`"\u0001"`) can produce what the raw-text check above could not see.
-    const cleaned = sanitizeValue(data) as Record<string, unknown>;
-    if (JSON.stringify(cleaned) !== JSON.stringify(data)) {
-      warnings.push(`${file}: front matter: removed characters that XML 1.0 forbids`);
-      data = cleaned;
-    }
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    problem("front matter", `invalid YAML: ${message}`);
+  const front = readFrontMatter(source.replace(/^\uFEFF/, ""));
+  if (front.problem !== undefined) {
+    problem("front matter", front.problem);
     return { problems, warnings };
   }
+  let data = front.data;
+  const markdown = front.content;
+  // YAML escapes (`"\u0001"`) can produce what the raw-text check above could not see.
+  const cleaned = sanitizeValue(data) as Record<string, unknown>;
+  if (JSON.stringify(cleaned) !== JSON.stringify(data)) {
+    warnings.push(`${file}: front matter: removed characters that XML 1.0 forbids`);
+    data = cleaned;
+  }
+  const written = (field: string, value: WrittenNumber): string => {
+    if (URL_FIELDS.has(field) && value.reread) {
+      warnings.push(`${file}: ${field}: kept ${value.text} as written (YAML reads it as the number ${value.value}; quote it to say so)`);
+    }
+    return value.text;
+  };
 
   const str = (field: string, required = false): string | undefined => {
     const value = data[field];
@@ -93,7 +110,7 @@ export function parseArticle(file: string, source: string, options: ParseOptions
       if (required) problem(field, "is required");
       return undefined;
     }
-    if (typeof value === "number") return String(value);
+    if (value instanceof WrittenNumber) return written(field, value);
     if (typeof value !== "string") {
       problem(field, `must be a string, got ${describe(value)}`);
       return undefined;
@@ -110,7 +127,7 @@ export function parseArticle(file: string, source: string, options: ParseOptions
     }
     const out: string[] = [];
     value.forEach((item, i) => {
-      if (typeof item === "number") item = String(item);
+      if (item instanceof WrittenNumber) item = written(field, item);
       if (typeof item !== "string" || item.trim() === "") {
         problem(field, `item ${i + 1} must be a non-empty string, got ${describe(item)}`);
       } else if (termSlug(item) === "" && (field === "tags" || field === "main_topics")) {
@@ -151,15 +168,17 @@ export function parseArticle(file: string, source: string, options: ParseOptions
   const categories = list("categories");
   list("aliases");
   let authors: string[] = [];
-  if (typeof data["author"] === "string" || typeof data["author"] === "number") authors = [String(data["author"]).trim()];
+  if (typeof data["author"] === "string" || data["author"] instanceof WrittenNumber) authors = [str("author")!];
   else if (Array.isArray(data["author"])) authors = list("author");
   else if (data["author"] !== undefined && data["author"] !== null) problem("author", `must be a string or a list of strings, got ${describe(data["author"])}`);
   if (data["authors"] !== undefined) authors = [...authors, ...list("authors")];
 
   const { dir, stem } = splitPath(file);
   const slug = slugField ?? stem;
-  if (slugField !== undefined && /[/?#\s]/.test(slugField)) {
-    problem("slug", `"${slugField}" must not contain spaces, "/", "?" or "#"`);
+  const badSlug = slugProblem(slug, slugField === undefined);
+  if (badSlug) problem("slug", badSlug);
+  if (image !== undefined && !isWebUrl(absoluteUrl(image, `${trimBase(options.siteUrl)}/`))) {
+    problem("featured_image", `${JSON.stringify(image)} must be an http(s) URL or a path`);
   }
   if (published && updatedRaw && updatedRaw.ms < published.ms) {
     problem(data["lastmod"] !== undefined ? "lastmod" : "updated", "is earlier than date");
@@ -199,8 +218,13 @@ export function parseArticle(file: string, source: string, options: ParseOptions
   return { parsed: { article, body: rendered.html, bodyLiteral, digest, draft: draftValue === true }, problems, warnings };
 }
 
+function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
 function sanitizeValue(value: unknown): unknown {
   if (typeof value === "string") return stripInvalidXmlChars(value);
+  if (value instanceof WrittenNumber) return value;
   if (Array.isArray(value)) return value.map(sanitizeValue);
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitizeValue(v)]));
@@ -211,6 +235,7 @@ function sanitizeValue(value: unknown): unknown {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value === null) return "nothing";
+  if (value instanceof WrittenNumber) return `number ${value.text}`;
   if (typeof value === "object") return "a mapping";
   return `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -1,24 +1,20 @@
+import { decodeHTML } from "entities";
+
 const MAX_GRAPHEMES = 160;
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00A0" };
+/** Tags that separate words: line breaks and the edges of blocks. */
+const BREAKS = /<\/?(?:br|hr|p|div|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|table|caption|thead|tbody|tfoot|tr|th|td|figure|figcaption|section|aside|details|summary)\b[^>]*>/gi;
 
+/** Text of sanitized article HTML (`sanitize.ts`: tags well formed, `>` escaped in attributes). */
 function htmlToText(html: string): string {
-  return html
+  const text = html
     .replace(/<section class="footnotes"[\s\S]*?<\/section>/g, " ")
     .replace(/<sup class="footnote-ref">[\s\S]*?<\/sup>/g, "")
     .replace(/<(script|style|pre)[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<\/(p|h[1-6]|li|blockquote|div|tr)>/gi, "\n")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, ref: string) => {
-      if (ref[0] === "#") {
-        const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-        return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : m;
-      }
-      return ENTITIES[ref.toLowerCase()] ?? m;
-    })
-    .replace(/\s+/g, " ")
-    .trim();
+    .replace(BREAKS, " ")
+    .replace(/<[^>]*>/g, "");
+  return decodeHTML(text).replace(/\s+/g, " ").trim();
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * Markdown → HTML for feeds: GFM via marked, real footnotes (every definition kept, even
- * unreferenced ones), and every link and image made absolute against the article URL so
- * feed readers never resolve them against the feed's own URL.
+ * unreferenced ones), every link and image made absolute against the article URL so
+ * feed readers never resolve them against the feed's own URL, and the result sanitized
+ * (`sanitize.ts`, which also resolves URLs in raw HTML).
  */
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
 import { absoluteUrl } from "../../src/lib/urls.js";
-import { escapeAttr, escapeText } from "../../src/lib/xml.js";
+import { escapeAttr, escapeText, stripInvalidXmlChars } from "../../src/lib/xml.js";
+import { sanitizeBody } from "./sanitize.js";
 
 interface FootnoteDef {
   label: string;
@@ -151,20 +153,12 @@ function finish(html: string): string {
   return out;
 }
 
-const URL_ATTR = /\b(href|src|poster)\s*=\s*("([^"]*)"|'([^']*)')/gi;
-
 const marked = new Marked({
   gfm: true,
   extensions: [footnoteDef, footnoteRef, spacedLink],
   walkTokens(token) {
     if (token.type === "link" || token.type === "image") {
       token.href = absoluteUrl(token.href, doc.articleUrl);
-    } else if (token.type === "html") {
-      // Raw HTML written in the article: resolve its URL attributes too.
-      token.text = token.text.replace(URL_ATTR, (_m: string, name: string, _q: string, dq?: string, sq?: string) => {
-        const value = dq ?? sq ?? "";
-        return `${name}="${escapeAttr(absoluteUrl(value.replace(/&amp;/g, "&"), doc.articleUrl))}"`;
-      });
     }
   },
 });
@@ -177,6 +171,8 @@ export interface RenderedMarkdown {
 /** Renders one article body. `articleUrl` is absolute; relative URLs resolve against it. */
 export function renderMarkdown(markdown: string, articleUrl: string): RenderedMarkdown {
   doc = { articleUrl, defs: new Map(), order: [], refs: new Map(), placeholderUsed: false, warnings: [] };
-  const html = finish(marked.parse(markdown, { async: false }));
-  return { html, warnings: [...new Set(doc.warnings)] };
+  const sanitized = sanitizeBody(finish(marked.parse(markdown, { async: false })), articleUrl);
+  if (sanitized.removed.length > 0) doc.warnings.push(`body: removed ${sanitized.removed.join(", ")}`);
+  // Entities the sanitizer decoded (`&#1;`) may name characters XML 1.0 forbids.
+  return { html: stripInvalidXmlChars(sanitized.html), warnings: [...new Set(doc.warnings)] };
 }

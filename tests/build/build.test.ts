@@ -89,7 +89,7 @@ describe("front matter validation: one test per error", () => {
       'posts/bad2.md: main_topics: item 2 must be a non-empty string, got string ""',
     ]);
     expect(run.stderr).toContain("build failed: 5 problem(s)");
-  });
+  }, 60_000);
 });
 
 describe("articles", () => {

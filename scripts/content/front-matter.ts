@@ -1,0 +1,108 @@
+/**
+ * YAML front matter → plain data, read the way a publisher means it:
+ * - the CORE schema, so dates stay strings and keep their offset (no timestamp type);
+ * - numbers keep the text they were written with (`slug: 007` is "007", not 7), as
+ *   `WrittenNumber`s, so fields that want text get it and the rest can still say
+ *   "got number 01";
+ * - aliases may share values, but a front matter that expands to more than
+ *   `MAX_FRONT_MATTER_VALUES` values (an alias bomb) or refers to itself is refused,
+ *   before anything walks it.
+ */
+import matter from "gray-matter";
+import * as yaml from "js-yaml";
+import { MAX_FRONT_MATTER_VALUES } from "./limits.js";
+
+/** A YAML number, with the text the author wrote and the value YAML gives it. */
+export class WrittenNumber {
+  readonly text: string;
+  readonly value: number;
+  constructor(text: string, value: number) {
+    this.text = text;
+    this.value = value;
+  }
+  /** Lets js-yaml use the written text as a mapping key (`2024: …`). */
+  get [Symbol.toStringTag](): string {
+    return "WrittenNumber";
+  }
+  toString(): string {
+    return this.text;
+  }
+  /** Whether YAML's reading of the number prints differently from what was written. */
+  get reread(): boolean {
+    return String(this.value) !== this.text;
+  }
+}
+
+// js-yaml 4 exports its built-in types; @types/js-yaml does not declare them.
+const builtIn = (yaml as unknown as { types: Record<"int" | "float", yaml.Type> }).types;
+
+function writtenNumberType(tag: string, base: yaml.Type): yaml.Type {
+  return new yaml.Type(tag, {
+    kind: "scalar",
+    resolve: (text: string) => base.resolve(text),
+    construct: (text: string) => new WrittenNumber(text, base.construct(text) as number),
+  });
+}
+
+// CORE, with its int and float replaced (js-yaml replaces a type of the same tag and kind).
+const schema = yaml.CORE_SCHEMA.extend({
+  implicit: [
+    writtenNumberType("tag:yaml.org,2002:int", builtIn.int),
+    writtenNumberType("tag:yaml.org,2002:float", builtIn.float),
+  ],
+});
+
+const yamlEngine = {
+  parse: (text: string) => (yaml.load(text, { schema }) ?? {}) as object,
+};
+
+export type FrontMatter =
+  | { data: Record<string, unknown>; content: string; problem?: undefined }
+  | { problem: string; data?: undefined; content?: undefined };
+
+/** Splits `source` (which starts with `---`) into its front matter and Markdown body. */
+export function readFrontMatter(source: string): FrontMatter {
+  let result: { data: unknown; content: string };
+  try {
+    result = matter(source, { engines: { yaml: yamlEngine } });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { problem: `invalid YAML: ${message}` };
+  }
+  const data = result.data;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return { problem: "must be a YAML mapping of field: value" };
+  }
+  const expansion = expandedSize(data);
+  if (expansion === "cycle") return { problem: "a YAML alias refers to the value that contains it" };
+  if (expansion > MAX_FRONT_MATTER_VALUES) {
+    return { problem: `YAML aliases expand it to more than ${MAX_FRONT_MATTER_VALUES} values` };
+  }
+  return { data: data as Record<string, unknown>, content: result.content };
+}
+
+/**
+ * How many values `root` holds once every alias is expanded, counted without expanding:
+ * each shared list or mapping is measured once. Stops counting past the limit.
+ */
+function expandedSize(root: unknown): number | "cycle" {
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  const size = (value: unknown): number | "cycle" => {
+    if (typeof value !== "object" || value === null || value instanceof WrittenNumber) return 1;
+    const known = sizes.get(value);
+    if (known !== undefined) return known;
+    if (open.has(value)) return "cycle";
+    open.add(value);
+    let total = 1;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      const n = size(child);
+      if (n === "cycle") return n;
+      total = Math.min(total + n, MAX_FRONT_MATTER_VALUES + 1);
+    }
+    open.delete(value);
+    sizes.set(value, total);
+    return total;
+  };
+  return size(root);
+}

@@ -1,30 +1,18 @@
 /** The content build: validation (every problem at once), rendering, determinism. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { article, contentDir } from "./content-fixtures.js";
 import { parseArticle } from "../../scripts/content/article.js";
 import { buildContent, toModule } from "../../scripts/content/build.js";
 import { excerpt } from "../../scripts/content/excerpt.js";
 
 const SITE = "https://news.example.com";
 
-function article(front: string, body = "Body text."): string {
-  return `---\n${front.trim()}\n---\n\n${body}\n`;
-}
-
 function problemsOf(front: string, file = "posts/a.md"): string[] {
   return parseArticle(file, article(front), { siteUrl: SITE }).problems.map((p) => `${p.file}: ${p.field}: ${p.reason}`);
-}
-
-function contentDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "tidings-content-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
 }
 
 describe("front matter validation: one test per error", () => {
@@ -89,7 +77,7 @@ describe("front matter validation: one test per error", () => {
       'posts/bad2.md: main_topics: item 2 must be a non-empty string, got string ""',
     ]);
     expect(run.stderr).toContain("build failed: 5 problem(s)");
-  }, 60_000);
+  });
 });
 
 describe("articles", () => {

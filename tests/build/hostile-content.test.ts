@@ -3,10 +3,11 @@
  * the build with `file: field: reason` — never a crash, a silent rewrite or a script in a feed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { article, contentDir } from "./content-fixtures.js";
 import { parseArticle } from "../../scripts/content/article.js";
 import { excerpt } from "../../scripts/content/excerpt.js";
 import { MAX_ARTICLE_BYTES } from "../../scripts/content/limits.js";
@@ -14,22 +15,9 @@ import { RENDERER_VERSION } from "../../scripts/content/version.js";
 
 const SITE = "https://news.example.com";
 
-function article(front: string, body = "Body text."): string {
-  return `---\n${front.trim()}\n---\n\n${body}\n`;
-}
-
 function parse(front: string, body?: string, file = "posts/a.md") {
   const result = parseArticle(file, article(front, body), { siteUrl: SITE });
   return { ...result, lines: result.problems.map((p) => `${p.file}: ${p.field}: ${p.reason}`) };
-}
-
-function contentDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "tidings-hostile-"));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
 }
 
 /** Ten levels of ten aliases each: 10^10 leaves from about 650 bytes. */

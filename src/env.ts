@@ -1,3 +1,5 @@
+import { messagesFor, type Messages } from "./i18n/index.js";
+
 /** Bindings, vars and secrets (names fixed by DESIGN.md). */
 export interface Env {
   SITE_URL: string;
@@ -30,7 +32,15 @@ export function settingsKey(env: Env): string {
   return [env.PUBLIC_URL, env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR, env.WEBSUB_HUB ?? ""].join("|");
 }
 
-/** The site as pages and mails name it: title and language. */
-export function pageSite(env: Env): { title: string; lang: string } {
-  return { title: env.SITE_TITLE, lang: env.SITE_LANGUAGE || "en" };
+/** The site as pages and mails name it: title, language (src/i18n) and its messages. */
+export interface PageSite {
+  title: string;
+  /** The catalogue language SITE_LANGUAGE resolves to (`en` when unknown). */
+  lang: string;
+  t: Messages;
+}
+
+export function pageSite(env: Env): PageSite {
+  const t = messagesFor(env.SITE_LANGUAGE);
+  return { title: env.SITE_TITLE, lang: t.lang, t };
 }

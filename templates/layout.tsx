@@ -3,10 +3,12 @@
  * Mobile-friendly, readable without JavaScript, light and dark.
  */
 import type { Child } from "hono/jsx";
+import { messagesFor } from "../src/i18n/index.js";
 
 export interface LayoutProps {
   title: string;
-  lang?: string;
+  /** SITE_LANGUAGE: the page's language and its messages (src/i18n). */
+  lang: string;
   /** Extra elements for <head> (autodiscovery links, meta). */
   head?: Child;
   children?: Child;
@@ -45,9 +47,10 @@ ul.items li{border-bottom:1px solid var(--line);padding:1rem 0}
 img{max-width:100%;height:auto}
 `;
 
-export function Layout({ title, lang = "zh-CN", head, children }: LayoutProps) {
+export function Layout({ title, lang, head, children }: LayoutProps) {
+  const t = messagesFor(lang);
   return (
-    <html lang={lang}>
+    <html lang={t.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -58,10 +61,10 @@ export function Layout({ title, lang = "zh-CN", head, children }: LayoutProps) {
       </head>
       <body>
         <header class="site">
-          <nav aria-label="Site">
+          <nav aria-label={t.nav.label}>
             <a href="/">Tidings</a>
-            <a href="/feeds">Feeds 订阅源</a>
-            <a href="/subscribe">Email 邮件订阅</a>
+            <a href="/feeds">{t.nav.feeds}</a>
+            <a href="/subscribe">{t.nav.subscribe}</a>
           </nav>
         </header>
         <main>{children}</main>

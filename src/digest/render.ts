@@ -5,12 +5,17 @@
 import { digestHtml } from "../../templates/email/digest.js";
 import { digestText } from "../../templates/email/digest-text.js";
 import { MAX_LISTED, type DigestItem } from "./items.js";
+import { dateFormatter, format, messagesFor, plural, type Messages } from "../i18n/index.js";
 import type { Cadence } from "./schedule.js";
 
 export interface DigestModel {
   siteTitle: string;
   siteUrl: string;
+  /** The catalogue language (resolved from SITE_LANGUAGE). */
   lang: string;
+  t: Messages;
+  /** Formats an item's date for the language and the recipient's time zone. */
+  date: (iso: string) => string;
   cadence: Cadence;
   /** The items listed, newest first (at most MAX_LISTED). */
   items: DigestItem[];
@@ -31,30 +36,18 @@ export interface DigestStrings {
   unsubscribe: string;
 }
 
-function stringsFor(lang: string, cadence: Cadence, total: number, siteTitle: string): DigestStrings & { subject: string } {
+function stringsFor(t: Messages, cadence: Cadence, total: number, siteTitle: string): DigestStrings & { subject: string } {
+  const m = t.digest;
   const more = total > MAX_LISTED ? total - MAX_LISTED : 0;
-  if (lang.toLowerCase().startsWith("zh")) {
-    return {
-      subject: `【${siteTitle}】${total} 篇新文章`,
-      heading: cadence === "weekly" ? "本周新文章" : "今日新文章",
-      intro: `自上次邮件以来有 ${total} 篇新文章。`,
-      read: "阅读全文 →",
-      more: more ? `另有 ${more} 篇新文章，请访问网站查看。` : "",
-      why: `你收到这封邮件，是因为你订阅了 ${siteTitle} 的${cadence === "weekly" ? "每周" : "每日"}摘要。`,
-      preferences: "修改订阅偏好",
-      unsubscribe: "退订",
-    };
-  }
-  const noun = total === 1 ? "new article" : "new articles";
   return {
-    subject: `[${siteTitle}] ${total} ${noun}`,
-    heading: cadence === "weekly" ? "This week's new articles" : "Today's new articles",
-    intro: `${total} ${noun} since your last digest.`,
-    read: "Read more →",
-    more: more ? `And ${more} more on the site.` : "",
-    why: `You get this because you subscribed to the ${cadence} digest of ${siteTitle}.`,
-    preferences: "Change preferences",
-    unsubscribe: "Unsubscribe",
+    subject: plural(t, m.subject, total, { site: siteTitle }),
+    heading: format(m.heading[cadence], { site: siteTitle }),
+    intro: plural(t, m.intro, total),
+    read: m.read,
+    more: more ? plural(t, m.more, more) : "",
+    why: format(m.why, { cadence: t.cadenceWord[cadence], site: siteTitle }),
+    preferences: m.preferences,
+    unsubscribe: m.unsubscribe,
   };
 }
 
@@ -67,7 +60,10 @@ export function clip(text: string, max: number): string {
 export interface RenderInput {
   siteTitle: string;
   siteUrl: string;
+  /** SITE_LANGUAGE as configured. */
   lang: string;
+  /** The recipient's IANA time zone, for dates; absent = the author's calendar day. */
+  timezone?: string;
   cadence: Cadence;
   items: DigestItem[];
   preferencesUrl: string;
@@ -82,18 +78,13 @@ export interface RenderedDigest {
 
 export function renderDigest(input: RenderInput): RenderedDigest {
   const total = input.items.length;
-  const { subject, ...strings } = stringsFor(input.lang, input.cadence, total, input.siteTitle);
+  const t = messagesFor(input.lang);
+  const { subject, ...strings } = stringsFor(t, input.cadence, total, input.siteTitle);
   const lead = input.items[0]?.title ?? "";
-  const model: DigestModel = { ...input, items: input.items.slice(0, MAX_LISTED), total, strings };
-  const separator = input.lang.toLowerCase().startsWith("zh") ? "：" : ": ";
+  const model: DigestModel = { ...input, lang: t.lang, t, date: dateFormatter(t, input.timezone), items: input.items.slice(0, MAX_LISTED), total, strings };
   return {
-    subject: `${subject}${separator}${clip(lead.replace(/\s+/g, " ").trim(), 90)}`,
+    subject: `${subject}${t.digest.subjectSeparator}${clip(lead.replace(/\s+/g, " ").trim(), 90)}`,
     html: digestHtml(model),
     text: digestText(model),
   };
-}
-
-/** `2025-06-27T10:30:00+08:00` → `2025-06-27` (the author's calendar date). */
-export function displayDate(iso: string): string {
-  return /^\d{4}-\d{2}-\d{2}/.exec(iso)?.[0] ?? iso;
 }

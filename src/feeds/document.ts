@@ -2,7 +2,7 @@
 import type { Article, ContentSource } from "../content/index.js";
 import type { Env } from "../env.js";
 import { isoUtc } from "../lib/dates.js";
-import { KIND_LABEL } from "../lib/terms.js";
+import { kindLabel, messagesFor } from "../i18n/index.js";
 import { feedPath, publicUrl, scopePath, trimBase, type FeedFormat } from "../lib/urls.js";
 import type { FeedCategory, FeedDocument, FeedItem, FeedLink } from "./model.js";
 import type { FeedQuery } from "./select.js";
@@ -59,7 +59,7 @@ export function buildFeedDocument(
   const site = trimBase(settings.SITE_URL);
   return {
     meta: {
-      title: term ? `${settings.SITE_TITLE} · ${KIND_LABEL[term.kind]}: ${term.name}` : settings.SITE_TITLE,
+      title: term ? `${settings.SITE_TITLE} · ${kindLabel(messagesFor(settings.SITE_LANGUAGE), term.kind)}: ${term.name}` : settings.SITE_TITLE,
       description: term ? `${settings.SITE_DESCRIPTION} — ${term.name}` : settings.SITE_DESCRIPTION,
       language: settings.SITE_LANGUAGE,
       homeUrl: site + scopePath(query.scope),

@@ -17,5 +17,3 @@ export function termSlug(term: string): string {
 
 export type TermKind = "tags" | "topics";
 
-/** How a kind of term is named to readers (feed titles, pages). */
-export const KIND_LABEL = { tags: "标签 Tag", topics: "专题 Topic" } as const satisfies Record<TermKind, string>;

@@ -1,4 +1,5 @@
 /** OPML 2.0 (http://opml.org/spec2.opml) subscription list of the directory. */
+import { messagesFor } from "../i18n/index.js";
 import { isoUtc, rfc822 } from "../lib/dates.js";
 import type { FeedFormat } from "../lib/urls.js";
 import { element, escapeAttr } from "../lib/xml.js";
@@ -29,6 +30,7 @@ function outline(e: FeedEntry, format: FeedFormat, language: string): string {
 export function renderOpml(dir: Directory, options: OpmlOptions): string {
   const group = (text: string, entries: FeedEntry[]) =>
     [`<outline text="${escapeAttr(text)}" title="${escapeAttr(text)}">`, ...entries.map((e) => "  " + outline(e, options.format, options.language)), "</outline>"];
+  const t = messagesFor(options.language);
   const modified = dir.newestMs ? rfc822(isoUtc(dir.newestMs)) : undefined;
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -41,9 +43,9 @@ export function renderOpml(dir: Directory, options: OpmlOptions): string {
     element("docs", null, "http://opml.org/spec2.opml"),
     "</head>",
     "<body>",
-    ...group("Site 全站", [dir.site]),
-    ...group("Topics 专题", dir.topics),
-    ...group("Tags 标签", dir.tags),
+    ...group(t.feeds.site, [dir.site]),
+    ...group(t.terms.topics, dir.topics),
+    ...group(t.terms.tags, dir.tags),
     "</body>",
     "</opml>",
     "",

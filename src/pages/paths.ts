@@ -9,5 +9,3 @@ export const landingPath: (scope?: FeedScope) => string = scopePath;
 export function subscribePath(scope?: FeedScope): string {
   return scope ? `/subscribe?${scope.kind}=${encodeURIComponent(scope.slug)}` : "/subscribe";
 }
-
-export { KIND_LABEL } from "../lib/terms.js";

@@ -11,6 +11,7 @@ import { htmlDocument } from "../lib/html.js";
 import { problem, shortHash, wantsJson } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
 import { FORMAT_FILE, publicUrl, type FeedFormat } from "../lib/urls.js";
+import { format, kindLabel, messagesFor } from "../i18n/index.js";
 import { FeedsPage } from "../../templates/pages/feeds.js";
 import { TermProblemPage } from "../../templates/pages/landing.js";
 import { buildDirectory, matchesFilter, normalizeFilter, type Directory } from "./directory.js";
@@ -69,11 +70,21 @@ function termLanding(c: Context<AppEnv>, kind: TermKind): Response {
   if (!term.ok) {
     const reason = `${term.reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`;
     if (wantsJson(c.req.raw)) return problem(c, term.status, reason);
-    return c.html(htmlDocument(TermProblemPage({ reason, language: c.env.SITE_LANGUAGE })), term.status);
+    const t = messagesFor(c.env.SITE_LANGUAGE);
+    const shown = term.status === 404 ? format(t.landing.unknown, { kind: kindLabel(t, kind), name: safeDecode(raw) }) : term.reason;
+    return c.html(htmlDocument(TermProblemPage({ reason: shown, language: c.env.SITE_LANGUAGE })), term.status);
   }
   const canonical = landingPath(term.value.scope);
   if (term.value.redirect || url.pathname !== canonical) return c.redirect(publicUrl(c.env, canonical) + url.search, 301);
   return landing(c, term.value.scope);
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export const pageRoutes = new Hono<AppEnv>();

@@ -7,7 +7,8 @@ import type { FeedView } from "../feeds/service.js";
 import { htmlDocument } from "../lib/html.js";
 import { FeedViewPage } from "../../templates/pages/feed-view.js";
 import { LandingPage } from "../../templates/pages/landing.js";
-import { KIND_LABEL, landingPath, subscribePath } from "./paths.js";
+import { kindLabel, messagesFor } from "../i18n/index.js";
+import { landingPath, subscribePath } from "./paths.js";
 
 export const HTML_TYPE = "text/html; charset=utf-8";
 
@@ -36,7 +37,7 @@ export const landingView: FeedView = {
       LandingPage({
         doc,
         heading: term ? term.name : doc.meta.title,
-        ...(scope ? { kindLabel: KIND_LABEL[scope.kind] } : {}),
+        ...(scope ? { kindLabel: kindLabel(messagesFor(doc.meta.language), scope.kind) } : {}),
         subscribePath: subscribePath(scope),
       }),
     );

@@ -34,3 +34,8 @@ export function normaliseEmail(input: unknown): EmailCheck {
   }
   return { ok: true, email: `${local}@${domain}` };
 }
+
+/** The bare address of a From header (`Tidings <digest@example.com>` → `digest@example.com`). */
+export function senderAddress(from: string): string {
+  return (/<([^<>]+)>/.exec(from)?.[1] ?? from).trim();
+}

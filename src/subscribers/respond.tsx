@@ -36,10 +36,12 @@ export function json(c: Context, status: ContentfulStatusCode, body: unknown, he
 /** A 4xx/5xx with a reason: `{ error, status }` as JSON, else a short HTML page. */
 export function fail(c: Context<AppEnv>, status: ContentfulStatusCode, reason: string, headers: Record<string, string> = {}): Response {
   if (answersJson(c)) return json(c, status, { error: reason, status }, headers);
-  const title = status === 429 ? "Too many requests 请求过多" : status >= 500 ? "Not available 暂不可用" : "Something is wrong 出错了";
+  const site = pageSite(c.env);
+  const { errors } = site.t;
+  const title = status === 429 ? errors.tooMany : status >= 500 ? errors.unavailable : errors.wrong;
   return c.html(
     htmlDocument(
-      <MessagePage site={pageSite(c.env)} title={title} error>
+      <MessagePage site={site} title={title} error>
         {reason}
       </MessagePage>,
     ),

@@ -5,12 +5,14 @@ import { ConfirmedPage, ConfirmPage } from "../../templates/pages/confirm.js";
 import { PreferencesPage } from "../../templates/pages/preferences.js";
 import { SubscribePage } from "../../templates/pages/subscribe.js";
 import type { TermOption } from "../../templates/pages/subscribe-fields.js";
-import { MessagePage } from "../../templates/pages/subscribe-message.js";
+import { SubscribedPage } from "../../templates/pages/subscribed.js";
 import { UnsubscribedPage, UnsubscribePage } from "../../templates/pages/unsubscribe.js";
 import { content } from "../content/index.js";
 import type { AppEnv } from "../env.js";
+import { format } from "../i18n/index.js";
 import type { TokenPurpose } from "../lib/tokens.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
+import { senderAddress } from "./email.js";
 import { readInput } from "./input.js";
 import { ConfigError, subscriberLinks, verifyLink } from "./links.js";
 import { DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
@@ -29,8 +31,6 @@ for (const path of ["/subscribe", "/confirm/:token", "/preferences/:token"]) sub
 // No cross-site check here: RFC 8058 one-click POSTs come from mail providers' servers,
 // and the signed token is the whole authority.
 subscriberRoutes.post("/unsubscribe/:token", limitBody);
-
-const SUBSCRIBED_MESSAGE = "Thanks! If this address can receive mail, a message with a link is on its way. Please check your inbox.";
 
 /** The public view of a subscriber (no id). */
 function view(s: Subscriber) {
@@ -99,14 +99,9 @@ subscriberRoutes.post("/subscribe", async (c) => {
     const email = typeof input.fields.email === "string" ? input.fields.email : "";
     return subscribeForm(c, 400, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { email, error: result.reason, fresh: false });
   }
-  if (answersJson(c)) return json(c, 202, { ok: true, message: SUBSCRIBED_MESSAGE });
-  return page(
-    c,
-    200,
-    <MessagePage site={site(c.env)} title="Check your inbox 请查收邮件">
-      {SUBSCRIBED_MESSAGE}
-    </MessagePage>,
-  );
+  const s = site(c.env);
+  if (answersJson(c)) return json(c, 202, { ok: true, message: s.t.subscribe.sent });
+  return page(c, 200, <SubscribedPage site={s} from={senderAddress(c.env.EMAIL_FROM)} subject={format(s.t.mail.confirmSubject, { site: s.title })} outbox={c.env.ENVIRONMENT === "development" ? "/dev/outbox" : undefined} />);
 });
 
 // ---- token pages ----
@@ -116,7 +111,7 @@ async function withConfig<T>(c: C, fn: () => Promise<T>): Promise<T | Response> 
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof ConfigError) return fail(c, 503, `Not configured: ${error.message}.`);
+    if (error instanceof ConfigError) return fail(c, 503, format(site(c.env).t.errors.notConfigured, { what: error.message }));
     throw error;
   }
 }
@@ -128,14 +123,14 @@ async function resolve(c: C, purpose: TokenPurpose): Promise<Resolved | Response
   return withConfig(c, async () => {
     const id = await verifyLink(c.env, c.req.param("token") ?? "", purpose);
     if (!id) {
-      const hint = purpose === "confirm" ? " Confirmation links work for 30 days; subscribe again to get a new one." : "";
-      return fail(c, 400, `This link is not valid or has expired.${hint}`);
+      const { errors } = site(c.env).t;
+      return fail(c, 400, purpose === "confirm" ? `${errors.badLink} ${errors.badConfirmLink}` : errors.badLink);
     }
     return { id, subscriber: await findById(c.env.DB, id) };
   });
 }
 
-const GONE = "This subscription no longer exists. You can subscribe again.";
+const gone = (c: C) => site(c.env).t.errors.gone;
 
 function selfUrl(c: C): string {
   return new URL(c.req.url).pathname;
@@ -144,30 +139,29 @@ function selfUrl(c: C): string {
 subscriberRoutes.get("/confirm/:token", async (c) => {
   const r = await resolve(c, "confirm");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, GONE);
+  if (!r.subscriber) return fail(c, 404, gone(c));
   if (answersJson(c)) return json(c, 200, { email: r.subscriber.email, status: r.subscriber.status, confirmed: r.subscriber.status === "active" });
   if (r.subscriber.status === "active") {
     const { preferencesUrl } = await subscriberLinks(c.env, r.id);
     return page(c, 200, <ConfirmedPage site={site(c.env)} email={r.subscriber.email} preferencesUrl={preferencesUrl} already />);
   }
-  if (r.subscriber.status !== "pending") return fail(c, 409, endedReason(r.subscriber));
+  if (r.subscriber.status !== "pending") return fail(c, 409, endedReason(c, r.subscriber));
   return page(c, 200, <ConfirmPage site={site(c.env)} email={r.subscriber.email} action={selfUrl(c)} />);
 });
 
-function endedReason(s: Subscriber): string {
-  return s.status === "unsubscribed"
-    ? "This subscription was cancelled. Subscribe again to get a new confirmation link."
-    : "Mail to this address is stopped (it bounced or was reported as spam).";
+function endedReason(c: C, s: Subscriber): string {
+  const { errors } = site(c.env).t;
+  return s.status === "unsubscribed" ? errors.cancelled : errors.stopped;
 }
 
 subscriberRoutes.post("/confirm/:token", async (c) => {
   const r = await resolve(c, "confirm");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, GONE);
+  if (!r.subscriber) return fail(c, 404, gone(c));
   const activated = r.subscriber.status === "pending" ? await activate(c.env.DB, r.id, "pending", Date.now()) : null;
   const current = activated ?? (await findById(c.env.DB, r.id));
-  if (!current) return fail(c, 404, GONE);
-  if (current.status !== "active") return fail(c, 409, endedReason(current));
+  if (!current) return fail(c, 404, gone(c));
+  if (current.status !== "active") return fail(c, 409, endedReason(c, current));
   const links = await subscriberLinks(c.env, r.id);
   if (answersJson(c)) return json(c, 200, { ...view(current), confirmed: true, ...links });
   return page(c, 200, <ConfirmedPage site={site(c.env)} email={current.email} preferencesUrl={links.preferencesUrl} already={!activated} />);
@@ -196,7 +190,7 @@ async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, 
 subscriberRoutes.get("/preferences/:token", async (c) => {
   const r = await resolve(c, "preferences");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, GONE);
+  if (!r.subscriber) return fail(c, 404, gone(c));
   if (answersJson(c)) return json(c, 200, { ...view(r.subscriber), ...(await subscriberLinks(c.env, r.id)) });
   return preferencesPage(c, r.subscriber, 200, { saved: c.req.query("saved") === "1" });
 });
@@ -204,13 +198,13 @@ subscriberRoutes.get("/preferences/:token", async (c) => {
 subscriberRoutes.post("/preferences/:token", async (c) => {
   const r = await resolve(c, "preferences");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, GONE);
+  if (!r.subscriber) return fail(c, 404, gone(c));
   const input = await readInput(c);
   if (!input.ok) return fail(c, input.status, input.reason);
   const now = Date.now();
   let updated: Subscriber | null;
   if (input.fields.action === "resubscribe") {
-    if (r.subscriber.status !== "unsubscribed" && r.subscriber.status !== "active") return fail(c, 409, endedReason(r.subscriber));
+    if (r.subscriber.status !== "unsubscribed" && r.subscriber.status !== "active") return fail(c, 409, endedReason(c, r.subscriber));
     updated = (await activate(c.env.DB, r.id, "unsubscribed", now)) ?? r.subscriber;
   } else {
     const prefs = parsePreferences(input.fields, r.subscriber, input.kind !== "json");
@@ -220,7 +214,7 @@ subscriberRoutes.post("/preferences/:token", async (c) => {
     }
     updated = await savePreferences(c.env.DB, r.id, prefs.value, now);
   }
-  if (!updated) return fail(c, 404, GONE);
+  if (!updated) return fail(c, 404, gone(c));
   if (answersJson(c)) return json(c, 200, { ...view(updated), saved: true });
   return c.redirect(`${selfUrl(c)}?saved=1`, 303);
 });

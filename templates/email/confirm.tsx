@@ -4,6 +4,8 @@
  * HTML (inline styles, as mail clients want) plus a plain-text part.
  */
 import type { Child } from "hono/jsx";
+import type { PageSite } from "../../src/env.js";
+import { fill, format } from "../../src/i18n/index.js";
 import { htmlDocument } from "../../src/lib/html.js";
 
 export interface RenderedMail {
@@ -12,10 +14,7 @@ export interface RenderedMail {
   text: string;
 }
 
-interface Site {
-  title: string;
-  lang: string;
-}
+type Site = PageSite;
 
 /** The plain-text part: site, heading, then paragraphs separated by blank lines. */
 function plainText(site: Site, heading: string, ...paragraphs: string[]): string {
@@ -54,72 +53,57 @@ function Mail({ site, title, children }: { site: Site; title: string; children?:
 }
 
 export function confirmationMail(site: Site, email: string, links: { confirmUrl: string; preferencesUrl: string }): RenderedMail {
-  const subject = `Confirm your subscription to ${site.title}`;
+  const m = site.t.mail;
+  const subject = format(m.confirmSubject, { site: site.title });
   const html = htmlDocument(
     <Mail site={site} title={subject}>
-      <h1 style="font-size:22px;margin:0 0 16px">Confirm your subscription · 请确认订阅</h1>
-      <p>
-        Someone — hopefully you — asked to send digests of <strong>{site.title}</strong> to <strong>{email}</strong>. Nothing
-        will be sent until you confirm:
-      </p>
+      <h1 style="font-size:22px;margin:0 0 16px">{m.confirmHeading}</h1>
+      <p>{fill(m.confirmBody, { site: <strong>{site.title}</strong>, email: <strong>{email}</strong> })}</p>
       <p style="margin:24px 0">
         <a href={links.confirmUrl} style={BUTTON}>
-          Confirm subscription 确认订阅
+          {m.confirmButton}
         </a>
       </p>
       <p style={MUTED}>
-        Or open this link: <br />
+        {m.orOpen} <br />
         <a href={links.confirmUrl} style="color:#0b57d0;word-break:break-all">
           {links.confirmUrl}
         </a>
       </p>
-      <p style={MUTED}>
-        The link works for 30 days. If you did not ask for this, ignore this mail and you will not hear from us again.
-      </p>
-      <p style={MUTED}>
-        Topics, tags and delivery time can be changed at any time:{" "}
-        <InlineLink href={links.preferencesUrl}>preferences 偏好设置</InlineLink>
-        .
-      </p>
+      <p style={MUTED}>{m.confirmExpiry}</p>
+      <p style={MUTED}>{fill(m.confirmPreferences, { link: <InlineLink href={links.preferencesUrl}>{m.preferencesLink}</InlineLink> })}</p>
     </Mail>,
   );
   const text = plainText(
     site,
-    "Confirm your subscription · 请确认订阅",
-    `Someone — hopefully you — asked to send digests of ${site.title} to ${email}.\nNothing will be sent until you confirm by opening this link:`,
-    links.confirmUrl,
-    "The link works for 30 days. If you did not ask for this, ignore this mail and you will not hear from us again.",
-    `Change topics, tags and delivery time: ${links.preferencesUrl}`,
+    m.confirmHeading,
+    `${format(m.confirmBody, { site: site.title, email })}\n${links.confirmUrl}`,
+    m.confirmExpiry,
+    format(m.confirmPreferencesText, { url: links.preferencesUrl }),
   );
   return { subject, html, text };
 }
 
 export function alreadySubscribedMail(site: Site, email: string, links: { preferencesUrl: string; unsubscribeUrl: string }): RenderedMail {
-  const subject = `Your subscription to ${site.title}`;
+  const m = site.t.mail;
+  const subject = format(m.alreadySubject, { site: site.title });
   const html = htmlDocument(
     <Mail site={site} title={subject}>
-      <h1 style="font-size:22px;margin:0 0 16px">You are already subscribed · 您已订阅</h1>
-      <p>
-        Someone asked to subscribe <strong>{email}</strong> to <strong>{site.title}</strong>. This address already gets our
-        digests, so nothing has changed.
-      </p>
+      <h1 style="font-size:22px;margin:0 0 16px">{m.alreadyHeading}</h1>
+      <p>{fill(m.alreadyBody, { site: <strong>{site.title}</strong>, email: <strong>{email}</strong> })}</p>
       <p style="margin:24px 0">
         <a href={links.preferencesUrl} style={BUTTON}>
-          Change preferences 修改偏好
+          {m.alreadyButton}
         </a>
       </p>
-      <p style={MUTED}>
-        Not interested any more?{" "}
-        <InlineLink href={links.unsubscribeUrl}>Unsubscribe 退订</InlineLink>
-        .
-      </p>
+      <p style={MUTED}>{fill(m.alreadyLeave, { link: <InlineLink href={links.unsubscribeUrl}>{m.unsubscribe}</InlineLink> })}</p>
     </Mail>,
   );
   const text = plainText(
     site,
-    "You are already subscribed · 您已订阅",
-    `Someone asked to subscribe ${email} to ${site.title}. This address already gets our digests, so nothing has changed.`,
-    `Change preferences: ${links.preferencesUrl}\nUnsubscribe: ${links.unsubscribeUrl}`,
+    m.alreadyHeading,
+    format(m.alreadyBody, { site: site.title, email }),
+    `${format(m.preferencesText, { url: links.preferencesUrl })}\n${format(m.unsubscribeText, { url: links.unsubscribeUrl })}`,
   );
   return { subject, html, text };
 }

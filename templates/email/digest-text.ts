@@ -1,10 +1,10 @@
 /** The plain-text part of a digest email. */
-import { displayDate, type DigestModel } from "../../src/digest/render.js";
+import type { DigestModel } from "../../src/digest/render.js";
 
 export function digestText(model: DigestModel): string {
   const lines: string[] = [`${model.siteTitle} — ${model.strings.heading}`, "", model.strings.intro, ""];
   model.items.forEach((item, i) => {
-    lines.push(`${i + 1}. ${item.title}`, `   ${displayDate(item.date)}`);
+    lines.push(`${i + 1}. ${item.title}`, `   ${model.date(item.date)}`);
     if (item.summary) lines.push(`   ${item.summary}`);
     lines.push(`   ${item.url}`, "");
   });

@@ -4,7 +4,7 @@
  * it), and a dark-mode override for clients that honour prefers-color-scheme.
  */
 import type { DigestItem } from "../../src/digest/items.js";
-import { displayDate, type DigestModel } from "../../src/digest/render.js";
+import type { DigestModel } from "../../src/digest/render.js";
 import { htmlDocument } from "../../src/lib/html.js";
 
 const FONT = `-apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",Roboto,Helvetica,Arial,sans-serif`;
@@ -19,7 +19,7 @@ const DARK = `
 @media only screen and (max-width: 620px) { .wrap { width: 100% !important; } .pad { padding: 16px !important; } }
 `;
 
-function Item({ item, read }: { item: DigestItem; read: string }) {
+function Item({ item, read, date }: { item: DigestItem; read: string; date: (iso: string) => string }) {
   return (
     <tr>
       <td class="pad" style="padding:20px 24px;border-top:1px solid #e3e5e8;">
@@ -31,7 +31,7 @@ function Item({ item, read }: { item: DigestItem; read: string }) {
         <h2 class="fg" style={`margin:0 0 4px;font:600 19px/1.4 ${FONT};color:#1d1d1f;`}>
           <a class="fg" href={item.url} style="color:#1d1d1f;text-decoration:none;">{item.title}</a>
         </h2>
-        <p class="muted" style={`margin:0 0 8px;font:13px/1.5 ${FONT};color:#5f6368;`}>{displayDate(item.date)}</p>
+        <p class="muted" style={`margin:0 0 8px;font:13px/1.5 ${FONT};color:#5f6368;`}>{date(item.date)}</p>
         {item.summary ? <p class="fg" style={`margin:0 0 10px;font:15px/1.65 ${FONT};color:#1d1d1f;`}>{item.summary}</p> : null}
         <p style={`margin:0;font:600 14px/1.5 ${FONT};`}>
           <a class="link" href={item.url} style="color:#0b57d0;text-decoration:none;">{read}</a>
@@ -70,7 +70,7 @@ export function digestHtml(model: DigestModel): string {
                   </td>
                 </tr>
                 {model.items.map((item) => (
-                  <Item item={item} read={s.read} />
+                  <Item item={item} read={s.read} date={model.date} />
                 ))}
                 {s.more ? (
                   <tr>

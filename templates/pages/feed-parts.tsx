@@ -6,6 +6,7 @@
 import type { FeedItem } from "../../src/feeds/model.js";
 import { readableUrl, type FeedFormat } from "../../src/lib/urls.js";
 import { MEDIA_TYPES } from "../../src/feeds/model.js";
+import { dateFormatter, format, type Messages } from "../../src/i18n/index.js";
 
 export const FORMAT_NAMES: Record<FeedFormat, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
 export const FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
@@ -29,13 +30,9 @@ ul.items p{margin:.15rem 0}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
-/** `2025-06-27` from an RFC 3339 date, in the author's own offset. */
-export function shortDate(iso: string): string {
-  return iso.slice(0, 10);
-}
-
-export function FeedItems({ items }: { items: readonly FeedItem[] }) {
-  if (items.length === 0) return <p class="muted">No articles yet. 暂无文章。</p>;
+export function FeedItems({ t, items }: { t: Messages; items: readonly FeedItem[] }) {
+  if (items.length === 0) return <p class="muted">{t.feedParts.noArticles}</p>;
+  const date = dateFormatter(t);
   return (
     <ul class="items">
       {items.map((item) => (
@@ -47,7 +44,7 @@ export function FeedItems({ items }: { items: readonly FeedItem[] }) {
                 <a href={item.url}>{item.title}</a>
               </h3>
               <p class="muted">
-                <time datetime={item.published}>{shortDate(item.published)}</time>
+                <time datetime={item.published}>{date(item.published)}</time>
               </p>
               <p>{item.summary}</p>
             </div>
@@ -64,13 +61,13 @@ export function FeedItems({ items }: { items: readonly FeedItem[] }) {
  * both the button and copying from the field put the percent-encoded URL (`data-url`) on
  * the clipboard; without it, the field copies as shown (the same URL, IRI form).
  */
-export function CopyField({ id, label, url }: { id: string; label: string; url: string }) {
+export function CopyField({ t, id, label, url }: { t: Messages; id: string; label: string; url: string }) {
   return (
     <div class="copy">
       <label for={id}>{label}</label>
       <input id={id} type="text" readonly value={readableUrl(url)} data-url={url} class="url" spellcheck={false} />
-      <button type="button" data-copy={id} aria-label={`Copy ${label} URL`} hidden>
-        Copy 复制
+      <button type="button" data-copy={id} aria-label={format(t.feedParts.copyLabel, { label })} hidden>
+        {t.feedParts.copy}
       </button>
     </div>
   );
@@ -89,10 +86,12 @@ export function Autodiscovery({ title, urls }: { title: string; urls: Record<Fee
 
 /**
  * Reveals copy buttons and copies the encoded URL with navigator.clipboard (falls back to
- * selection); copying the whole field by hand also gives the encoded URL.
+ * selection); copying the whole field by hand also gives the encoded URL. Its words come
+ * from the status element's data attributes (the page's language).
  */
 export const COPY_SCRIPT = `(() => {
   const live = document.getElementById("copy-status");
+  const say = live ? live.dataset : {};
   for (const input of document.querySelectorAll("input.url")) {
     input.addEventListener("focus", () => input.select());
     input.addEventListener("copy", (event) => {
@@ -113,19 +112,29 @@ export const COPY_SCRIPT = `(() => {
       const url = input.dataset.url || input.value;
       try { await navigator.clipboard.writeText(url); ok = true; }
       catch { try { ok = document.execCommand("copy"); } catch { ok = false; } }
-      button.textContent = ok ? "Copied 已复制" : "Press Ctrl+C";
+      button.textContent = ok ? say.copied : say.ctrlC;
       button.dataset.state = ok ? "done" : "";
-      if (live) live.textContent = ok ? "Copied " + url : "Address selected: press Ctrl+C to copy";
+      if (live) live.textContent = ok ? say.copiedStatus.replace("{url}", url) : say.selectedStatus;
       button.focus();
       setTimeout(() => { button.textContent = label; button.dataset.state = ""; }, 2500);
     });
   }
 })();`;
 
-export function CopyScript() {
+export function CopyScript({ t }: { t: Messages }) {
+  const m = t.feedParts;
   return (
     <>
-      <p id="copy-status" class="sr-only" role="status" aria-live="polite"></p>
+      <p
+        id="copy-status"
+        class="sr-only"
+        role="status"
+        aria-live="polite"
+        data-copied={m.copied}
+        data-ctrl-c={m.pressCtrlC}
+        data-copied-status={m.copiedStatus}
+        data-selected-status={m.selectedStatus}
+      ></p>
       <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
     </>
   );

@@ -3,8 +3,9 @@
  * filter (a GET form without JavaScript, live with it) and email subscribe links.
  */
 import type { Directory, FeedEntry } from "../../src/pages/directory.js";
+import { dateFormatter, fill, format, messagesFor, pluralForm, type Messages } from "../../src/i18n/index.js";
 import { Layout } from "../layout.js";
-import { Autodiscovery, CopyField, CopyScript, FORMAT_NAMES, FORMATS, PAGE_STYLES, shortDate } from "./feed-parts.js";
+import { Autodiscovery, CopyField, CopyScript, FORMAT_NAMES, FORMATS, PAGE_STYLES } from "./feed-parts.js";
 
 export interface FeedsPageProps {
   dir: Directory;
@@ -41,7 +42,7 @@ const FILTER_SCRIPT = `(() => {
     for (const section of document.querySelectorAll("section[data-group]")) {
       section.hidden = !section.querySelector("li[data-filter]:not([hidden])");
     }
-    status.textContent = shown + " of " + rows.length + " feeds";
+    status.textContent = status.dataset.template.replace("{shown}", shown).replace("{total}", rows.length);
     const url = new URL(location.href);
     if (q) url.searchParams.set("q", box.value); else url.searchParams.delete("q");
     history.replaceState(null, "", url);
@@ -50,34 +51,35 @@ const FILTER_SCRIPT = `(() => {
   form.addEventListener("submit", (event) => { event.preventDefault(); apply(); });
 })();`;
 
-function FeedRow({ entry, id, hidden }: { entry: FeedEntry; id: string; hidden: boolean }) {
-  const emailLabel = entry.scope?.kind === "topics" ? "Email me this topic 邮件订阅此专题" : entry.scope ? "Email me this tag 邮件订阅此标签" : "Email me everything 邮件订阅全部";
+function FeedRow({ t, entry, id, hidden }: { t: Messages; entry: FeedEntry; id: string; hidden: boolean }) {
+  const m = t.feeds;
+  const emailLabel = entry.scope?.kind === "topics" ? m.emailTopic : entry.scope ? m.emailTag : m.emailAll;
   return (
     <li data-filter={entry.searchText} hidden={hidden}>
       <h3>
         <a href={entry.landingPath}>{entry.name}</a>
       </h3>
       <p class="meta muted">
-        <span class="count">{entry.count}</span> {entry.count === 1 ? "article" : "articles"} 篇
+        {fill(pluralForm(t, m.articles, entry.count), { count: <span class="count">{entry.count}</span> })}
         {entry.newest ? (
           <>
-            {" "}
-            · newest 最新 <time datetime={entry.newest}>{shortDate(entry.newest)}</time>
+            {" · "}
+            {fill(m.newest, { date: <time datetime={entry.newest}>{dateFormatter(t)(entry.newest)}</time> })}
           </>
         ) : null}
       </p>
       {FORMATS.map((f) => (
-        <CopyField id={`${id}-${f}`} label={FORMAT_NAMES[f]} url={entry.urls[f]} />
+        <CopyField t={t} id={`${id}-${f}`} label={FORMAT_NAMES[f]} url={entry.urls[f]} />
       ))}
       <p class="actions">
         <a href={entry.subscribePath}>{emailLabel}</a>
-        <a href={entry.landingPath}>Latest articles 最新文章</a>
+        <a href={entry.landingPath}>{m.latest}</a>
       </p>
     </li>
   );
 }
 
-function Group({ title, group, entries, visible }: { title: string; group: string; entries: FeedEntry[]; visible: FeedsPageProps["visible"] }) {
+function Group({ t, title, group, entries, visible }: { t: Messages; title: string; group: string; entries: FeedEntry[]; visible: FeedsPageProps["visible"] }) {
   const anyVisible = entries.some(visible);
   return (
     <section data-group={group} aria-labelledby={`h-${group}`} hidden={!anyVisible}>
@@ -86,7 +88,7 @@ function Group({ title, group, entries, visible }: { title: string; group: strin
       </h2>
       <ul class="feeds">
         {entries.map((e, i) => (
-          <FeedRow entry={e} id={`${group}-${i}`} hidden={!visible(e)} />
+          <FeedRow t={t} entry={e} id={`${group}-${i}`} hidden={!visible(e)} />
         ))}
       </ul>
     </section>
@@ -94,11 +96,13 @@ function Group({ title, group, entries, visible }: { title: string; group: strin
 }
 
 export function FeedsPage({ dir, filter, visible, language }: FeedsPageProps) {
+  const t = messagesFor(language);
+  const m = t.feeds;
   const all = [dir.site, ...dir.topics, ...dir.tags];
   const shown = all.filter(visible).length;
   return (
     <Layout
-      title={`Feeds 订阅源 · ${dir.site.title}`}
+      title={`${m.title} · ${dir.site.title}`}
       lang={language}
       head={
         <>
@@ -108,27 +112,29 @@ export function FeedsPage({ dir, filter, visible, language }: FeedsPageProps) {
         </>
       }
     >
-      <h1>Feeds 订阅源</h1>
+      <h1>{m.title}</h1>
       <p>
-        Follow the whole site, a topic or a tag in any feed reader: copy an address below into your reader, or get
-        new articles by email. 复制下方地址到阅读器即可订阅，也可以选择邮件订阅。 Readers can import every feed at once
-        from <a href="/feeds.opml">feeds.opml</a> (<a href="/feeds.opml?format=atom">Atom</a>,{" "}
-        <a href="/feeds.opml?format=json">JSON Feed</a>).
+        {m.intro}{" "}
+        {fill(m.opml, {
+          opml: <a href="/feeds.opml">feeds.opml</a>,
+          atom: <a href="/feeds.opml?format=atom">Atom</a>,
+          json: <a href="/feeds.opml?format=json">JSON Feed</a>,
+        })}
       </p>
       <form id="filter-form" class="filter" method="get" action="/feeds" role="search">
         <div class="field">
-          <label for="q">Filter feeds 筛选</label>
-          <input id="q" name="q" type="search" value={filter} placeholder="e.g. 数据, scale ai" autocomplete="off" />
+          <label for="q">{m.filter}</label>
+          <input id="q" name="q" type="search" value={filter} placeholder={m.filterPlaceholder} autocomplete="off" />
         </div>
-        <button type="submit">Filter 筛选</button>
+        <button type="submit">{m.filterButton}</button>
       </form>
-      <p id="filter-status" class="muted" role="status" aria-live="polite">
-        {shown} of {all.length} feeds
+      <p id="filter-status" class="muted" role="status" aria-live="polite" data-template={m.shown}>
+        {format(m.shown, { shown, total: all.length })}
       </p>
-      <Group title="Site 全站" group="site" entries={[dir.site]} visible={visible} />
-      <Group title="Topics 专题" group="topics" entries={dir.topics} visible={visible} />
-      <Group title="Tags 标签" group="tags" entries={dir.tags} visible={visible} />
-      <CopyScript />
+      <Group t={t} title={m.site} group="site" entries={[dir.site]} visible={visible} />
+      <Group t={t} title={t.terms.topics} group="topics" entries={dir.topics} visible={visible} />
+      <Group t={t} title={t.terms.tags} group="tags" entries={dir.tags} visible={visible} />
+      <CopyScript t={t} />
       <script dangerouslySetInnerHTML={{ __html: FILTER_SCRIPT }} />
     </Layout>
   );

@@ -1,5 +1,6 @@
 /** Landing pages `/`, `/topics/{topic}/`, `/tags/{tag}/`: latest articles + autodiscovery. */
 import type { FeedDocument } from "../../src/feeds/model.js";
+import { fill, messagesFor } from "../../src/i18n/index.js";
 import { Layout } from "../layout.js";
 import { Autodiscovery, FeedItems, FORMAT_NAMES, FORMATS, PAGE_STYLES } from "./feed-parts.js";
 
@@ -7,13 +8,15 @@ export interface LandingProps {
   doc: FeedDocument;
   /** Display heading: the site title or the term's name. */
   heading: string;
-  /** `专题 Topic` / `标签 Tag`, absent on the home page. */
+  /** The kind of term (`Topic`, `专题`), absent on the home page. */
   kindLabel?: string;
   subscribePath: string;
 }
 
 export function LandingPage({ doc, heading, kindLabel, subscribePath }: LandingProps) {
   const { meta, items } = doc;
+  const t = messagesFor(meta.language);
+  const m = t.landing;
   return (
     <Layout
       title={meta.title}
@@ -30,28 +33,27 @@ export function LandingPage({ doc, heading, kindLabel, subscribePath }: LandingP
       <h1>{heading}</h1>
       <p class="lead muted">{meta.description}</p>
       <p class="card formats-inline">
-        <strong>Subscribe 订阅:</strong>{" "}
+        <strong>{m.subscribe}</strong>{" "}
         {FORMATS.map((f) => (
           <a href={meta.formatUrls[f]}>{FORMAT_NAMES[f]}</a>
         ))}
-        <a href={subscribePath}>Email 邮件</a>
-        <a href="/feeds">All feeds 全部订阅源</a>
+        <a href={subscribePath}>{m.email}</a>
+        <a href="/feeds">{m.allFeeds}</a>
       </p>
-      <h2>Latest articles 最新文章</h2>
-      <FeedItems items={items} />
+      <h2>{m.latest}</h2>
+      <FeedItems t={t} items={items} />
     </Layout>
   );
 }
 
 /** Unknown or malformed term on a landing page: the reason, and the way to every feed. */
 export function TermProblemPage({ reason, language }: { reason: string; language: string }) {
+  const m = messagesFor(language).landing;
   return (
-    <Layout title="Not found 未找到" lang={language}>
-      <h1>Not found 未找到</h1>
+    <Layout title={m.notFound} lang={language}>
+      <h1>{m.notFound}</h1>
       <p class="error">{reason}</p>
-      <p>
-        Every topic and tag is listed in the <a href="/feeds">feed directory 订阅源目录</a>.
-      </p>
+      <p>{fill(m.directory, { link: <a href="/feeds">{m.directoryLink}</a> })}</p>
     </Layout>
   );
 }

@@ -1,5 +1,6 @@
 /** /dev/outbox: mail the dev outbox captured (ENVIRONMENT=development only). */
 import type { OutboxMessage } from "../../src/email/outbox.js";
+import { fill, format } from "../../src/i18n/index.js";
 import { SubscriberLayout, type PageSite } from "./subscribe-message.js";
 
 const OUTBOX_STYLES = `
@@ -11,30 +12,30 @@ dl.meta dd{margin:0;word-break:break-all}
 `;
 
 export function OutboxListPage({ site, messages, ranDigests = false }: { site: PageSite; messages: OutboxMessage[]; ranDigests?: boolean }) {
+  const m = site.t.outbox;
   return (
-    <SubscriberLayout site={site} title="Dev outbox">
-      <h1>Dev outbox</h1>
-      <p class="muted">
-        Mail captured locally because RESEND_API_KEY is not set. Newest first. JSON: <code>Accept: application/json</code>.
-      </p>
+    <SubscriberLayout site={site} title={m.title}>
+      <h1>{m.title}</h1>
+      <p class="muted">{fill(m.intro, { accept: <code>Accept: application/json</code> })}</p>
       <form method="post" action="/dev/outbox/digests">
-        <button type="submit">Run digests now</button>{" "}
-        <span class="muted">sends every active subscriber what is new for them (the queue delivers within seconds; reload)</span>
+        <button type="submit">{m.run}</button> <span class="muted">{m.runHint}</span>
       </form>
-      {ranDigests ? <p class="notice" role="status">Digest runs started.</p> : null}
+      {ranDigests ? (
+        <p class="notice" role="status">
+          {m.started}
+        </p>
+      ) : null}
       {messages.length === 0 ? (
-        <p class="notice">No mail yet.</p>
+        <p class="notice">{m.empty}</p>
       ) : (
         <ul class="items">
-          {messages.map((m) => (
+          {messages.map((mail) => (
             <li>
-              <a href={`/dev/outbox/${encodeURIComponent(m.id)}`}>
-                <strong>{m.subject}</strong>
+              <a href={`/dev/outbox/${encodeURIComponent(mail.id)}`}>
+                <strong>{mail.subject}</strong>
               </a>
               <br />
-              <span class="muted">
-                to {m.to} · {m.sentAt}
-              </span>
+              <span class="muted">{format(site.t.outbox.meta, { to: mail.to, sent: mail.sentAt })}</span>
             </li>
           ))}
         </ul>
@@ -50,19 +51,20 @@ function withBlankTargets(html: string): string {
 
 export function OutboxMessagePage({ site, message }: { site: PageSite; message: OutboxMessage }) {
   const links = [...new Set(message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
+  const m = site.t.outbox;
   return (
     <SubscriberLayout site={site} title={message.subject}>
       <style dangerouslySetInnerHTML={{ __html: OUTBOX_STYLES }} />
       <p>
-        <a href="/dev/outbox">← Dev outbox</a>
+        <a href="/dev/outbox">{m.back}</a>
       </p>
       <h1>{message.subject}</h1>
       <dl class="meta">
-        <dt>From</dt>
+        <dt>{m.from}</dt>
         <dd>{message.from}</dd>
-        <dt>To</dt>
+        <dt>{m.to}</dt>
         <dd>{message.to}</dd>
-        <dt>Sent</dt>
+        <dt>{m.sent}</dt>
         <dd>{message.sentAt}</dd>
         {Object.entries(message.headers).map(([name, value]) => (
           <>
@@ -73,7 +75,7 @@ export function OutboxMessagePage({ site, message }: { site: PageSite; message: 
       </dl>
       {links.length > 0 ? (
         <>
-          <h2>Links</h2>
+          <h2>{m.links}</h2>
           <ul>
             {links.map((href) => (
               <li>
@@ -85,9 +87,9 @@ export function OutboxMessagePage({ site, message }: { site: PageSite; message: 
           </ul>
         </>
       ) : null}
-      <h2>HTML</h2>
-      <iframe class="mail-frame" title="HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc={withBlankTargets(message.html)}></iframe>
-      <h2>Text</h2>
+      <h2>{m.html}</h2>
+      <iframe class="mail-frame" title={m.htmlPart} sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc={withBlankTargets(message.html)}></iframe>
+      <h2>{m.text}</h2>
       <pre class="text">{message.text}</pre>
     </SubscriberLayout>
   );

@@ -1,4 +1,5 @@
 /** The preference fields shared by the subscribe and preferences forms (names fixed by DESIGN.md). */
+import type { Messages } from "../../src/i18n/index.js";
 import type { Preferences } from "../../src/subscribers/preferences.js";
 
 export interface TermOption {
@@ -8,13 +9,12 @@ export interface TermOption {
 }
 
 export interface PreferenceFieldsProps {
+  t: Messages;
   topics: TermOption[];
   tags: TermOption[];
   prefs: Preferences;
   timeZones: readonly string[];
 }
-
-const WEEKDAYS = ["Sunday 周日", "Monday 周一", "Tuesday 周二", "Wednesday 周三", "Thursday 周四", "Friday 周五", "Saturday 周六"];
 
 function TermBoxes({ kind, legend, hint, options, chosen }: { kind: "topics" | "tags"; legend: string; hint: string; options: TermOption[]; chosen: string[] }) {
   if (options.length === 0) return null;
@@ -23,11 +23,11 @@ function TermBoxes({ kind, legend, hint, options, chosen }: { kind: "topics" | "
       <legend>{legend}</legend>
       <p class="muted hint">{hint}</p>
       <div class="choices">
-        {options.map((t) => (
+        {options.map((o) => (
           <label>
-            <input type="checkbox" name={kind} value={t.slug} checked={chosen.includes(t.slug)} />
-            {t.name}
-            {t.count !== undefined ? <span class="muted">({t.count})</span> : null}
+            <input type="checkbox" name={kind} value={o.slug} checked={chosen.includes(o.slug)} />
+            {o.name}
+            {o.count !== undefined ? <span class="muted">({o.count})</span> : null}
           </label>
         ))}
       </div>
@@ -35,26 +35,25 @@ function TermBoxes({ kind, legend, hint, options, chosen }: { kind: "topics" | "
   );
 }
 
-export function PreferenceFields({ topics, tags, prefs, timeZones }: PreferenceFieldsProps) {
+export function PreferenceFields({ t, topics, tags, prefs, timeZones }: PreferenceFieldsProps) {
+  const f = t.fields;
   const zones = timeZones.includes(prefs.timezone) ? timeZones : [prefs.timezone, ...timeZones];
   return (
     <>
-      <TermBoxes kind="topics" legend="Topics 主题" hint="Tick none to get every topic. 不选即全部。" options={topics} chosen={prefs.topics} />
-      <TermBoxes kind="tags" legend="Tags 标签" hint="Optional: narrow further by tag. 可选：按标签筛选。" options={tags} chosen={prefs.tags} />
+      <TermBoxes kind="topics" legend={f.topics} hint={f.topicsHint} options={topics} chosen={prefs.topics} />
+      <TermBoxes kind="tags" legend={f.tags} hint={f.tagsHint} options={tags} chosen={prefs.tags} />
       <fieldset>
-        <legend>How often 频率</legend>
-        <label>
-          <input type="radio" name="cadence" value="daily" checked={prefs.cadence === "daily"} />
-          Daily 每日
-        </label>
-        <label>
-          <input type="radio" name="cadence" value="weekly" checked={prefs.cadence === "weekly"} />
-          Weekly 每周
-        </label>
+        <legend>{f.cadence}</legend>
+        {(["daily", "weekly"] as const).map((cadence) => (
+          <label>
+            <input type="radio" name="cadence" value={cadence} checked={prefs.cadence === cadence} />
+            {t.cadence[cadence]}
+          </label>
+        ))}
       </fieldset>
       <div class="row">
         <div class="field">
-          <label for="hour">Delivery time 发送时间</label>
+          <label for="hour">{f.hour}</label>
           <select id="hour" name="hour">
             {Array.from({ length: 24 }, (_, h) => (
               <option value={String(h)} selected={prefs.hour === h}>
@@ -64,9 +63,9 @@ export function PreferenceFields({ topics, tags, prefs, timeZones }: PreferenceF
           </select>
         </div>
         <div class="field">
-          <label for="weekday">Day for weekly digests 每周发送日</label>
+          <label for="weekday">{f.weekday}</label>
           <select id="weekday" name="weekday">
-            {WEEKDAYS.map((day, d) => (
+            {t.weekdays.map((day, d) => (
               <option value={String(d)} selected={prefs.weekday === d}>
                 {day}
               </option>
@@ -75,7 +74,7 @@ export function PreferenceFields({ topics, tags, prefs, timeZones }: PreferenceF
         </div>
       </div>
       <div class="field">
-        <label for="timezone">Time zone 时区</label>
+        <label for="timezone">{f.timezone}</label>
         <select id="timezone" name="timezone">
           {zones.map((z) => (
             <option value={z} selected={prefs.timezone === z}>

@@ -1,12 +1,10 @@
 /** A short page with a heading and a message: "check your inbox", errors, outcomes. */
 import type { Child } from "hono/jsx";
+import type { PageSite } from "../../src/env.js";
 import { Layout } from "../layout.js";
 import { SUBSCRIBER_STYLES } from "./subscribe-fields.js";
 
-export interface PageSite {
-  title: string;
-  lang: string;
-}
+export type { PageSite };
 
 export function SubscriberLayout({ site, title, children }: { site: PageSite; title: string; children?: Child }) {
   return (

@@ -1,5 +1,6 @@
 /** GET /subscribe: email, topics and tags from the content's catalogue, cadence, time. */
 import type { Preferences } from "../../src/subscribers/preferences.js";
+import { fill } from "../../src/i18n/index.js";
 import { PreferenceFields, type TermOption } from "./subscribe-fields.js";
 import { SubscriberLayout, type PageSite } from "./subscribe-message.js";
 
@@ -19,13 +20,12 @@ export interface SubscribePageProps {
 const PREFILL_TIME_ZONE = `(function(){var s=document.getElementById("timezone");if(!s)return;var z;try{z=Intl.DateTimeFormat().resolvedOptions().timeZone}catch(e){}if(!z)return;for(var i=0;i<s.options.length;i++){if(s.options[i].value===z){s.value=z;return}}var o=document.createElement("option");o.value=z;o.textContent=z;s.appendChild(o);s.value=z})();`;
 
 export function SubscribePage(props: SubscribePageProps) {
+  const { t } = props.site;
+  const m = t.subscribe;
   return (
-    <SubscriberLayout site={props.site} title="Subscribe by email 邮件订阅">
-      <h1>Subscribe by email · 邮件订阅</h1>
-      <p class="muted">
-        Get a digest of new articles from {props.site.title}. We send a confirmation link first; nothing else arrives until you click
-        it. 我们会先发送确认邮件。
-      </p>
+    <SubscriberLayout site={props.site} title={m.title}>
+      <h1>{m.title}</h1>
+      <p class="muted">{fill(m.intro, { site: props.site.title })}</p>
       {props.error ? (
         <p class="notice error" role="alert">
           {props.error}
@@ -33,16 +33,16 @@ export function SubscribePage(props: SubscribePageProps) {
       ) : null}
       <form method="post" action="/subscribe">
         <div class="field">
-          <label for="email">Email address 邮箱地址</label>
+          <label for="email">{m.email}</label>
           <input id="email" type="email" name="email" required autocomplete="email" inputmode="email" maxlength={254} value={props.email ?? ""} placeholder="you@example.com" />
         </div>
         <div class="hp" aria-hidden="true">
-          <label for="website">Leave this empty</label>
+          <label for="website">{m.honeypot}</label>
           <input id="website" type="text" name="website" tabindex={-1} autocomplete="off" />
         </div>
-        <PreferenceFields topics={props.topics} tags={props.tags} prefs={props.prefs} timeZones={props.timeZones} />
+        <PreferenceFields t={t} topics={props.topics} tags={props.tags} prefs={props.prefs} timeZones={props.timeZones} />
         <div class="actions">
-          <button type="submit">Subscribe 订阅</button>
+          <button type="submit">{m.submit}</button>
         </div>
       </form>
       {props.prefillTimeZone ? <script dangerouslySetInnerHTML={{ __html: PREFILL_TIME_ZONE }} /> : null}

@@ -1,19 +1,19 @@
 /** GET /unsubscribe/{token}: one button, nothing changes until it is pressed. */
+import { fill } from "../../src/i18n/index.js";
 import { SubscriberLayout, type PageSite } from "./subscribe-message.js";
 
 export function UnsubscribePage({ site, email, action, preferencesUrl }: { site: PageSite; email: string; action: string; preferencesUrl: string }) {
+  const m = site.t.unsubscribe;
   return (
-    <SubscriberLayout site={site} title="Unsubscribe 退订">
-      <h1>Unsubscribe · 退订</h1>
-      <p>
-        Stop all digests of {site.title} to <strong>{email}</strong>?
-      </p>
+    <SubscriberLayout site={site} title={m.title}>
+      <h1>{m.title}</h1>
+      <p>{fill(m.question, { site: site.title, email: <strong>{email}</strong> })}</p>
       <form method="post" action={action}>
         <div class="actions">
           <button type="submit" class="danger">
-            Unsubscribe 退订
+            {m.button}
           </button>
-          <a href={preferencesUrl}>Change preferences instead 改为修改偏好</a>
+          <a href={preferencesUrl}>{m.instead}</a>
         </div>
       </form>
     </SubscriberLayout>
@@ -21,25 +21,20 @@ export function UnsubscribePage({ site, email, action, preferencesUrl }: { site:
 }
 
 export function UnsubscribedPage({ site, email, resubscribeAction }: { site: PageSite; email?: string; resubscribeAction?: string }) {
+  const m = site.t.unsubscribe;
   return (
-    <SubscriberLayout site={site} title="Unsubscribed 已退订">
-      <h1>You're unsubscribed · 已退订</h1>
+    <SubscriberLayout site={site} title={m.doneTitle}>
+      <h1>{m.doneTitle}</h1>
       <p class="notice" role="status">
-        {email ? (
-          <>
-            <strong>{email}</strong> will get no more digests from {site.title}.
-          </>
-        ) : (
-          <>You will get no more digests from {site.title}.</>
-        )}
+        {email ? fill(m.done, { site: site.title, email: <strong>{email}</strong> }) : fill(m.doneAnonymous, { site: site.title })}
       </p>
       {resubscribeAction ? (
         <form method="post" action={resubscribeAction}>
           <input type="hidden" name="action" value="resubscribe" />
           <p class="actions">
-            <span class="muted">By mistake? 误操作？</span>
+            <span class="muted">{m.mistake}</span>
             <button type="submit" class="secondary">
-              Subscribe again 重新订阅
+              {m.again}
             </button>
           </p>
         </form>

@@ -16,6 +16,11 @@ export function baseUrl(): string {
   return inject("baseUrl");
 }
 
+/** The same Worker with SITE_LANGUAGE=en. */
+export function baseUrlEn(): string {
+  return inject("baseUrlEn");
+}
+
 export interface Session {
   context: BrowserContext;
   page: Page;

@@ -5,7 +5,11 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { format, messagesFor } from "../../src/i18n/index.js";
 import { baseUrl, launch, screenshot, type Session } from "./browser.js";
+
+// global-setup's first wrangler dev speaks wrangler.toml's SITE_LANGUAGE.
+const t = messagesFor("zh-CN");
 
 // page.evaluate callbacks run in chromium; this file is type-checked without the DOM
 // library, so it declares the little it touches (module-local, no global effect).
@@ -77,7 +81,7 @@ describe("/feeds in chromium, keyboard only", () => {
     expect(outline).not.toBe("none");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/tags/scale-ai/rss.xml`);
-    await expect.poll(() => page.locator("button[data-copy]:focus").textContent()).toContain("Copied");
+    await expect.poll(() => page.locator("button[data-copy]:focus").textContent()).toContain(t.feedParts.copied);
     await screenshot(page, "directory-02-filtered-copied");
 
     // Clearing the filter brings every feed back.
@@ -97,7 +101,7 @@ describe("/feeds in chromium, keyboard only", () => {
   it("the email link preselects the topic on the subscribe page", async () => {
     const { page } = session;
     await page.goto(`${baseUrl()}/feeds?q=${encodeURIComponent("数据与开源生态")}`);
-    const href = await visibleRows(page).first().locator("a", { hasText: "Email me this topic" }).getAttribute("href");
+    const href = await visibleRows(page).first().locator("a", { hasText: t.feeds.emailTopic }).getAttribute("href");
     expect(href).toBe(`/subscribe?topics=${encodeURIComponent("数据与开源生态")}`);
   });
 });
@@ -192,8 +196,8 @@ describe("landing page and browser view in chromium", () => {
   it("an archive page of a feed reads as history with newer and older links", async () => {
     const { page } = session;
     await page.goto(`${baseUrl()}/rss.xml?limit=2&page=2`);
-    await expect.poll(() => page.locator("main").textContent()).toContain("archive page 2");
-    await page.getByRole("link", { name: /Older/ }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain(format(t.feedView.archive, { page: 2 }));
+    await page.getByRole("link", { name: t.feedView.older }).click();
     expect(new URL(page.url()).searchParams.get("page")).toBe("1");
     await screenshot(page, "directory-07-browser-view-archive");
   });

@@ -1,7 +1,7 @@
 /**
  * Starts `wrangler dev` for the real-browser tests: D1 migrations applied to a fresh
  * temporary persist dir, ENVIRONMENT=development (dev outbox), no RESEND_API_KEY, on
- * 127.0.0.1:8799. Builds nothing itself (`npm test` ran the content build, and
+ * 127.0.0.1:8799 ($BROWSER_TEST_PORT), and a second one with SITE_LANGUAGE=en on that port + 100. Builds nothing itself (`npm test` ran the content build, and
  * wrangler's [build] command runs it again). Provides `baseUrl`; stops wrangler after.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -13,6 +13,8 @@ import type { TestProject } from "vitest/node";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The same Worker with SITE_LANGUAGE=en. */
+    baseUrlEn: string;
   }
 }
 
@@ -47,21 +49,24 @@ async function waitUntilUp(base: string, child: ChildProcess, log: () => string)
   throw new Error(`wrangler dev did not answer within ${STARTUP_MS} ms\n${log()}`);
 }
 
-export default async function setup(project: TestProject) {
+/** One `wrangler dev` on `port` with its own fresh D1; returns its base URL and a stop function. */
+async function startWorker(port: number, vars: string[]): Promise<{ base: string; stop: () => Promise<void> }> {
   const persist = await mkdtemp(join(tmpdir(), "tidings-browser-"));
   await run(["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-  const base = `http://${HOST}:${PORT}`;
+  const base = `http://${HOST}:${port}`;
   const child = spawn(
     "npx",
     [
       "wrangler", "dev",
       "--ip", HOST,
-      "--port", String(PORT),
+      "--port", String(port),
+      "--inspector-port", String(port + 200),
       "--persist-to", persist,
       "--var", "ENVIRONMENT:development",
       "--var", `PUBLIC_URL:${base}`,
       // Never real mail from a test run, whatever .dev.vars holds.
       "--var", "RESEND_API_KEY:",
+      ...vars.flatMap((v) => ["--var", v]),
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
     ],
@@ -92,6 +97,15 @@ export default async function setup(project: TestProject) {
     await stop();
     throw error;
   }
-  project.provide("baseUrl", base);
-  return stop;
+  return { base, stop };
+}
+
+export default async function setup(project: TestProject) {
+  // wrangler.toml's SITE_LANGUAGE (zh-CN), and a second Worker speaking English.
+  const [site, english] = await Promise.all([startWorker(PORT, []), startWorker(PORT + 100, ["SITE_LANGUAGE:en"])]);
+  project.provide("baseUrl", site.base);
+  project.provide("baseUrlEn", english.base);
+  return async () => {
+    await Promise.all([site.stop(), english.stop()]);
+  };
 }

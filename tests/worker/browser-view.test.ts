@@ -1,6 +1,8 @@
 /** A person opening a feed URL gets a readable page; every reader still gets the feed. */
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { format, messagesFor } from "../../src/i18n/index.js";
+const t = messagesFor(env.SITE_LANGUAGE);
 import { parseAccept, quality, wantsBrowserView } from "../../src/feeds/negotiate.js";
 
 const BASE = "http://localhost:8787";
@@ -68,7 +70,7 @@ describe.each(FEEDS)("%s", (path, feedType) => {
     const html = await res.text();
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).not.toContain("xml-stylesheet");
-    expect(html).toContain("feed reader");
+    expect(html).toContain(t.feedView.lead);
     const feedUrl = BASE + path;
     const copied = feedUrl.replace("/index.xml", "/rss.xml");
     expect(html).toContain(`readonly="" value="${decodeURI(copied)}" data-url="${copied}"`);
@@ -135,7 +137,7 @@ describe("the page itself", () => {
 
   it("archive pages show their place in the history with older and newer links", async () => {
     const html = await (await get("/rss.xml?limit=2&page=2", { Accept: CHROME, ...NAVIGATE })).text();
-    expect(html).toContain("archive page 2");
+    expect(html).toContain(format(t.feedView.archive, { page: 2 }));
     expect(html).toContain(`href="${BASE}/rss.xml?limit=2&amp;page=1"`);
     expect(html).toContain(`href="${BASE}/rss.xml?limit=2&amp;page=3"`);
     // What to subscribe to is the current feed, not the archive page.

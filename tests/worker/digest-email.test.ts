@@ -21,11 +21,11 @@ describe("digest email", () => {
     expect(mail.html).toContain('href="https://news.example.com/posts/zh/"');
     expect(mail.html).toContain('src="https://news.example.com/images/default%20(1).png"');
     expect(mail.html).toContain('alt="Meta 投资 Scale AI');
-    expect(mail.html).toContain("2025-06-27");
+    expect(mail.html).toContain("2025年6月27日");
     expect(mail.html).toContain("人工智能数据供应链「重新洗牌」。");
     expect(mail.html).toMatch(/prefers-color-scheme: dark/);
     expect(mail.html).toContain('href="https://w.example/u/t"');
-    expect(mail.text).toContain("1. Meta 投资 Scale AI：数据标注的新格局 <script>\n   2025-06-27\n   人工智能数据供应链「重新洗牌」。\n   https://news.example.com/posts/zh/");
+    expect(mail.text).toContain("1. Meta 投资 Scale AI：数据标注的新格局 <script>\n   2025年6月27日\n   人工智能数据供应链「重新洗牌」。\n   https://news.example.com/posts/zh/");
     expect(mail.text).toContain("2. Open weights & governance");
     expect(mail.text).toContain("退订: https://w.example/u/t");
   });

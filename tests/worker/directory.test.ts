@@ -1,6 +1,8 @@
 /** `/feeds`, `/feeds.opml` and the landing pages `/`, `/topics/{topic}/`, `/tags/{tag}/`. */
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { dateFormatter, format, messagesFor } from "../../src/i18n/index.js";
+const t = messagesFor(env.SITE_LANGUAGE);
 import { content } from "../../src/content/index.js";
 import { compareNames } from "../../src/pages/directory.js";
 import { all, one, parseXml, type XmlNode } from "../support/xml.js";
@@ -37,8 +39,8 @@ describe("/feeds", () => {
     expect(scale.body).toContain(`value="${BASE}/tags/scale-ai/rss.xml"`);
     expect(scale.body).toContain(`value="${BASE}/tags/scale-ai/atom.xml"`);
     expect(scale.body).toContain(`value="${BASE}/tags/scale-ai/feed.json"`);
-    expect(scale.body).toMatch(/<span class="count">2<\/span> articles/);
-    expect(scale.body).toContain('<time datetime="2025-09-05T07:30:00+08:00">2025-09-05</time>');
+    expect(scale.body).toContain(format(t.feeds.articles.other, { count: '<span class="count">2</span>' }));
+    expect(scale.body).toContain(`<time datetime="2025-09-05T07:30:00+08:00">${dateFormatter(t)("2025-09-05T07:30:00+08:00")}</time>`);
     expect(scale.body).toContain('href="/subscribe?tags=scale-ai"');
     const topic = listed.find((r) => r.name === "产业生态与商业版图")!;
     expect(decode(topic.body)).toContain(`href="/subscribe?topics=${encodeURIComponent("产业生态与商业版图")}"`);
@@ -75,7 +77,7 @@ describe("/feeds", () => {
     expect(byCase).toEqual(["Scale AI"]);
     const none = await (await get("/feeds?q=zzzz")).text();
     expect(rows(none).every((r) => r.hidden)).toBe(true);
-    expect(none).toContain("0 of");
+    expect(none).toMatch(new RegExp(format(t.feeds.shown, { shown: 0, total: "\\d+" })));
   });
 
   it("shows each feed URL in readable form while the copied value stays percent-encoded", async () => {
@@ -96,7 +98,7 @@ describe("/feeds", () => {
     const html = await (await get("/feeds")).text();
     expect(html).toContain('<label for="q">');
     expect(html).toMatch(/<label for="tags-0-rss">RSS<\/label><input id="tags-0-rss" type="text" readonly="" value="[^"]+" data-url="[^"]+" class="url"/);
-    expect(html).toMatch(/<button type="button" data-copy="tags-0-rss" aria-label="Copy RSS URL" hidden="">/);
+    expect(html).toContain(`<button type="button" data-copy="tags-0-rss" aria-label="${format(t.feedParts.copyLabel, { label: "RSS" })}" hidden="">`);
     expect(html).toContain("navigator.clipboard.writeText");
     expect(html).toContain('<link rel="alternate" type="text/x-opml"');
   });
@@ -143,7 +145,7 @@ describe("/feeds.opml", () => {
     expect(one(head, "title").text).toContain("Tidings");
     expect(Date.parse(one(head, "dateModified").text)).not.toBeNaN();
     const groups = outlines(one(opml, "body"));
-    expect(groups.map((g) => g.attrs.text)).toEqual(["Site 全站", "Topics 专题", "Tags 标签"]);
+    expect(groups.map((g) => g.attrs.text)).toEqual(["全站", "专题", "标签"]);
     const [site, topics, tags] = groups.map(outlines) as [XmlNode[], XmlNode[], XmlNode[]];
     expect(site).toHaveLength(1);
     expect(topics).toHaveLength(content.catalogue("topics", now()).size);
@@ -158,7 +160,7 @@ describe("/feeds.opml", () => {
     }
     expect(site[0]!.attrs.xmlUrl).toBe(`${BASE}/${file}`);
     const scale = tags.find((o) => o.attrs.xmlUrl === `${BASE}/tags/scale-ai/${file}`)!;
-    expect(scale.attrs.title).toBe("Tidings 科技快讯 · 标签 Tag: Scale AI");
+    expect(scale.attrs.title).toBe("Tidings 科技快讯 · 标签: Scale AI");
     expect(scale.attrs.htmlUrl).toBe("https://news.example.com/tags/scale-ai/");
     // Every xmlUrl answers with a feed.
     for (const o of [...site, ...topics.slice(0, 2), scale]) {
@@ -170,7 +172,7 @@ describe("/feeds.opml", () => {
 
   it("titles with markup characters stay well-formed", async () => {
     const opml = await (await get("/feeds.opml")).text();
-    expect(opml).toContain('text="Tidings 科技快讯 · 标签 Tag: AT&amp;T"');
+    expect(opml).toContain('text="Tidings 科技快讯 · 标签: AT&amp;T"');
     parseXml(opml);
   });
 
@@ -208,7 +210,7 @@ describe("landing pages", () => {
     expect(items).toHaveLength(count);
     for (const item of items) {
       expect(item).toMatch(/<h3><a href="https:\/\/news\.example\.com\/posts\/[^"]+\/">/);
-      expect(item).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[^"]+">\d{4}-\d\d-\d\d<\/time>/);
+      expect(item).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[^"]+">\d{4}年\d{1,2}月\d{1,2}日<\/time>/);
       expect(item).toMatch(/<p>[^<]+<\/p>/); // summary
     }
     expect(html).not.toContain("2030年展望"); // not yet published
@@ -241,7 +243,7 @@ describe("landing pages", () => {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       const html = await res.text();
-      expect(html).toMatch(/unknown (tag|topic)/);
+      expect(html).toContain(t.landing.notFound);
       expect(html).toContain('href="/feeds"');
     }
     const bad = await get("/tags/%E6%95x/");

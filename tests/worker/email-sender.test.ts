@@ -1,6 +1,8 @@
 /** The EmailSender implementations: Resend (exact API requests, against a stubbed fetch) and the dev outbox. */
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { format, messagesFor } from "../../src/i18n/index.js";
+const t = messagesFor(env.SITE_LANGUAGE);
 import { createOutboxSender } from "../../src/email/outbox.js";
 import { createResendSender } from "../../src/email/resend.js";
 import { createSender, type EmailMessage } from "../../src/email/sender.js";
@@ -120,7 +122,7 @@ describe("Resend sender", () => {
     expect(seen[0]!.url).toBe("http://127.0.0.1:9999/emails");
     expect(body.from).toBe(env.EMAIL_FROM);
     expect(body.to).toEqual([normalised(email)]);
-    expect(body.subject).toBe(`Confirm your subscription to ${env.SITE_TITLE}`);
+    expect(body.subject).toBe(format(t.mail.confirmSubject, { site: env.SITE_TITLE }));
     expect(body.text).toMatch(new RegExp(`${BASE}/confirm/[A-Za-z0-9_.-]+`));
     expect(body.html).toMatch(new RegExp(`href="${BASE}/confirm/[A-Za-z0-9_.-]+"`));
     expect(body.html).toMatch(/^<!doctype html><html lang="zh-CN">/);
@@ -172,7 +174,7 @@ describe("/dev/outbox", () => {
     const res = await get(`/dev/outbox?to=${encodeURIComponent(normalised(email))}`, { Accept: "application/json" });
     expect(res.status).toBe(200);
     const list = (await res.json()) as Record<string, unknown>[];
-    expect(list.map((m) => m.subject)).toEqual(["second", `Confirm your subscription to ${env.SITE_TITLE}`]);
+    expect(list.map((m) => m.subject)).toEqual(["second", format(t.mail.confirmSubject, { site: env.SITE_TITLE })]);
     expect(Object.keys(list[0]!).sort()).toEqual(["headers", "html", "id", "sentAt", "subject", "text", "to"]);
     expect(new Date(list[0]!.sentAt as string).getTime()).toBeGreaterThan(0);
     const all = (await (await get("/dev/outbox", { Accept: "application/json" })).json()) as unknown[];
@@ -183,12 +185,13 @@ describe("/dev/outbox", () => {
     const sender = createOutboxSender(env.DB);
     const sent = await sender.send(message(uniqueEmail("view").toLowerCase(), { html: `<p class="x">Tom & "Jerry" <b>hi</b></p>` }));
     const list = await (await get("/dev/outbox")).text();
-    expect(list).toContain("Dev outbox");
+    expect(list).toContain(t.outbox.title);
     expect(sent.ok).toBe(true);
     if (!sent.ok) return;
     expect(list).toContain(`/dev/outbox/${sent.id}`);
     const view = await (await get(`/dev/outbox/${sent.id}`)).text();
-    expect(view).toMatch(/<iframe class="mail-frame" title="HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="[^"]*&lt;p class=&quot;x&quot;&gt;Tom &amp; &quot;Jerry&quot; &lt;b&gt;hi/);
+    expect(view).toMatch(new RegExp(`<iframe class="mail-frame" title="${t.outbox.htmlPart}" sandbox`));
+    expect(view).toMatch(/sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="[^"]*&lt;p class=&quot;x&quot;&gt;Tom &amp; &quot;Jerry&quot; &lt;b&gt;hi/);
     expect((await get("/dev/outbox/nope")).status).toBe(404);
     expect((await get("/dev/outbox?limit=abc")).status).toBe(400);
   });

@@ -122,7 +122,7 @@ describe("Atom 1.0", () => {
     ]);
     const newest = Math.max(...entries.map((e) => Date.parse(text(e, "updated"))));
     expect(Date.parse(text(feed, "updated"))).toBe(newest);
-    expect(text(feed, "title")).toBe("Tidings 科技快讯 · 标签 Tag: Scale AI");
+    expect(text(feed, "title")).toBe("Tidings 科技快讯 · 标签: Scale AI");
   });
 
   it("shows AT&T <C++> titles as written (type=text) and carries summary, content, categories, image", async () => {

@@ -1,6 +1,8 @@
 /** Subscribe → confirm → preferences → unsubscribe, with every bad input along the way. */
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { format, messagesFor } from "../../src/i18n/index.js";
+const t = messagesFor(env.SITE_LANGUAGE);
 import { content } from "../../src/content/index.js";
 import { signToken } from "../../src/lib/tokens.js";
 import { subscriberLinks } from "../../src/subscribers/links.js";
@@ -42,7 +44,7 @@ describe("POST /subscribe", () => {
     const email = `  Ada.Lovelace+news@Example.ORG `;
     const res = await postForm("/subscribe", { email, topics: [firstTopic().slug], tags: [firstTag().name], cadence: "weekly", timezone: "Asia/Shanghai", hour: "7", weekday: "5" });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("check your inbox");
+    expect(await res.text()).toContain(t.subscribe.sent);
     const stored = await row("Ada.Lovelace+news@example.org");
     expect(stored).toMatchObject({ status: "pending", cadence: "weekly", timezone: "Asia/Shanghai", send_hour: 7, send_weekday: 5, confirmed_at: null });
     expect(JSON.parse(stored!.topics as string)).toEqual([firstTopic().slug]);
@@ -95,7 +97,7 @@ describe("POST /subscribe", () => {
     await postJson("/subscribe", { email: active.email });
     const mails = await mailTo(active.email);
     expect(mails).toHaveLength(2);
-    expect(mails[1]!.subject).toContain("Your subscription");
+    expect(mails[1]!.subject).toBe(format(t.mail.alreadySubject, { site: env.SITE_TITLE }));
     expect(mails[1]!.text).toContain("/preferences/");
     expect(mails[1]!.text).toContain("/unsubscribe/");
   });
@@ -244,10 +246,10 @@ describe("confirm", () => {
       await signToken(secret, id, "confirm", Date.now() - 1000),
       "a".repeat(600),
     ];
-    for (const t of candidates) {
-      const res = await postJson(`/confirm/${t}`, {});
-      expect(res.status, t).toBe(400);
-      expect(((await res.json()) as { error: string }).error).toMatch(/not valid or has expired/);
+    for (const bad of candidates) {
+      const res = await postJson(`/confirm/${bad}`, {});
+      expect(res.status, bad).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toContain(t.errors.badLink);
     }
     expect((await row(email))!.status).toBe("pending");
   });
@@ -283,7 +285,7 @@ describe("preferences", () => {
     expect(saved.status).toBe(303);
     expect(saved.headers.get("location")).toBe(`${sub.preferences}?saved=1`);
     expect(await row(sub.email)).toMatchObject({ topics: "[]", tags: JSON.stringify([firstTag().slug]), cadence: "weekly", timezone: "America/New_York", send_hour: 21, send_weekday: 0, status: "active" });
-    expect(await (await get(`${sub.preferences}?saved=1`)).text()).toContain("Saved");
+    expect(await (await get(`${sub.preferences}?saved=1`)).text()).toContain(t.preferences.saved);
 
     const json = await postJson(sub.preferences, { hour: 6 });
     expect(json.status).toBe(200);
@@ -374,7 +376,7 @@ describe("unsubscribe", () => {
     const res = await postForm(l.unsubscribe, {});
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain("unsubscribed");
+    expect(html).toContain(t.unsubscribe.doneTitle);
     const action = /<form method="post" action="(\/preferences\/[^"]+)">/.exec(html)![1]!;
     expect((await row(l.email))!.status).toBe("unsubscribed");
     const back = await postForm(action, { action: "resubscribe" });
@@ -401,7 +403,7 @@ describe("unsubscribe", () => {
     await postJson("/subscribe", { email: l.email });
     expect((await row(l.email))!.status).toBe("pending");
     const mails = await mailTo(l.email);
-    expect(mails.at(-1)!.subject).toContain("Confirm");
+    expect(mails.at(-1)!.subject).toBe(format(t.mail.confirmSubject, { site: env.SITE_TITLE }));
   });
 });
 

@@ -71,7 +71,7 @@ describe("/feeds in chromium, keyboard only", () => {
     await tabTo(page, (f) => f === "input#q[]");
     await page.keyboard.type("scale");
     await expect.poll(() => visibleRows(page).count()).toBe(1);
-    await expect.poll(() => page.locator("#filter-status").textContent()).toBe(`1 of ${all} feeds`);
+    await expect.poll(() => page.locator("#filter-status").textContent()).toBe(format(t.feeds.shown, { shown: 1, total: all }));
     expect(new URL(page.url()).searchParams.get("q")).toBe("scale");
 
     const button = await tabTo(page, (f) => f.startsWith("button#[") && f !== "button#[]");

@@ -168,7 +168,7 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
   const categories = list("categories");
   list("aliases");
   let authors: string[] = [];
-  if (typeof data["author"] === "string" || data["author"] instanceof WrittenNumber) authors = [str("author")!];
+  if (typeof data["author"] === "string" || data["author"] instanceof WrittenNumber) authors = [str("author") ?? ""].filter(Boolean);
   else if (Array.isArray(data["author"])) authors = list("author");
   else if (data["author"] !== undefined && data["author"] !== null) problem("author", `must be a string or a list of strings, got ${describe(data["author"])}`);
   if (data["authors"] !== undefined) authors = [...authors, ...list("authors")];

@@ -81,6 +81,11 @@ describe("YAML numbers keep the text as written", () => {
     ]);
   });
 
+  it("an empty author is no author", () => {
+    expect(parse('title: T\ndate: 2025-01-01\nauthor: ""').parsed!.article.authors).toEqual([]);
+    expect(parse('title: T\ndate: 2025-01-01\nauthor: "  "').parsed!.article.authors).toEqual([]);
+  });
+
   it("numeric keys of unused fields do not clash", () => {
     expect(parse("title: T\ndate: 2025-01-01\nextra: {1: a, 2: b}").lines).toEqual([]);
   });

@@ -5,5 +5,6 @@
  *
  * 1: marked + footnotes + absolute URLs.
  * 2: bodies sanitized (sanitize-html), entities decoded in excerpts, numbers kept as written.
+ * 3: an empty `author:` gives no author (was one empty or missing name).
  */
-export const RENDERER_VERSION = "2";
+export const RENDERER_VERSION = "3";

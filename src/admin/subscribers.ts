@@ -5,6 +5,7 @@
  *   GET    /admin/subscribers/export.csv every subscriber as CSV (?status=)
  *   GET    /admin/subscribers/:id        one subscriber
  *   DELETE /admin/subscribers/:id        the subscriber and their data
+ *   POST   /admin/subscribers/import     CSV import (src/admin/import.ts)
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.js";
@@ -13,6 +14,7 @@ import { base64url, decodeBase64 } from "../lib/tokens.js";
 import { normaliseEmail } from "../subscribers/email.js";
 import { deleteSubscriber, findById, fromRow, STATUSES, type Status, type Subscriber, type SubscriberRow } from "../subscribers/store.js";
 import { requireAdmin } from "./auth.js";
+import { importSubscribers, mailImportConfirmations, MAX_IMPORT_BYTES, parseImportOptions } from "./import.js";
 
 export const adminSubscriberRoutes = new Hono<AppEnv>();
 adminSubscriberRoutes.use("*", requireAdmin);
@@ -149,6 +151,20 @@ adminSubscriberRoutes.get("/export.csv", async (c) => {
       "Cache-Control": "no-store",
     },
   });
+});
+
+adminSubscriberRoutes.post("/import", async (c) => {
+  const options = parseImportOptions(new URL(c.req.url).searchParams);
+  if (!options.ok) return problem(c, 400, options.reason);
+  if (!/^text\/csv\b/i.test(c.req.header("content-type") ?? "")) return problem(c, 415, "send the file as Content-Type: text/csv with a header row");
+  if (Number(c.req.header("content-length") ?? 0) > MAX_IMPORT_BYTES) return problem(c, 413, `at most ${MAX_IMPORT_BYTES} bytes of CSV per request; split the file`);
+  const text = await c.req.text();
+  if (text.length > MAX_IMPORT_BYTES) return problem(c, 413, `at most ${MAX_IMPORT_BYTES} bytes of CSV per request; split the file`);
+  const now = Date.now();
+  const outcome = await importSubscribers(c.env.DB, text, options.value, now);
+  if (!outcome.ok) return problem(c, outcome.status, outcome.reason);
+  if (options.value.consent === "confirm") c.executionCtx.waitUntil(mailImportConfirmations(c.env, outcome.created, now));
+  return c.json(outcome.report);
 });
 
 adminSubscriberRoutes.get("/:id", async (c) => {

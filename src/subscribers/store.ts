@@ -157,3 +157,90 @@ export async function deleteSubscriber(db: D1Database, id: string): Promise<Subs
   ]);
   return subscriber;
 }
+
+/** Rows per statement when importing: one JSON parameter holds them (D1 allows 100 parameters, not 100 rows). */
+const IMPORT_CHUNK = 500;
+/** Statements per D1 batch (each batch is one transaction and one round trip). */
+const IMPORT_BATCH = 10;
+
+async function inBatches<T>(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+  const out: D1Result<T>[] = [];
+  for (let i = 0; i < statements.length; i += IMPORT_BATCH) out.push(...(await db.batch<T>(statements.slice(i, i + IMPORT_BATCH))));
+  return out;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IMPORT_CHUNK) out.push(items.slice(i, i + IMPORT_CHUNK));
+  return out;
+}
+
+/** The subscribers whose mailbox (the address lower-cased) is one of `mailboxes`. */
+export async function findByMailboxes(db: D1Database, mailboxes: readonly string[]): Promise<Subscriber[]> {
+  const statements = chunks(mailboxes).map((chunk) =>
+    db.prepare("SELECT * FROM subscribers WHERE lower(email) IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(chunk)),
+  );
+  return (await inBatches<SubscriberRow>(db, statements)).flatMap((r) => r.results.map(fromRow));
+}
+
+export interface ImportedRow {
+  email: string;
+  prefs: Preferences;
+}
+
+function importJson(rows: readonly (ImportedRow & { id: string })[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      topics: JSON.stringify(r.prefs.topics),
+      tags: JSON.stringify(r.prefs.tags),
+      cadence: r.prefs.cadence,
+      timezone: r.prefs.timezone,
+      hour: r.prefs.hour,
+      weekday: r.prefs.weekday,
+    })),
+  );
+}
+
+const IMPORT_FIELDS = `json_extract(j.value, '$.topics'), json_extract(j.value, '$.tags'), json_extract(j.value, '$.cadence'),
+  json_extract(j.value, '$.timezone'), json_extract(j.value, '$.hour'), json_extract(j.value, '$.weekday')`;
+
+/**
+ * New subscribers, `active` (consent attested: confirmed now) or `pending`, in D1 batches.
+ * An address that exists by then (another request raced us) is left alone; the rows
+ * actually created are returned.
+ */
+export async function insertImported(db: D1Database, rows: readonly ImportedRow[], status: "active" | "pending", now: number): Promise<Subscriber[]> {
+  const statements = chunks(rows.map((r) => ({ ...r, id: crypto.randomUUID() }))).map((chunk) =>
+    db
+      .prepare(
+        `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, created_at, updated_at, confirmed_at)
+         SELECT json_extract(j.value, '$.id'), json_extract(j.value, '$.email'), ?2, ${IMPORT_FIELDS}, ?3, ?3, ?4
+         FROM json_each(?1) AS j WHERE true ON CONFLICT DO NOTHING RETURNING *`,
+      )
+      .bind(importJson(chunk), status, now, status === "active" ? now : null),
+  );
+  return (await inBatches<SubscriberRow>(db, statements)).flatMap((r) => r.results.map(fromRow));
+}
+
+/**
+ * New preferences for existing pending or active subscribers (by id); with `activate`,
+ * pending ones become active (consent attested). Unsubscribed and suppressed rows are
+ * never touched. Returns how many rows changed.
+ */
+export async function updateImported(db: D1Database, rows: readonly (ImportedRow & { id: string })[], activate: boolean, now: number): Promise<number> {
+  const statements = chunks(rows).map((chunk) =>
+    db
+      .prepare(
+        `UPDATE subscribers SET (topics, tags, cadence, timezone, send_hour, send_weekday) = (${IMPORT_FIELDS}),
+           status = CASE WHEN ?3 AND status = 'pending' THEN 'active' ELSE status END,
+           confirmed_at = CASE WHEN ?3 AND status = 'pending' THEN ?2 ELSE confirmed_at END,
+           updated_at = ?2
+         FROM json_each(?1) AS j
+         WHERE subscribers.id = json_extract(j.value, '$.id') AND subscribers.status IN ('pending', 'active')`,
+      )
+      .bind(importJson(chunk), now, activate ? 1 : 0),
+  );
+  return (await inBatches(db, statements)).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+}

@@ -1,0 +1,154 @@
+/**
+ * Subscriber import from CSV (`POST /admin/subscribers/import`, and the console's import
+ * page). A header row names the columns, case-insensitive: `email` or `email address`
+ * (required), `topics`, `tags` (names or slugs, `|` or `,` between them), `cadence`,
+ * `timezone`, `hour`, `weekday` (optional; other columns are ignored). A bad row is
+ * reported with its line and never stops the rest.
+ *
+ * `consent=confirmed`: the publisher attests earlier opt-in, rows are imported active.
+ * `consent=confirm` (default): rows are pending and each gets a confirmation mail.
+ * Existing addresses are skipped unless `update`; then pending/active ones get the row's
+ * preferences (only the columns given). Unsubscribed and suppressed (bounced, complained)
+ * addresses are never revived.
+ */
+import type { Env } from "../env.js";
+import { parseCsv } from "../lib/csv.js";
+import { normaliseEmail } from "../subscribers/email.js";
+import { sendConfirmation } from "../subscribers/mail.js";
+import { DEFAULT_PREFERENCES, parsePreferences, type Fields } from "../subscribers/preferences.js";
+import { findByMailboxes, insertImported, updateImported, type ImportedRow, type Subscriber } from "../subscribers/store.js";
+
+export const MAX_IMPORT_ROWS = 50_000;
+/** Bytes of CSV per request: 50,000 generous rows. */
+export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
+export type Consent = "confirmed" | "confirm";
+
+export interface ImportOptions {
+  consent: Consent;
+  update: boolean;
+}
+
+export interface ImportReport {
+  imported: number;
+  updated: number;
+  skipped: number;
+  errors: { line: number; reason: string }[];
+}
+
+export type ImportOutcome = { ok: true; report: ImportReport; created: Subscriber[] } | { ok: false; status: 400 | 413; reason: string };
+
+const COLUMNS: Record<string, keyof Fields | "email"> = {
+  email: "email",
+  "email address": "email",
+  topics: "topics",
+  tags: "tags",
+  cadence: "cadence",
+  timezone: "timezone",
+  hour: "hour",
+  weekday: "weekday",
+};
+const LISTS = new Set(["topics", "tags"]);
+
+/** `?consent=&update=` → options, or the reason they are wrong. */
+export function parseImportOptions(params: URLSearchParams): { ok: true; value: ImportOptions } | { ok: false; reason: string } {
+  const consent = params.get("consent") ?? "confirm";
+  if (consent !== "confirmed" && consent !== "confirm") return { ok: false, reason: `consent must be confirmed or confirm, got "${consent}"` };
+  const update = params.get("update") ?? "0";
+  if (!["0", "1", "true", "false", ""].includes(update)) return { ok: false, reason: `update must be 1 or 0, got "${update}"` };
+  return { ok: true, value: { consent, update: update === "1" || update === "true" } };
+}
+
+interface ParsedRow {
+  line: number;
+  mailbox: string;
+  email: string;
+  fields: Fields;
+  prefs: ImportedRow["prefs"];
+}
+
+/** CSV text → valid rows and per-line errors, or why the whole file is refused. */
+function readRows(text: string): { ok: true; rows: ParsedRow[]; errors: ImportReport["errors"] } | { ok: false; status: 400 | 413; reason: string } {
+  const csv = parseCsv(text, MAX_IMPORT_ROWS + 1);
+  if (!csv.ok) {
+    if (csv.reason.startsWith("more than")) return { ok: false, status: 413, reason: `at most ${MAX_IMPORT_ROWS} rows per request; split the file` };
+    return { ok: false, status: 400, reason: `line ${csv.line}: ${csv.reason}` };
+  }
+  const [header, ...records] = csv.records;
+  if (!header) return { ok: false, status: 400, reason: "the file is empty: a header row with an email column is required" };
+  const columns = header.cells.map((name) => COLUMNS[name.trim().toLowerCase()]);
+  if (!columns.includes("email")) {
+    return { ok: false, status: 400, reason: `the header row needs an "email" (or "email address") column; it has: ${header.cells.map((c) => c.trim()).join(", ").slice(0, 200)}` };
+  }
+  const rows: ParsedRow[] = [];
+  const errors: ImportReport["errors"] = [];
+  const seen = new Map<string, number>();
+  for (const record of records) {
+    const fields: Fields = {};
+    let rawEmail = "";
+    columns.forEach((column, i) => {
+      const value = (record.cells[i] ?? "").trim();
+      if (!column || value === "") return;
+      if (column === "email") rawEmail = value;
+      else fields[column] = LISTS.has(column) ? value.split(/[|,]/).map((v) => v.trim()).filter(Boolean) : value;
+    });
+    const email = normaliseEmail(rawEmail);
+    if (!email.ok) {
+      errors.push({ line: record.line, reason: `email: ${email.reason}` });
+      continue;
+    }
+    const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, false);
+    if (!prefs.ok) {
+      errors.push({ line: record.line, reason: prefs.reason });
+      continue;
+    }
+    const mailbox = email.email.toLowerCase();
+    const first = seen.get(mailbox);
+    if (first !== undefined) {
+      errors.push({ line: record.line, reason: `duplicate of line ${first} (${email.email})` });
+      continue;
+    }
+    seen.set(mailbox, record.line);
+    rows.push({ line: record.line, mailbox, email: email.email, fields, prefs: prefs.value });
+  }
+  return { ok: true, rows, errors };
+}
+
+/** Imports CSV text: validates every row, then writes in D1 batches. */
+export async function importSubscribers(db: D1Database, text: string, options: ImportOptions, now: number): Promise<ImportOutcome> {
+  const read = readRows(text);
+  if (!read.ok) return read;
+  const existing = new Map((await findByMailboxes(db, read.rows.map((r) => r.mailbox))).map((s) => [s.email.toLowerCase(), s]));
+  const fresh: ImportedRow[] = [];
+  const changes: (ImportedRow & { id: string })[] = [];
+  let skipped = 0;
+  for (const row of read.rows) {
+    const known = existing.get(row.mailbox);
+    if (!known) {
+      fresh.push({ email: row.email, prefs: row.prefs });
+    } else if (options.update && (known.status === "pending" || known.status === "active")) {
+      const prefs = parsePreferences(row.fields, known, false);
+      if (prefs.ok) changes.push({ id: known.id, email: known.email, prefs: prefs.value });
+      else read.errors.push({ line: row.line, reason: prefs.reason });
+    } else {
+      skipped++;
+    }
+  }
+  const created = await insertImported(db, fresh, options.consent === "confirmed" ? "active" : "pending", now);
+  const updated = await updateImported(db, changes, options.consent === "confirmed", now);
+  skipped += fresh.length - created.length + (changes.length - updated);
+  read.errors.sort((a, b) => a.line - b.line);
+  return { ok: true, report: { imported: created.length, updated, skipped, errors: read.errors }, created };
+}
+
+/**
+ * Confirmation mail for every subscriber an import created pending.
+ * TODO(lead): switch to the durable queued path (src/email/transactional.ts) once it lands.
+ */
+export async function mailImportConfirmations(env: Env, created: readonly Subscriber[], now: number): Promise<void> {
+  for (const subscriber of created) {
+    if (subscriber.status !== "pending") continue;
+    const outcome = await sendConfirmation(env, subscriber, now);
+    if (!outcome.ok) console.error("import confirmation mail failed", { name: outcome.error.name, statusCode: outcome.error.statusCode });
+  }
+}

@@ -74,14 +74,14 @@ describe("POST /admin/subscribers/import", () => {
     const good = [uniqueEmail("imp-ok1"), uniqueEmail("imp-ok2")];
     const csv = [
       "email,tags,cadence,hour,timezone",
-      `${good[0]},,,,`,
+      `${good[0]!},,,,`,
       "not-an-address,,,,",
       `${uniqueEmail("imp-x")},no-such-tag,,,`,
       `${uniqueEmail("imp-y")},,hourly,,`,
       `"${uniqueEmail("imp-z")}",,,25,`,
       `${uniqueEmail("imp-w")},,,,Mars/Olympus`,
-      `${good[1]},,,,`,
-      `${good[0].toUpperCase()},,,,`,
+      `${good[1]!},,,,`,
+      `${good[0]!.toUpperCase()},,,,`,
       ",,,,",
     ].join("\n");
     const r = await report(csv, "?consent=confirmed");

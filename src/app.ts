@@ -6,6 +6,7 @@ import { feedRoutes } from "./feeds/routes.js";
 import { problem } from "./lib/http.js";
 import { passToOrigin } from "./origin.js";
 import { pageRoutes } from "./pages/routes.js";
+import { consoleRoutes } from "./admin/console.js";
 import { adminSubscriberRoutes } from "./admin/subscribers.js";
 import { outboxRoutes } from "./email/routes.js";
 import { subscriberRoutes } from "./subscribers/routes.js";
@@ -20,6 +21,7 @@ app.route("/admin/digests", digestAdminRoutes);
 app.route("/", subscriberRoutes);
 app.route("/", webhookRoutes);
 app.route("/admin/subscribers", adminSubscriberRoutes);
+app.route("/", consoleRoutes);
 app.route("/dev/outbox", outboxRoutes);
 
 /** Every path Tidings does not answer: the fronted site's (ORIGIN_URL), else a 404. */

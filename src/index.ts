@@ -1,4 +1,6 @@
 import { app } from "./app.js";
+import { utcDay } from "./audience/recorder.js";
+import { pruneAudience } from "./audience/store.js";
 import { consumeDigestQueue } from "./digest/consumer.js";
 import { consumeDeadLetters } from "./digest/dead-letter.js";
 import { pruneDigestHistory } from "./digest/prune.js";
@@ -11,6 +13,8 @@ import { publishWebSub } from "./websub/publish.js";
 
 /** Name of the digest queue's dead letter queue (wrangler.toml). */
 const DEAD_LETTER_QUEUE = "tidings-digest-dlq";
+/** Days of feed audience kept (the console charts 30). */
+const AUDIENCE_KEPT_DAYS = 35;
 
 /** Runs independent scheduled tasks side by side; one failing does not stop the others. */
 async function runTasks(tasks: Record<string, () => Promise<unknown>>): Promise<void> {
@@ -32,6 +36,7 @@ export default {
       purgeExpiredPending: () => purgeExpiredPending(env, now),
       pruneDigestHistory: () => pruneDigestHistory(env, now),
       websub: () => publishWebSub(env, now),
+      pruneAudience: () => pruneAudience(env.DB, utcDay(now - AUDIENCE_KEPT_DAYS * 86_400_000)),
     });
   },
 

@@ -1,11 +1,12 @@
 /**
- * Bearer-token guard for everything under /admin/. No ADMIN_TOKEN configured → the
+ * Bearer-token guard for everything under /admin/ (a console session may also read: GET). No ADMIN_TOKEN configured → the
  * admin API does not exist (404). The token is compared in constant time (SHA-256 of
  * both sides, then crypto.subtle.timingSafeEqual), so length and content do not leak.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 import { problem } from "../lib/http.js";
+import { validSession } from "./session.js";
 
 const encoder = new TextEncoder();
 
@@ -23,7 +24,9 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!expected) return problem(c, 404, "the admin API is disabled (ADMIN_TOKEN is not set)");
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
-  if (!match || !(await tokenMatches(match[1]!, expected))) {
+  // A console session (SameSite=Strict cookie) may read, never change: GET and HEAD only.
+  const readBySession = !header && (c.req.method === "GET" || c.req.method === "HEAD") && (await validSession(c)) !== null;
+  if (!readBySession && (!match || !(await tokenMatches(match[1]!, expected)))) {
     return problem(c, 401, "a valid `Authorization: Bearer <ADMIN_TOKEN>` header is required", { "WWW-Authenticate": 'Bearer realm="admin"' });
   }
   c.header("Cache-Control", "no-store");

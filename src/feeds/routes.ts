@@ -1,5 +1,6 @@
 /** HTTP for every feed URL of DESIGN.md. */
 import { Hono, type Context } from "hono";
+import { recordFeedResponse } from "../audience/recorder.js";
 import { content } from "../content/index.js";
 import { settingsKey, type AppEnv, type Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
@@ -112,7 +113,11 @@ for (const [path, kind] of [
   [`/tags/:term/${FILE}`, "tags"],
   [`/topics/:term/${FILE}`, "topics"],
 ] as const) {
-  feedRoutes.on(["GET", "HEAD"], path, (c) => serveFeed(c, c.req.param("file"), kind));
+  feedRoutes.on(["GET", "HEAD"], path, async (c) => {
+    const response = await serveFeed(c, c.req.param("file"), kind);
+    recordFeedResponse(c, response);
+    return response;
+  });
   feedRoutes.options(path, () => new Response(null, { status: 204, headers: { ...CORS, "Access-Control-Allow-Methods": ALLOW, Allow: ALLOW } }));
   feedRoutes.all(path, (c) => problem(c, 405, `method ${c.req.method} is not allowed on feeds; use GET or HEAD`, { Allow: ALLOW }));
 }

@@ -28,6 +28,8 @@ export const CACHE_BUDGETS = {
   content: 24 * MiB,
   /** Hugo's sections and visible categories, for the Hugo feed URLs (src/feeds/hugo.ts). */
   hugoPaths: 1 * MiB,
+  /** Feed audience sightings waiting to be written to D1 (src/audience/recorder.ts: a buffer, not an LRU). */
+  audienceBuffer: 1 * MiB,
 } as const;
 
 export type CacheName = keyof typeof CACHE_BUDGETS;

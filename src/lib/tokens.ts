@@ -6,7 +6,8 @@
  * The purpose is only inside the MAC, so a confirm token cannot unsubscribe and the
  * reverse. crypto.subtle.verify compares in constant time. Every part is URL-safe.
  */
-export type TokenPurpose = "confirm" | "preferences" | "unsubscribe";
+/** `admin-session`: the /admin console's session cookie (subject: a fingerprint of ADMIN_TOKEN). */
+export type TokenPurpose = "confirm" | "preferences" | "unsubscribe" | "admin-session";
 
 /** Confirmation links (and so unconfirmed sign-ups) live this long. */
 export const CONFIRM_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -80,4 +81,15 @@ export async function verifyToken(secret: string, token: string, purpose: TokenP
   if (!ok) return null;
   if (expiryText !== "0" && parseInt(expiryText, 36) <= now) return null;
   return subscriberId;
+}
+
+/**
+ * A keyed digest (HMAC-SHA256, base64url, first `bytes` bytes) for values that must be
+ * comparable but never reversible, e.g. the feed audience's daily client ids and the
+ * console's CSRF token. `message` should start with its own purpose.
+ */
+export async function keyedDigest(secret: string, message: string, bytes = 16): Promise<string> {
+  if (!secret) throw new Error("keyedDigest: empty secret");
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(message));
+  return base64url(new Uint8Array(mac).slice(0, bytes));
 }

@@ -244,3 +244,54 @@ export async function updateImported(db: D1Database, rows: readonly (ImportedRow
   );
   return (await inBatches(db, statements)).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
 }
+
+/** Active subscribers per chosen topic and tag, and those who chose nothing (= everything). */
+export async function countActiveByTerm(db: D1Database): Promise<{ topics: Record<string, number>; tags: Record<string, number>; everything: number }> {
+  const [topics, tags, everything] = await db.batch<{ slug: string; n: number }>([
+    db.prepare("SELECT j.value AS slug, COUNT(*) AS n FROM subscribers, json_each(subscribers.topics) AS j WHERE status = 'active' GROUP BY j.value"),
+    db.prepare("SELECT j.value AS slug, COUNT(*) AS n FROM subscribers, json_each(subscribers.tags) AS j WHERE status = 'active' GROUP BY j.value"),
+    db.prepare("SELECT '' AS slug, COUNT(*) AS n FROM subscribers WHERE status = 'active' AND topics = '[]' AND tags = '[]'"),
+  ]);
+  const record = (rows: { slug: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.slug, r.n]));
+  return { topics: record(topics!.results), tags: record(tags!.results), everything: everything!.results[0]?.n ?? 0 };
+}
+
+export interface SubscriberSearch {
+  /** Part of the address, any case. */
+  q?: string;
+  status?: Status;
+  /** A topic slug the subscriber chose. */
+  topic?: string;
+  offset: number;
+  limit: number;
+}
+
+/** The console's list: newest first, filtered, one page, and how many match in all. */
+export async function searchSubscribers(db: D1Database, search: SubscriberSearch): Promise<{ items: Subscriber[]; total: number }> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (search.q) where.push(`lower(email) LIKE ?${args.push(`%${search.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`)} ESCAPE '\\'`);
+  if (search.status) where.push(`status = ?${args.push(search.status)}`);
+  if (search.topic) where.push(`EXISTS (SELECT 1 FROM json_each(subscribers.topics) WHERE value = ?${args.push(search.topic)})`);
+  const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  const [page, count] = await db.batch<SubscriberRow & { n: number }>([
+    db.prepare(`SELECT * FROM subscribers ${filter} ORDER BY created_at DESC, id LIMIT ?${args.length + 1} OFFSET ?${args.length + 2}`).bind(...args, search.limit, search.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM subscribers ${filter}`).bind(...args),
+  ]);
+  return { items: page!.results.map(fromRow), total: count!.results[0]?.n ?? 0 };
+}
+
+/** Sign-ups and unsubscribes per UTC day since `since` (epoch ms). */
+export async function dailySignups(db: D1Database, since: number): Promise<{ day: string; signups: number; unsubscribes: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT day, SUM(signups) AS signups, SUM(unsubscribes) AS unsubscribes FROM (
+         SELECT date(created_at / 1000, 'unixepoch') AS day, 1 AS signups, 0 AS unsubscribes FROM subscribers WHERE created_at >= ?1
+         UNION ALL
+         SELECT date(unsubscribed_at / 1000, 'unixepoch'), 0, 1 FROM subscribers WHERE unsubscribed_at >= ?1
+       ) GROUP BY day ORDER BY day`,
+    )
+    .bind(since)
+    .all<{ day: string; signups: number; unsubscribes: number }>();
+  return results;
+}

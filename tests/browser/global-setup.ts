@@ -15,11 +15,14 @@ declare module "vitest" {
     baseUrl: string;
     /** The same Worker with SITE_LANGUAGE=en. */
     baseUrlEn: string;
+    adminToken: string;
   }
 }
 
 const PORT = Number(process.env.BROWSER_TEST_PORT ?? 8799);
 const HOST = "127.0.0.1";
+/** A throwaway ADMIN_TOKEN for this wrangler dev only. */
+const ADMIN_TOKEN = `browser-admin-${Math.random().toString(36).slice(2)}`;
 const STARTUP_MS = 120_000;
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 
@@ -66,6 +69,8 @@ async function startWorker(port: number, vars: string[]): Promise<{ base: string
       "--var", `PUBLIC_URL:${base}`,
       // Never real mail from a test run, whatever .dev.vars holds.
       "--var", "RESEND_API_KEY:",
+      // The console (tests/browser/console.test.ts) signs in with this.
+      "--var", `ADMIN_TOKEN:${ADMIN_TOKEN}`,
       ...vars.flatMap((v) => ["--var", v]),
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
@@ -105,6 +110,7 @@ export default async function setup(project: TestProject) {
   const [site, english] = await Promise.all([startWorker(PORT, []), startWorker(PORT + 100, ["SITE_LANGUAGE:en"])]);
   project.provide("baseUrl", site.base);
   project.provide("baseUrlEn", english.base);
+  project.provide("adminToken", ADMIN_TOKEN);
   return async () => {
     await Promise.all([site.stop(), english.stop()]);
   };

@@ -33,7 +33,7 @@ describe("console in chromium", () => {
     await page.fill("#token", inject("adminToken"));
     await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
     expect(await page.textContent("h1")).toBe("Overview");
-    expect(await page.evaluate(() => document.cookie)).not.toContain("tidings_admin");
+    expect(await page.evaluate("document.cookie")).not.toContain("tidings_admin");
     const [cookie] = await session.context.cookies();
     expect(cookie).toMatchObject({ name: "tidings_admin", httpOnly: true, secure: true, sameSite: "Strict" });
 

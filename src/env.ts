@@ -20,6 +20,8 @@ export interface Env {
   ADMIN_TOKEN?: string;
   DB: D1Database;
   DIGEST_QUEUE: Queue<unknown>;
+  /** Workers Static Assets: the content store (src/content/), never served as-is. */
+  ASSETS: Fetcher;
 }
 
 export type AppEnv = { Bindings: Env };

@@ -8,9 +8,8 @@
  *   /__bench/empty                    an empty response
  */
 import worker from "../../src/index.js";
-import { content } from "../../src/content/index.js";
+import { siteContent } from "../../src/content/index.js";
 import type { Env } from "../../src/env.js";
-import { selectAll } from "../../src/feeds/select.js";
 import type { TermKind } from "../../src/lib/terms.js";
 import { renderWithFeedLib, type FeedLibFormat } from "./feedlib.js";
 
@@ -50,7 +49,8 @@ async function notModifiedFloor(path: string, request: Request, env: Env, ctx: E
   return new Response(null, { status: 304, headers });
 }
 
-function feedLib(path: string, env: Env): Response {
+async function feedLib(path: string, env: Env): Promise<Response> {
+  const content = await siteContent(env);
   const match = /^\/(?:(tags|topics)\/([^/]+)\/)?(rss\.xml|atom\.xml|feed\.json)$/.exec(path);
   if (!match) return new Response("bad bench path\n", { status: 400 });
   const kind = match[1] as TermKind | undefined;
@@ -58,7 +58,8 @@ function feedLib(path: string, env: Env): Response {
   const format = FORMATS[match[3]!]!;
   const scope = kind && slug ? { kind, slug } : undefined;
   const term = scope ? content.term(scope.kind, scope.slug) : undefined;
-  const articles = selectAll(content, { ...(scope ? { scope } : {}), tags: [], topics: [], limit: 20 }, Date.now()).slice(0, 20);
+  const positions = content.select({ ...(scope ? { scope } : {}), tags: [], topics: [] }, Date.now()).slice(0, 20);
+  const [articles, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
   const base = env.SITE_URL.replace(/\/$/, "");
   const text = renderWithFeedLib(
     {
@@ -70,7 +71,7 @@ function feedLib(path: string, env: Env): Response {
       selfUrl: env.PUBLIC_URL.replace(/\/$/, "") + path,
       siteUrl: env.SITE_URL,
       articles,
-      body: (a) => content.body(a),
+      body: (a) => bodies[articles.indexOf(a)] ?? "",
     },
     format,
   );

@@ -17,7 +17,7 @@ import { appendFileSync, cpSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, wr
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { createServer } from "node:net";
-import compiled from "../../src/generated/content.js";
+import { openStore } from "../content/read.js";
 import { startFakeResend } from "../fake-resend.js";
 
 const ADMIN = "bench-admin-token";
@@ -65,9 +65,10 @@ function sql(value: string): string {
 }
 
 /** N subscribers due at `hour` UTC, and the ledger holding all but the two newest visible articles. */
-function seedFile(dir: string, n: number, hour: number, now: number): string {
+async function seedFile(dir: string, n: number, hour: number, now: number): Promise<string> {
+  const store = await openStore(resolvePath("src/generated/assets"));
   const lines: string[] = [];
-  const visible = compiled.articles.filter((a) => a.published <= now);
+  const visible = await store.visible(now);
   lines.push(`INSERT INTO articles_seen VALUES ('#baseline', 0, 0);`);
   for (const a of visible.slice(2)) lines.push(`INSERT INTO articles_seen VALUES (${sql(a.id)}, 0, ${a.published});`);
   const confirmed = now - 30 * 24 * HOUR;
@@ -135,7 +136,7 @@ async function runOnce(n: number): Promise<Row> {
     const seedStart = Date.now();
     const work = snapshotProject(dir);
     wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], work);
-    wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", seedFile(dir, n, hour, Date.now())], work);
+    wrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", await seedFile(dir, n, hour, Date.now())], work);
     const seedS = (Date.now() - seedStart) / 1000;
 
     const port = await freePort();

@@ -41,7 +41,13 @@ if (!existsSync(join(ROOT, "src/generated/content.js"))) {
   const r = await run(BIN("tsx"), ["scripts/build-content.ts", "--quiet"]);
   if (r.code !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
 }
-const { loadCompiled, renderBench } = await import("./render.js");
+const { renderBench } = await import("./render.js");
+const { openStore } = await import("../content/read.js");
+const loadStore = async (outDir: string) => {
+  const t = performance.now();
+  const content = await openStore(join(outDir, "assets"));
+  return { content, ms: performance.now() - t };
+};
 const { serveBench } = await import("./serve.js");
 
 interface CorpusReport {
@@ -70,19 +76,17 @@ try {
     log(`bundling ${count} articles (wrangler deploy --dry-run)`);
     await useContent(project, join(tmp, `out-${count}`));
     const bundle = await dryRun(project);
-    const { ms: evalMs } = await loadCompiled(join(tmp, `out-${count}`, "content.js"));
+    const { ms: evalMs } = await loadStore(join(tmp, `out-${count}`));
     corpora.unshift({ count, sourceBytes, build, bundle, evalMs, load });
   }
   // The project copy now holds the 1,000-article corpus (built last).
 
   log("cold render microbenchmark (1,000-article corpus, 20 items)");
-  const { data } = await loadCompiled(join(tmp, "out-1000", "content.js"));
-  const render = renderBench(data, flags.quick ? 500 : 1200);
+  const { content } = await loadStore(join(tmp, "out-1000"));
+  const render = await renderBench(content, flags.quick ? 500 : 1200);
 
   // The tag feed: the most used tag (Chinese, so the URL is percent-encoded).
-  const counts = new Map<string, number>();
-  for (const a of data.articles) for (const slug of a.tagSlugs) counts.set(slug, (counts.get(slug) ?? 0) + 1);
-  const [topTag, topCount] = [...counts].sort((x, y) => y[1] - x[1])[0]!;
+  const [topTag, topCount] = [...content.catalogue("tags", Date.now()).values()].map((t) => [t.slug, t.count] as const).sort((x, y) => y[1] - x[1])[0]!;
   const tagPath = `/tags/${encodeURIComponent(topTag)}/rss.xml`;
 
   let serve: ServeReport | undefined;

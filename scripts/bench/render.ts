@@ -4,12 +4,10 @@
  * `feed@6` generating the same 20 items. Encoding to bytes is timed by the caller.
  * Imports src/ statically, so load it only once src/generated/content.js exists.
  */
-import { readFile } from "node:fs/promises";
-import { createContentSource } from "../../src/content/index.js";
-import type { CompiledContent } from "../../src/content/types.js";
+import type { Content } from "../../src/content/index.js";
 import { buildFeedDocument, type SiteSettings } from "../../src/feeds/document.js";
 import { RENDERERS } from "../../src/feeds/render.js";
-import { selectAll, type FeedQuery } from "../../src/feeds/select.js";
+import type { FeedQuery } from "../../src/feeds/select.js";
 import type { FeedFormat } from "../../src/lib/urls.js";
 import { siteVar } from "../site-config.js";
 import { renderWithFeedLib } from "./feedlib.js";
@@ -43,16 +41,6 @@ export function siteSettings(): SiteSettings {
   };
 }
 
-/**
- * Evaluates a compiled content module the way an isolate does at startup (compile the
- * module text, run `JSON.parse` of the whole corpus) and times it.
- */
-export async function loadCompiled(file: string): Promise<{ data: CompiledContent; ms: number }> {
-  const text = await readFile(file, "utf8");
-  const started = performance.now();
-  const data = new Function(text.replace("export default ", "return "))() as CompiledContent;
-  return { data, ms: performance.now() - started };
-}
 
 /**
  * Times two renderers side by side: batches of 10 calls alternate between them until the
@@ -93,13 +81,14 @@ function measurePair(a: () => string, b: () => string, budgetMs: number): [Micro
   }) as [MicroResult, MicroResult];
 }
 
-/** Renders the 20 newest articles of `data` in each format, ours vs `feed`. */
-export function renderBench(data: CompiledContent, budgetMs = 1000): RenderRow[] {
-  const content = createContentSource(data);
+/** Renders the 20 newest articles of `content` in each format, ours vs `feed`. */
+export async function renderBench(content: Content, budgetMs = 1000): Promise<RenderRow[]> {
   const settings = siteSettings();
   const now = Date.now();
   const query: FeedQuery = { tags: [], topics: [], limit: 20 };
-  const articles = selectAll(content, query, now).slice(0, query.limit);
+  const positions = content.select(query, now).slice(0, query.limit);
+  const [articles, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
+  const bodyOf = new Map(articles.map((a, i) => [a, bodies[i]!]));
   const base = settings.PUBLIC_URL.replace(/\/$/, "");
   const files: Record<FeedFormat, string> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
   const rows: RenderRow[] = [];
@@ -113,10 +102,10 @@ export function renderBench(data: CompiledContent, budgetMs = 1000): RenderRow[]
       selfUrl: `${base}/${files[format]}`,
       siteUrl: settings.SITE_URL,
       articles,
-      body: content.body,
+      body: (a: (typeof articles)[number]) => bodyOf.get(a) ?? "",
     };
     const [ours, feed] = measurePair(
-      () => RENDERERS[format](buildFeedDocument(content, settings, query, articles, { format, search: "" })),
+      () => RENDERERS[format](buildFeedDocument(content, settings, query, articles, { format, search: "" }, bodies)),
       () => renderWithFeedLib(input, format),
       budgetMs,
     );

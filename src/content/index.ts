@@ -1,106 +1,71 @@
 /**
- * The content interface: feeds, pages and digests read articles only through this
- * module, never the compiled file. A site too large for the bundle would keep this API
- * and move `body()` to KV or static assets.
+ * The content interface: feeds, pages, digests, WebSub and previews read articles only
+ * through this module, never the store's files. `siteContent(env)` loads the compact index
+ * from Workers Static Assets once per isolate and content version; metadata and bodies are
+ * read pack by pack on demand (src/content/store.ts). Layout: src/content/format.ts.
  */
-import compiled from "../generated/content.js";
-import type { Article, CompiledContent, Term } from "./types.js";
-import type { TermKind } from "../lib/terms.js";
+import manifest from "../generated/content.js";
+import { compileIndex, compilePacks } from "./compile.js";
+import { decodeIndex, idsPath, indexPath, bodyPath, metaPath, PACK_SIZE } from "./format.js";
+import { Content, type PackReader } from "./store.js";
+import type { Article, CompiledContent } from "./types.js";
 
-export type { Article, Term } from "./types.js";
-import type { TermKind as Kind } from "../lib/terms.js";
-export type { Kind as TermKind };
+export type { Article, Term, CompiledContent } from "./types.js";
+export type { TermKind } from "../lib/terms.js";
+export type { Filter, TermStats } from "./lookup.js";
+export { Selection } from "./lookup.js";
+export { Content } from "./store.js";
 
-export interface ContentSource {
-  readonly hash: string;
-  readonly siteUrl: string;
-  /** Every article newest first, future-dated included. */
-  readonly all: readonly Article[];
-  /** Articles whose date has come at `now`, newest first. */
-  published(now: number): readonly Article[];
-  /** Rendered HTML body of an article. */
-  body(article: Article): string;
-  /** Every term of the content (future articles included): names and slugs only. */
-  terms(kind: TermKind): readonly Term[];
-  term(kind: TermKind, slug: string): Term | undefined;
-  /** Terms with at least one article visible at `now`, with counts; cached per visibility. */
-  catalogue(kind: TermKind, now: number): ReadonlyMap<string, TermStats>;
+/** The assets binding as the store needs it. */
+export interface AssetsBinding {
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
-export interface TermStats extends Term {
-  count: number;
-  /** Newest visible article carrying the term. */
-  newest: Article;
+const ASSET_ORIGIN = "https://assets.invalid";
+
+async function asset(assets: AssetsBinding, path: string): Promise<Response> {
+  const res = await assets.fetch(new URL(path, ASSET_ORIGIN));
+  if (!res.ok) throw new Error(`content store: ${path} answered ${res.status} (is the content build out of date?)`);
+  return res;
 }
 
-export function createContentSource(data: CompiledContent): ContentSource {
-  const index = new Map<string, number>();
-  data.articles.forEach((a, i) => index.set(a.id, i));
-  const termMaps = {
-    tags: new Map(data.tags.map((t) => [t.slug, t])),
-    topics: new Map(data.topics.map((t) => [t.slug, t])),
-  };
-  // Articles are sorted newest first, so the visible ones are a suffix: find its start.
-  let cachedNow = NaN;
-  let cachedStart = 0;
-  function firstVisible(now: number): number {
-    if (now === cachedNow) return cachedStart;
-    let lo = 0;
-    let hi = data.articles.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (data.articles[mid]!.published > now) lo = mid + 1;
-      else hi = mid;
-    }
-    cachedNow = now;
-    cachedStart = lo;
-    return lo;
-  }
-  let lastStart = -1;
-  let lastSlice: readonly Article[] = [];
-  let catalogueStart = -1;
-  let catalogues: Record<TermKind, Map<string, TermStats>> = { tags: new Map(), topics: new Map() };
-  function buildCatalogues(visible: readonly Article[]) {
-    const out: Record<TermKind, Map<string, TermStats>> = { tags: new Map(), topics: new Map() };
-    for (const article of visible) {
-      for (const [kind, field] of [["tags", "tagSlugs"], ["topics", "topicSlugs"]] as const) {
-        for (const slug of new Set(article[field])) {
-          const stats = out[kind].get(slug);
-          if (stats) stats.count++;
-          else out[kind].set(slug, { ...termMaps[kind].get(slug)!, count: 1, newest: article });
-        }
-      }
-    }
-    return out;
-  }
+function assetReader(assets: AssetsBinding): PackReader {
   return {
-    hash: data.hash,
-    siteUrl: data.siteUrl,
-    all: data.articles,
-    published(now) {
-      const start = firstVisible(now);
-      if (start !== lastStart) {
-        lastStart = start;
-        lastSlice = data.articles.slice(start);
-      }
-      return lastSlice;
-    },
-    body(article) {
-      const i = index.get(article.id);
-      return i === undefined ? "" : data.bodies[i]!;
-    },
-    terms: (kind) => data[kind],
-    catalogue(kind, now) {
-      const start = firstVisible(now);
-      if (start !== catalogueStart) {
-        catalogues = buildCatalogues(data.articles.slice(start));
-        catalogueStart = start;
-      }
-      return catalogues[kind];
-    },
-    term: (kind, slug) => termMaps[kind].get(slug),
+    meta: async (k) => (await asset(assets, metaPath(k))).json<Article[]>(),
+    bodies: async (k) => new Uint8Array(await (await asset(assets, bodyPath(k))).arrayBuffer()),
+    ids: async () => (await asset(assets, idsPath())).json<string[]>(),
   };
 }
 
-/** The site's content, compiled from content/ by `npm run build`. */
-export const content: ContentSource = createContentSource(compiled);
+let loaded: { hash: string; content: Promise<Content> } | undefined;
+
+/** The deployed site's content (the build's manifest names the version it expects). */
+export function siteContent(env: { ASSETS: AssetsBinding }): Promise<Content> {
+  if (loaded?.hash !== manifest.hash) {
+    const content = (async () => {
+      const { header, arrays } = decodeIndex(await (await asset(env.ASSETS, indexPath())).arrayBuffer());
+      if (header.hash !== manifest.hash) {
+        throw new Error(`content store: index.bin is version ${header.hash.slice(0, 12)}, the Worker was built for ${manifest.hash.slice(0, 12)}`);
+      }
+      return new Content(header, arrays, assetReader(env.ASSETS));
+    })();
+    loaded = { hash: manifest.hash, content };
+    // A failed load (e.g. assets not yet written in dev) is retried by the next request.
+    content.catch(() => {
+      if (loaded?.content === content) loaded = undefined;
+    });
+  }
+  return loaded.content;
+}
+
+/** The same interface over in-memory articles (tests, tools); packs are built on first read. */
+export function createMemoryContent(data: CompiledContent, packSize = PACK_SIZE): Content {
+  const { header, arrays } = compileIndex(data, packSize);
+  let packs: { meta: Article[]; bodies: Uint8Array }[] | undefined;
+  const all = () => (packs ??= [...compilePacks(data.articles, data.bodies, packSize)]);
+  return new Content(header, arrays, {
+    meta: async (k) => all()[k]!.meta,
+    bodies: async (k) => all()[k]!.bodies,
+    ids: async () => data.articles.map((a) => a.id),
+  });
+}

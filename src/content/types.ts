@@ -35,7 +35,15 @@ export interface Term {
   name: string;
 }
 
-/** Shape of the generated module `src/generated/content.js`. */
+/** Shape of the generated module `src/generated/content.js`: which content version the Worker was built with. */
+export interface ContentManifest {
+  hash: string;
+  siteUrl: string;
+  /** Articles in the store, future-dated included. */
+  articles: number;
+}
+
+/** Everything the content build compiles, in memory (the store is written from it). */
 export interface CompiledContent {
   /** SHA-256 (hex) of everything below: changes whenever any output byte would. */
   hash: string;

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { requireAdmin } from "../admin/auth.js";
-import { content } from "../content/index.js";
+import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
 import { problem, wantsJson } from "../lib/http.js";
 import type { DigestMessage } from "./messages.js";
@@ -56,12 +56,12 @@ digestAdminRoutes.get("/preview", async (c) => {
   const email = c.req.query("email");
   let preview;
   if (email) {
-    preview = await previewForEmail(c.env, content, email, now);
+    preview = await previewForEmail(c.env, await siteContent(c.env), email, now);
     if (!preview) return problem(c, 404, "no subscriber with that email");
   } else {
     const which = cadences(c.req.query("cadence") ?? "daily");
     if (!which || which.length !== 1) return problem(c, 400, "cadence must be daily or weekly");
-    preview = await previewForFilters(c.env, content, which[0]!, { topics: c.req.queries("topics") ?? c.req.queries("topic") ?? [], tags: c.req.queries("tags") ?? c.req.queries("tag") ?? [] }, now);
+    preview = await previewForFilters(c.env, await siteContent(c.env), which[0]!, { topics: c.req.queries("topics") ?? c.req.queries("topic") ?? [], tags: c.req.queries("tags") ?? c.req.queries("tag") ?? [] }, now);
   }
   const format = c.req.query("format") ?? (wantsJson(c.req.raw) ? "json" : "html");
   if (format === "json") return c.json({ ...preview.message, items: preview.items, sample: preview.sample });

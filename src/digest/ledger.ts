@@ -3,7 +3,7 @@
  * sync (empty ledger, i.e. a new deployment) records the archive with first_seen_at = 0,
  * so it is never mailed.
  */
-import type { ContentSource } from "../content/index.js";
+import type { Content } from "../content/index.js";
 import { LOOKBACK_MS, snapshot, type DigestItem } from "./items.js";
 
 const CHUNK = 50;
@@ -14,16 +14,18 @@ export interface LedgerSync {
   baseline: boolean;
 }
 
-export async function syncLedger(db: D1Database, content: ContentSource, now: number): Promise<LedgerSync> {
-  const visible = content.published(now);
+export async function syncLedger(db: D1Database, content: Content, now: number): Promise<LedgerSync> {
+  const ids = await content.ids();
+  const start = content.visibleStart(now);
   const row = await db.prepare("SELECT COUNT(*) AS n FROM articles_seen").first<{ n: number }>();
   const baseline = (row?.n ?? 0) === 0;
   const firstSeen = baseline ? 0 : now;
   const statements: D1PreparedStatement[] = [];
   // A marker row, so a deployment that starts with no articles has still had its baseline.
   if (baseline) statements.push(db.prepare(`INSERT OR IGNORE INTO articles_seen VALUES ('${BASELINE_MARKER}', 0, 0)`));
-  for (let i = 0; i < visible.length; i += CHUNK) {
-    const chunk = visible.slice(i, i + CHUNK).map((a) => ({ id: a.id, p: a.published }));
+  for (let i = start; i < content.size; i += CHUNK) {
+    const chunk = [];
+    for (let p = i; p < Math.min(i + CHUNK, content.size); p++) chunk.push({ id: ids[p]!, p: content.publishedAt(p) });
     statements.push(
       db
         .prepare(
@@ -39,16 +41,14 @@ export async function syncLedger(db: D1Database, content: ContentSource, now: nu
 }
 
 /** Snapshots of the articles first seen in (windowEnd − LOOKBACK, windowEnd], newest first. */
-export async function windowItems(db: D1Database, content: ContentSource, windowEnd: number): Promise<DigestItem[]> {
+export async function windowItems(db: D1Database, content: Content, windowEnd: number): Promise<DigestItem[]> {
   const { results } = await db
     .prepare("SELECT article_id, first_seen_at FROM articles_seen WHERE first_seen_at > ?1 AND first_seen_at <= ?2")
     .bind(Math.max(0, windowEnd - LOOKBACK_MS), windowEnd)
     .all<{ article_id: string; first_seen_at: number }>();
   const seen = new Map(results.map((r) => [r.article_id, r.first_seen_at]));
-  const items: DigestItem[] = [];
-  for (const article of content.all) {
-    const firstSeen = seen.get(article.id);
-    if (firstSeen !== undefined) items.push(snapshot(article, firstSeen));
-  }
-  return items;
+  const positions: number[] = [];
+  if (seen.size > 0) (await content.ids()).forEach((id, p) => seen.has(id) && positions.push(p));
+  const articles = await content.articles(positions);
+  return articles.map((article) => snapshot(article, seen.get(article.id)!));
 }

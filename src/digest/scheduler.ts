@@ -2,7 +2,7 @@
  * The digest side of the hourly cron, and manual runs: sync the ledger, open one run per
  * cadence for the slot (a second fire finds it and does nothing), plan within budget.
  */
-import { content as siteContent, type ContentSource } from "../content/index.js";
+import { siteContent, type Content } from "../content/index.js";
 import type { Env } from "../env.js";
 import { syncLedger, windowItems, type LedgerSync } from "./ledger.js";
 import type { DigestMessage } from "./messages.js";
@@ -13,7 +13,7 @@ import { CADENCES, cronRunId, dueTargets, slotOf, type Cadence, type Target } fr
 
 export interface DigestDeps {
   queue: Queue<DigestMessage>;
-  content?: ContentSource;
+  content?: Content;
   /** Wall clock for the ledger and the run window (tests move it). */
   now?: number;
   plan?: Omit<PlanOptions, "queue" | "db" | "now">;
@@ -37,7 +37,7 @@ async function activeZones(db: D1Database, cadence: Cadence): Promise<string[]> 
 
 async function openRun(
   db: D1Database,
-  content: ContentSource,
+  content: Content,
   run: { id: string; cadence: Cadence; trigger: "cron" | "manual"; slot: number; now: number },
   targets: (cadence: Cadence) => Promise<Target[]>,
 ): Promise<void> {
@@ -46,12 +46,12 @@ async function openRun(
 }
 
 /** The scheduled handler's digest task for the slot of `scheduledTime`. */
-export async function runScheduledDigests(env: Pick<Env, "DB">, scheduledTime: number, deps: DigestDeps): Promise<CronReport> {
+export async function runScheduledDigests(env: Pick<Env, "DB" | "ASSETS">, scheduledTime: number, deps: DigestDeps): Promise<CronReport> {
   const started = Date.now();
   const meter = newMeter();
   const db = meteredDb(env.DB, meter);
   const queue = meteredQueue(deps.queue, meter);
-  const content = deps.content ?? siteContent;
+  const content = deps.content ?? (await siteContent(env));
   const now = deps.now ?? Date.now();
   const slot = slotOf(scheduledTime);
   const ledger = await syncLedger(db, content, now);
@@ -91,8 +91,8 @@ export async function runScheduledDigests(env: Pick<Env, "DB">, scheduledTime: n
  * A run started by an admin: every active subscriber of the cadence (not only those whose
  * hour it is) gets what is new for them. Windows still apply, so nothing is sent twice.
  */
-export async function runManualDigest(env: Pick<Env, "DB">, cadence: Cadence, deps: DigestDeps): Promise<PlanResult | { runId: string; skipped: true }> {
-  const content = deps.content ?? siteContent;
+export async function runManualDigest(env: Pick<Env, "DB" | "ASSETS">, cadence: Cadence, deps: DigestDeps): Promise<PlanResult | { runId: string; skipped: true }> {
+  const content = deps.content ?? (await siteContent(env));
   const now = deps.now ?? Date.now();
   await syncLedger(env.DB, content, now);
   const id = `manual:${cadence}:${new Date(now).toISOString()}`;

@@ -1,5 +1,5 @@
 /** Articles + settings → the format-neutral feed document. */
-import type { Article, ContentSource } from "../content/index.js";
+import type { Article, Content } from "../content/index.js";
 import type { Env } from "../env.js";
 import { isoUtc } from "../lib/dates.js";
 import { kindLabel, messagesFor } from "../i18n/index.js";
@@ -39,12 +39,14 @@ export interface DocumentOptions {
   extraLinks?: FeedLink[];
 }
 
+/** `bodies` parallel to `articles` (omitted: a document for its metadata only). */
 export function buildFeedDocument(
-  content: ContentSource,
+  content: Pick<Content, "term">,
   settings: SiteSettings,
   query: FeedQuery,
   articles: readonly Article[],
   options: DocumentOptions,
+  bodies: readonly string[] = [],
 ): FeedDocument {
   const term = query.scope ? content.term(query.scope.kind, query.scope.slug) : undefined;
   const formatUrls = {
@@ -70,6 +72,6 @@ export function buildFeedDocument(
       generator: "Tidings",
       links: options.extraLinks ?? [],
     },
-    items: articles.map((a) => toFeedItem(a, content.body(a), settings.SITE_URL)),
+    items: articles.map((a, i) => toFeedItem(a, bodies[i] ?? "", settings.SITE_URL)),
   };
 }

@@ -36,7 +36,7 @@ export function archivePlan(total: number, limit: number): ArchivePlan {
  * The items of the current document (`page` undefined) or of archive page `page`
  * (1 = oldest), newest first; `undefined` when that archive page does not exist.
  */
-export function pageItems<T>(newestFirst: readonly T[], plan: ArchivePlan, page?: number): T[] | undefined {
+export function pageItems<T>(newestFirst: { slice(start: number, end?: number): T[] }, plan: ArchivePlan, page?: number): T[] | undefined {
   const { pageSize, pages, total, limit } = plan;
   if (page === undefined) return newestFirst.slice(0, limit);
   if (!Number.isInteger(page) || page < 1 || page > pages) return undefined;

@@ -1,5 +1,5 @@
 /** Parsing and validating feed URLs: term segments and `?tag=&topic=&limit=`. */
-import type { ContentSource } from "../content/index.js";
+import type { Content } from "../content/index.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 import type { FeedQuery, FeedScope } from "./select.js";
 
@@ -22,7 +22,7 @@ export function decodeSegment(raw: string): Parsed<string> {
 export function parseFeedQuery(
   params: URLSearchParams,
   scope: FeedScope | undefined,
-  content: ContentSource,
+  content: Pick<Content, "catalogue">,
   now: number,
 ): Parsed<{ query: FeedQuery; search: string; page?: number }> {
   const lists: Record<TermKind, string[]> = { tags: [], topics: [] };
@@ -73,7 +73,7 @@ export function parseFeedQuery(
 export function resolveTerm(
   kind: TermKind,
   rawSegment: string,
-  content: ContentSource,
+  content: Pick<Content, "catalogue">,
   now: number,
 ): Parsed<{ scope: FeedScope; redirect: boolean }> {
   const decoded = decodeSegment(rawSegment);

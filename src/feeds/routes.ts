@@ -1,7 +1,7 @@
 /** HTTP for every feed URL of DESIGN.md. */
 import { Hono, type Context } from "hono";
 import { recordFeedResponse } from "../audience/recorder.js";
-import { content } from "../content/index.js";
+import { siteContent } from "../content/index.js";
 import { settingsKey, type AppEnv, type Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { conditionalResponse } from "../lib/conditional.js";
@@ -27,9 +27,10 @@ const ALLOW = "GET, HEAD, OPTIONS";
 
 let service: FeedService | undefined;
 let serviceSettings: string | undefined;
-/** One service (and so one byte cache) per isolate and configuration. */
-export function feedService(env: Env): FeedService {
-  const key = settingsKey(env);
+/** One service (and so one byte cache) per isolate, configuration and content version. */
+export async function feedService(env: Env): Promise<FeedService> {
+  const content = await siteContent(env);
+  const key = `${settingsKey(env)}|${content.hash}`;
   if (!service || serviceSettings !== key) {
     service = new FeedService(content, env);
     serviceSettings = key;
@@ -61,9 +62,10 @@ function linkHeader(links: FeedLink[]): string {
 
 async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Promise<Response> {
   const now = Date.now();
-  const service = feedService(c.env);
+  const service = await feedService(c.env);
+  const { content } = service;
   const view = wantsBrowserView(c.req.raw.headers) ? browserView : undefined;
-  const memoKey = `${content.published(now).length}|${view ? "html" : ""}|${c.req.url}`;
+  const memoKey = `${content.visibleCount(now)}|${view ? "html" : ""}|${c.req.url}`;
   const memo = resolved.get(memoKey);
   if (memo) return conditionalResponse(c.req.raw, memo.variant, memo.headers);
 

@@ -3,7 +3,7 @@
  * identified and rendered once per isolate; conditional requests are answered from the
  * identity alone, without rendering.
  */
-import type { Article, ContentSource } from "../content/index.js";
+import type { Content, Selection } from "../content/index.js";
 import type { Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
@@ -13,7 +13,7 @@ import { buildFeedDocument, type SiteSettings } from "./document.js";
 import { MEDIA_TYPES, type FeedDocument, type FeedLink } from "./model.js";
 import { archivePlan, pageItems, pagingLinks, withPage, type ArchivePlan } from "./paging.js";
 import { RENDERERS } from "./render.js";
-import { selectAll, variantKey, type FeedQuery } from "./select.js";
+import { variantKey, type FeedQuery } from "./select.js";
 
 export interface FeedVariant {
   etag: string;
@@ -25,8 +25,8 @@ export interface FeedVariant {
   links: FeedLink[];
   /** Set on RFC 5005 archive pages. */
   archive?: { page: number; pages: number };
-  /** Encoded bytes, rendered on first use and then kept. */
-  bytes(): Uint8Array;
+  /** Encoded bytes, read and rendered on first use and then kept. */
+  bytes(): Promise<Uint8Array>;
 }
 
 /** Another rendering of the same feed document (the HTML browser view, landing pages). */
@@ -34,7 +34,7 @@ export interface FeedView {
   /** Distinguishes this view's bytes and ETag from the feed's. */
   id: string;
   contentType: string;
-  render(doc: FeedDocument, request: FeedRequest): string;
+  render(doc: FeedDocument, request: FeedRequest, content: Content): string;
 }
 
 export type FeedSettings = SiteSettings & Pick<Env, "WEBSUB_HUB">;
@@ -59,22 +59,24 @@ export class FeedService {
     sizeOf: (v) => 256 + estimateBytes(v.links) + estimateBytes(v.etag),
   });
   private readonly encoded = createByteCache<string, Uint8Array>({ name: "feedBytes", sizeOf: (b) => 64 + b.byteLength });
-  /** Articles are shared with the content source: a selection costs its references. */
-  private readonly selections = createByteCache<string, Article[]>({ name: "feedSelections", sizeOf: (a) => 64 + a.length * 8 });
+  /** Renderings in flight (not a cache: each entry leaves when its promise settles). */
+  private readonly rendering = new Map<string, Promise<Uint8Array>>();
+  /** Positions (typed arrays, or a range for the site feed): a selection costs its bytes. */
+  private readonly selections = createByteCache<string, Selection>({ name: "feedSelections", sizeOf: (s) => s.bytes });
   /** How many times bytes were rendered (observability, and proof that 304s render nothing). */
   renders = 0;
 
   constructor(
-    private readonly content: ContentSource,
+    readonly content: Content,
     private readonly settings: FeedSettings,
   ) {}
 
-  /** Every article the query selects at `now`, newest first (kept per visibility). */
-  private selection(query: FeedQuery, now: number): Article[] {
-    const key = `${variantKey(query)}|${this.content.published(now).length}`;
+  /** Positions of every article the query selects at `now`, newest first (kept per visibility). */
+  private selection(query: FeedQuery, now: number): Selection {
+    const key = `${variantKey(query)}|${this.content.visibleCount(now)}`;
     let articles = this.selections.get(key);
     if (!articles) {
-      articles = selectAll(this.content, query, now);
+      articles = this.content.select(query, now);
       this.selections.set(key, articles);
     }
     return articles;
@@ -86,18 +88,19 @@ export class FeedService {
   }
 
   get(request: FeedRequest, now: number): FeedVariant {
-    const visible = this.content.published(now);
+    const visibleCount = this.content.visibleCount(now);
     const linkKey = request.links?.map((l) => `${l.rel}=${l.href}`).join(" ") ?? "";
     const { page, view } = request;
-    const key = `${request.format}|${variantKey(request.query)}|${visible.length}|${linkKey}|p=${page ?? ""}|${view?.id ?? ""}`;
+    const key = `${request.format}|${variantKey(request.query)}|${visibleCount}|${linkKey}|p=${page ?? ""}|${view?.id ?? ""}`;
     const cached = this.variants.get(key);
     if (cached) return cached;
 
     const all = this.selection(request.query, now);
     const plan = archivePlan(all.length, request.query.limit);
-    const articles = pageItems(all, plan, page);
-    if (!articles) throw new RangeError(`archive page ${page} does not exist (${plan.pages} pages)`);
-    const lastModifiedMs = articles.reduce((max, a) => Math.max(max, a.updatedMs, a.published), 0);
+    const positions = pageItems(all, plan, page);
+    if (!positions) throw new RangeError(`archive page ${page} does not exist (${plan.pages} pages)`);
+    const content = this.content;
+    const lastModifiedMs = positions.reduce((max, p) => Math.max(max, content.updatedAt(p), content.publishedAt(p)), 0);
     const links = [...this.feedLinks(request, plan), ...(request.links ?? [])];
     // An archive page's bytes depend only on its items and on whether a newer archive
     // exists, not on what else is visible: its ETag stays put as new articles arrive.
@@ -113,19 +116,32 @@ export class FeedService {
       links,
       ...(page !== undefined ? { archive: { page, pages: plan.pages } } : {}),
       bytes: () => {
-        let bytes = this.encoded.get(key);
-        if (!bytes) {
-          this.renders++;
-          const doc = buildFeedDocument(this.content, this.settings, request.query, articles, {
-            format: request.format,
-            search: withPage(request.search, page),
-            extraLinks: links,
-          });
-          if (page !== undefined) doc.meta.archive = true;
-          bytes = encoder.encode(view ? view.render(doc, request) : RENDERERS[request.format](doc));
-          this.encoded.set(key, bytes);
+        const kept = this.encoded.get(key);
+        if (kept) return Promise.resolve(kept);
+        let rendering = this.rendering.get(key);
+        if (!rendering) {
+          rendering = (async () => {
+            const [articles, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
+            this.renders++;
+            const doc = buildFeedDocument(
+              content,
+              this.settings,
+              request.query,
+              articles,
+              { format: request.format, search: withPage(request.search, page), extraLinks: links },
+              bodies,
+            );
+            if (page !== undefined) doc.meta.archive = true;
+            const out = encoder.encode(view ? view.render(doc, request, content) : RENDERERS[request.format](doc));
+            this.encoded.set(key, out);
+            return out;
+          })();
+          // Concurrent first requests share one rendering; a failed read is not kept.
+          const done = () => this.rendering.delete(key);
+          rendering.then(done, done);
+          this.rendering.set(key, rendering);
         }
-        return bytes;
+        return rendering;
       },
     };
     this.variants.set(key, variant);

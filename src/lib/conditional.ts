@@ -24,7 +24,8 @@ export interface Representation {
   etag: string;
   lastModified: string;
   lastModifiedMs: number;
-  bytes(): Uint8Array;
+  /** The body, rendered (and read from the content store) only for a 200. */
+  bytes(): Uint8Array | Promise<Uint8Array>;
 }
 
 /**
@@ -36,14 +37,14 @@ export interface Representation {
 const NOT_MODIFIED_KEEP = new Set(["cache-control", "content-location", "expires", "vary", "access-control-allow-origin"]);
 
 /** 304, or 200 with the bytes (no body for HEAD); `headers` gain ETag and Last-Modified. */
-export function conditionalResponse(req: Request, rep: Representation, headers: Record<string, string>): Response {
+export async function conditionalResponse(req: Request, rep: Representation, headers: Record<string, string>): Promise<Response> {
   if (notModified(req, rep.etag, rep.lastModifiedMs)) {
     const kept: Record<string, string> = { ETag: rep.etag };
     for (const name in headers) if (NOT_MODIFIED_KEEP.has(name.toLowerCase())) kept[name] = headers[name]!;
     return new Response(null, { status: 304, headers: kept });
   }
   const all: Record<string, string> = { ...headers, ETag: rep.etag, "Last-Modified": rep.lastModified };
-  const bytes = rep.bytes();
+  const bytes = await rep.bytes();
   all["Content-Length"] = String(bytes.byteLength);
   return new Response(req.method === "HEAD" ? null : bytes, { status: 200, headers: all });
 }

@@ -2,7 +2,7 @@
  * The feed directory as data: the site feed and every topic and tag feed visible now,
  * with counts, newest dates and URLs. Pure: the HTML page and the OPML are renderings.
  */
-import type { ContentSource } from "../content/index.js";
+import type { Article, Content } from "../content/index.js";
 import { buildFeedDocument, type SiteSettings } from "../feeds/document.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import type { FeedScope } from "../feeds/select.js";
@@ -46,7 +46,7 @@ export function normalizeFilter(text: string): string {
 }
 
 function entry(
-  content: ContentSource,
+  content: Pick<Content, "term">,
   settings: SiteSettings,
   scope: FeedScope | undefined,
   name: string,
@@ -73,17 +73,32 @@ function entry(
   };
 }
 
-export function buildDirectory(content: ContentSource, settings: SiteSettings, now: number): Directory {
-  const visible = content.published(now);
+/** Positions of the articles `buildDirectory` needs: the newest visible one and each term's newest. */
+export function directoryArticles(content: Pick<Content, "catalogue" | "visibleStart" | "visibleCount">, now: number): number[] {
+  const out = new Set<number>();
+  if (content.visibleCount(now) > 0) out.add(content.visibleStart(now));
+  for (const kind of ["topics", "tags"] as const) for (const t of content.catalogue(kind, now).values()) out.add(t.newest);
+  return [...out];
+}
+
+/** `newest`: the articles at `directoryArticles(content, now)`, by position. */
+export function buildDirectory(
+  content: Pick<Content, "term" | "catalogue" | "visibleStart" | "visibleCount">,
+  settings: SiteSettings,
+  now: number,
+  newest: ReadonlyMap<number, Article>,
+): Directory {
+  const count = content.visibleCount(now);
+  const site = count > 0 ? newest.get(content.visibleStart(now)) : undefined;
   const terms = (kind: TermKind) =>
     [...content.catalogue(kind, now).values()]
-      .map((t) => entry(content, settings, { kind, slug: t.slug }, t.name, t.count, t.newest))
+      .map((t) => entry(content, settings, { kind, slug: t.slug }, t.name, t.count, newest.get(t.newest)))
       .sort((a, b) => compareNames(a.name, b.name));
   return {
-    site: entry(content, settings, undefined, settings.SITE_TITLE, visible.length, visible[0]),
+    site: entry(content, settings, undefined, settings.SITE_TITLE, count, site),
     topics: terms("topics"),
     tags: terms("tags"),
-    newestMs: visible[0]?.published ?? 0,
+    newestMs: site?.published ?? 0,
   };
 }
 

@@ -1,6 +1,6 @@
 /** People- and aggregator-facing pages: `/feeds`, `/feeds.opml`, landing pages. */
 import { Hono, type Context } from "hono";
-import { content } from "../content/index.js";
+import { siteContent, type Content } from "../content/index.js";
 import { settingsKey, type AppEnv, type Env } from "../env.js";
 import { DEFAULT_LIMIT, resolveTerm } from "../feeds/query.js";
 import { feedService } from "../feeds/routes.js";
@@ -14,7 +14,7 @@ import { FORMAT_FILE, publicUrl, type FeedFormat } from "../lib/urls.js";
 import { format, kindLabel, messagesFor } from "../i18n/index.js";
 import { FeedsPage } from "../../templates/pages/feeds.js";
 import { TermProblemPage } from "../../templates/pages/landing.js";
-import { buildDirectory, matchesFilter, normalizeFilter, type Directory } from "./directory.js";
+import { buildDirectory, directoryArticles, matchesFilter, normalizeFilter, type Directory } from "./directory.js";
 import { renderOpml } from "./opml.js";
 import { landingPath } from "./paths.js";
 import { HTML_TYPE, landingView } from "./views.js";
@@ -24,30 +24,35 @@ const OPML_TYPE = "text/x-opml; charset=utf-8";
 const encoder = new TextEncoder();
 
 let cached: { key: string; dir: Directory } | undefined;
-function directory(env: Env, now: number): Directory {
-  const key = `${content.published(now).length}|${settingsKey(env)}`;
-  if (cached?.key !== key) cached = { key, dir: buildDirectory(content, env, now) };
+async function directory(env: Env, content: Content, now: number): Promise<Directory> {
+  const key = `${content.hash}|${content.visibleCount(now)}|${settingsKey(env)}`;
+  if (cached?.key !== key) {
+    const positions = directoryArticles(content, now);
+    const articles = await content.articles(positions);
+    const newest = new Map(positions.map((p, i) => [p, articles[i]!]));
+    cached = { key, dir: buildDirectory(content, env, now, newest) };
+  }
   return cached.dir;
 }
 
 /** A page derived from the directory: validated by content, visibility and settings alone. */
-function directoryResponse(
+async function directoryResponse(
   c: Context<AppEnv>,
   variant: string,
   headers: Record<string, string>,
   render: (dir: Directory) => string,
 ) {
   const now = Date.now();
-  const visible = content.published(now);
-  const lastModifiedMs = visible[0]?.published ?? 0;
-  let bytes: Uint8Array | undefined;
+  const content = await siteContent(c.env);
+  const visibleCount = content.visibleCount(now);
+  const lastModifiedMs = visibleCount > 0 ? content.publishedAt(content.visibleStart(now)) : 0;
   return conditionalResponse(
     c.req.raw,
     {
-      etag: `"${content.hash.slice(0, 16)}-${shortHash(`${variant}|${visible.length}|${settingsKey(c.env)}`)}"`,
+      etag: `"${content.hash.slice(0, 16)}-${shortHash(`${variant}|${visibleCount}|${settingsKey(c.env)}`)}"`,
       lastModifiedMs,
       lastModified: httpDate(lastModifiedMs),
-      bytes: () => (bytes ??= encoder.encode(render(directory(c.env, now)))),
+      bytes: async () => encoder.encode(render(await directory(c.env, content, now))),
     },
     { ...headers, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" },
   );
@@ -55,18 +60,18 @@ function directoryResponse(
 
 const OPML_FORMATS: Record<string, FeedFormat> = { rss: "rss", atom: "atom", json: "json" };
 
-function landing(c: Context<AppEnv>, scope?: FeedScope): Response {
-  const variant = feedService(c.env).get(
+async function landing(c: Context<AppEnv>, scope?: FeedScope): Promise<Response> {
+  const variant = (await feedService(c.env)).get(
     { format: "rss", query: { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT }, search: "", view: landingView },
     Date.now(),
   );
   return conditionalResponse(c.req.raw, variant, { "Content-Type": HTML_TYPE, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" });
 }
 
-function termLanding(c: Context<AppEnv>, kind: TermKind): Response {
+async function termLanding(c: Context<AppEnv>, kind: TermKind): Promise<Response> {
   const url = new URL(c.req.url);
   const raw = url.pathname.split("/")[2] ?? "";
-  const term = resolveTerm(kind, raw, content, Date.now());
+  const term = resolveTerm(kind, raw, await siteContent(c.env), Date.now());
   if (!term.ok) {
     const reason = `${term.reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`;
     if (wantsJson(c.req.raw)) return problem(c, term.status, reason);

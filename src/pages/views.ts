@@ -2,7 +2,6 @@
  * HTML renderings of a feed document, served and cached by the FeedService like the
  * feed formats: the browser view of a feed URL and the landing pages.
  */
-import { content } from "../content/index.js";
 import type { FeedView } from "../feeds/service.js";
 import { htmlDocument } from "../lib/html.js";
 import { FeedViewPage } from "../../templates/pages/feed-view.js";
@@ -30,7 +29,7 @@ export const browserView: FeedView = {
 export const landingView: FeedView = {
   id: "landing",
   contentType: HTML_TYPE,
-  render: (doc, request) => {
+  render: (doc, request, content) => {
     const scope = request.query.scope;
     const term = scope ? content.term(scope.kind, scope.slug) : undefined;
     return htmlDocument(

@@ -2,7 +2,7 @@
  * What a subscriber chose, and the one parser for it (subscribe form, preferences form,
  * and their JSON variants). Topics and tags are stored as canonical termSlug()s.
  */
-import { content } from "../content/index.js";
+import type { Content } from "../content/index.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 
 export type Cadence = "daily" | "weekly";
@@ -44,7 +44,10 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function parseTerms(kind: TermKind, value: unknown, allowed: ReadonlySet<string>): Parsed<string[]> {
+/** What preferences need of the content: whether a term exists. */
+export type TermLookup = Pick<Content, "term">;
+
+function parseTerms(kind: TermKind, value: unknown, allowed: ReadonlySet<string>, content: TermLookup): Parsed<string[]> {
   const items = asList(value);
   if (items.length > MAX_TERMS) return { ok: false, reason: `at most ${MAX_TERMS} ${kind}` };
   const out = new Set<string>();
@@ -70,11 +73,11 @@ function parseInteger(name: string, value: unknown, min: number, max: number): P
  * unticked box sends nothing, so absent means none. Terms already in `base` stay valid
  * even if the content no longer has them.
  */
-export function parsePreferences(fields: Fields, base: Preferences, listsAbsentMeanNone: boolean): Parsed<Preferences> {
+export function parsePreferences(fields: Fields, base: Preferences, listsAbsentMeanNone: boolean, content: TermLookup): Parsed<Preferences> {
   const out: Preferences = { ...base };
   for (const kind of ["topics", "tags"] as const) {
     if (fields[kind] === undefined && !listsAbsentMeanNone) continue;
-    const parsed = parseTerms(kind, fields[kind], new Set(base[kind]));
+    const parsed = parseTerms(kind, fields[kind], new Set(base[kind]), content);
     if (!parsed.ok) return parsed;
     out[kind] = parsed.value;
   }

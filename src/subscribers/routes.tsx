@@ -7,7 +7,7 @@ import { SubscribePage } from "../../templates/pages/subscribe.js";
 import type { TermOption } from "../../templates/pages/subscribe-fields.js";
 import { SubscribedPage } from "../../templates/pages/subscribed.js";
 import { UnsubscribedPage, UnsubscribePage } from "../../templates/pages/unsubscribe.js";
-import { content } from "../content/index.js";
+import { siteContent, type Content } from "../content/index.js";
 import type { AppEnv } from "../env.js";
 import { format } from "../i18n/index.js";
 import type { TokenPurpose } from "../lib/tokens.js";
@@ -37,7 +37,7 @@ function view(s: Subscriber) {
   return { email: s.email, status: s.status, topics: s.topics, tags: s.tags, cadence: s.cadence, timezone: s.timezone, hour: s.hour, weekday: s.weekday };
 }
 
-function options(kind: TermKind, chosen: readonly string[], now: number): TermOption[] {
+function options(content: Content, kind: TermKind, chosen: readonly string[], now: number): TermOption[] {
   const out: TermOption[] = [...content.catalogue(kind, now).values()].map((t) => ({ slug: t.slug, name: t.name, count: t.count }));
   const listed = new Set(out.map((t) => t.slug));
   for (const slug of chosen) if (!listed.has(slug)) out.push({ slug, name: content.term(kind, slug)?.name ?? slug });
@@ -50,15 +50,16 @@ function clientIp(c: C): string {
 
 // ---- /subscribe ----
 
-function subscribeForm(c: C, status: 200 | 400, prefs: Preferences, extra: { email?: string; error?: string; fresh: boolean }) {
+async function subscribeForm(c: C, status: 200 | 400, prefs: Preferences, extra: { email?: string; error?: string; fresh: boolean }) {
   const now = Date.now();
+  const content = await siteContent(c.env);
   return page(
     c,
     status,
     <SubscribePage
       site={site(c.env)}
-      topics={options("topics", prefs.topics, now)}
-      tags={options("tags", prefs.tags, now)}
+      topics={options(content, "topics", prefs.topics, now)}
+      tags={options(content, "tags", prefs.tags, now)}
       timeZones={timeZones()}
       prefs={prefs}
       email={extra.email}
@@ -68,21 +69,22 @@ function subscribeForm(c: C, status: 200 | 400, prefs: Preferences, extra: { ema
   );
 }
 
-subscriberRoutes.get("/subscribe", (c) => {
+subscriberRoutes.get("/subscribe", async (c) => {
+  const content = await siteContent(c.env);
   if (answersJson(c)) {
     const now = Date.now();
     return json(c, 200, {
       fields: { email: "", ...DEFAULT_PREFERENCES },
       cadences: ["daily", "weekly"],
-      topics: options("topics", [], now),
-      tags: options("tags", [], now),
+      topics: options(content, "topics", [], now),
+      tags: options(content, "tags", [], now),
     });
   }
   // Links such as the feed directory's "email me this topic" preselect terms:
   // /subscribe?topics=<slug>&tags=<slug>. Unknown terms are ignored, not an error.
   const preselect = { topics: c.req.queries("topics") ?? [], tags: c.req.queries("tags") ?? [] };
   const known = (kind: TermKind) => preselect[kind].filter((v) => content.catalogue(kind, Date.now()).has(termSlug(v)));
-  const prefs = parsePreferences({ topics: known("topics"), tags: known("tags") }, DEFAULT_PREFERENCES, false);
+  const prefs = parsePreferences({ topics: known("topics"), tags: known("tags") }, DEFAULT_PREFERENCES, false, content);
   return subscribeForm(c, 200, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { fresh: true });
 });
 
@@ -95,7 +97,7 @@ subscriberRoutes.post("/subscribe", async (c) => {
     const headers: Record<string, string> = result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {};
     if (answersJson(c) || result.status === 429) return fail(c, result.status, result.reason, headers);
     // Show the form again with what was typed.
-    const prefs = parsePreferences(input.fields, DEFAULT_PREFERENCES, true);
+    const prefs = parsePreferences(input.fields, DEFAULT_PREFERENCES, true, await siteContent(c.env));
     const email = typeof input.fields.email === "string" ? input.fields.email : "";
     return subscribeForm(c, 400, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { email, error: result.reason, fresh: false });
   }
@@ -170,14 +172,15 @@ subscriberRoutes.post("/confirm/:token", async (c) => {
 async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, extra: { saved?: boolean; error?: string }) {
   const { unsubscribeUrl } = await subscriberLinks(c.env, subscriber.id);
   const now = Date.now();
+  const content = await siteContent(c.env);
   return page(
     c,
     status,
     <PreferencesPage
       site={site(c.env)}
       subscriber={subscriber}
-      topics={options("topics", subscriber.topics, now)}
-      tags={options("tags", subscriber.tags, now)}
+      topics={options(content, "topics", subscriber.topics, now)}
+      tags={options(content, "tags", subscriber.tags, now)}
       timeZones={timeZones()}
       action={selfUrl(c)}
       unsubscribeAction={new URL(unsubscribeUrl).pathname}
@@ -207,7 +210,7 @@ subscriberRoutes.post("/preferences/:token", async (c) => {
     if (r.subscriber.status !== "unsubscribed" && r.subscriber.status !== "active") return fail(c, 409, endedReason(c, r.subscriber));
     updated = (await activate(c.env.DB, r.id, "unsubscribed", now)) ?? r.subscriber;
   } else {
-    const prefs = parsePreferences(input.fields, r.subscriber, input.kind !== "json");
+    const prefs = parsePreferences(input.fields, r.subscriber, input.kind !== "json", await siteContent(c.env));
     if (!prefs.ok) {
       if (answersJson(c)) return fail(c, 400, prefs.reason);
       return preferencesPage(c, r.subscriber, 400, { error: prefs.reason });

@@ -6,6 +6,7 @@ import type { Env } from "../env.js";
 import { hitRateLimit, releaseRateLimit, type RateLimit } from "../lib/ratelimit.js";
 import { normaliseEmail } from "./email.js";
 import { sendAlreadySubscribed, sendConfirmation } from "./mail.js";
+import { siteContent } from "../content/index.js";
 import { DEFAULT_PREFERENCES, parsePreferences, type Fields } from "./preferences.js";
 import { insertPending, restartPending, type Subscriber } from "./store.js";
 
@@ -35,7 +36,7 @@ export async function subscribe(env: Env, fields: Fields, listsAbsentMeanNone: b
 
   const email = normaliseEmail(fields.email);
   if (!email.ok) return { ok: false, status: 400, reason: email.reason };
-  const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, listsAbsentMeanNone);
+  const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, listsAbsentMeanNone, await siteContent(env));
   if (!prefs.ok) return { ok: false, status: 400, reason: prefs.reason, email: email.email };
 
   const { subscriber, created } = await insertPending(env.DB, email.email, prefs.value, now);

@@ -1,5 +1,4 @@
 /** The feeds a WebSub hub is told about: every canonical feed URL, with a fingerprint of its bytes. */
-import { content } from "../content/index.js";
 import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import { feedService } from "../feeds/routes.js";
@@ -19,16 +18,17 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 
 /** The site feed and every visible topic and tag feed, in every file name (`index.xml` too). */
 export async function publishableFeeds(env: Env, now: number): Promise<PublishableFeed[]> {
+  const service = await feedService(env);
+  const { content } = service;
   const scopes: (FeedScope | undefined)[] = [
     undefined,
     ...(["topics", "tags"] as const).flatMap((kind) => [...content.catalogue(kind, now).keys()].map((slug) => ({ kind, slug }))),
   ];
-  const service = feedService(env);
   const out: PublishableFeed[] = [];
   for (const scope of scopes) {
     const query = { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT };
     for (const [file, format] of Object.entries(FEED_FILES)) {
-      const bytes = service.get({ format, query, search: "" }, now).bytes();
+      const bytes = await service.get({ format, query, search: "" }, now).bytes();
       out.push({ url: publicUrl(env, feedFilePath(file, scope)), fingerprint: await sha256(bytes) });
     }
   }

@@ -1,6 +1,6 @@
 /** Helpers for the digest tests: synthetic content, subscribers, a capturing queue, a fake Resend. */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { createContentSource, type Article, type ContentSource } from "../../src/content/index.js";
+import { createMemoryContent, type Article, type Content } from "../../src/content/index.js";
 import { consumeDigestQueue } from "../../src/digest/consumer.js";
 import type { DigestMessage } from "../../src/digest/messages.js";
 import type { BatchOutcome, EmailMessage, EmailSender, SendError } from "../../src/email/sender.js";
@@ -19,9 +19,9 @@ export function article(slug: string, published: number, extra: Partial<Article>
   };
 }
 
-export function site(...articles: Article[]): ContentSource {
+export function site(...articles: Article[]): Content {
   const sorted = [...articles].sort((a, b) => b.published - a.published || a.id.localeCompare(b.id));
-  return createContentSource({ hash: "test", siteUrl: "https://news.example.com", articles: sorted, bodies: sorted.map(() => "<p>body</p>"), tags: [], topics: [] });
+  return createMemoryContent({ hash: "test", siteUrl: "https://news.example.com", articles: sorted, bodies: sorted.map(() => "<p>body</p>"), tags: [], topics: [] });
 }
 
 export interface SubscriberInput {

@@ -3,9 +3,11 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { dateFormatter, format, messagesFor } from "../../src/i18n/index.js";
 const t = messagesFor(env.SITE_LANGUAGE);
-import { content } from "../../src/content/index.js";
+import { siteContent } from "../../src/content/index.js";
 import { compareNames } from "../../src/pages/directory.js";
 import { all, one, parseXml, type XmlNode } from "../support/xml.js";
+
+const content = await siteContent(env);
 
 const BASE = "http://localhost:8787";
 const get = (path: string, init?: RequestInit) => SELF.fetch(BASE + path, { redirect: "manual", ...init });

@@ -87,10 +87,9 @@ describe("conditional GET", () => {
   });
 
   it("answers a conditional request for a never-rendered variant without rendering it", async () => {
-    const service = feedService(env);
+    const service = await feedService(env);
     const { parseFeedQuery } = await import("../../src/feeds/query.js");
-    const { content } = await import("../../src/content/index.js");
-    const parsed = parseFeedQuery(new URLSearchParams("limit=3"), { kind: "topics", slug: "open-source" }, content, Date.now());
+    const parsed = parseFeedQuery(new URLSearchParams("limit=3"), { kind: "topics", slug: "open-source" }, service.content, Date.now());
     if (!parsed.ok) throw new Error(parsed.reason);
     const { etag } = service.get({ format: "json", query: parsed.value.query, search: parsed.value.search }, Date.now());
     const before = service.renders;

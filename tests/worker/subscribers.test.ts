@@ -3,11 +3,13 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { format, messagesFor } from "../../src/i18n/index.js";
 const t = messagesFor(env.SITE_LANGUAGE);
-import { content } from "../../src/content/index.js";
+import { siteContent } from "../../src/content/index.js";
 import { signToken } from "../../src/lib/tokens.js";
 import { subscriberLinks } from "../../src/subscribers/links.js";
 import { purgeExpiredPending } from "../../src/subscribers/maintenance.js";
 import { BASE, activeSubscriber, get, linkPath, mailTo, normalised, postForm, postJson, row, uniqueEmail } from "./subscribers-helpers.js";
+
+const content = await siteContent(env);
 
 const firstTopic = () => [...content.catalogue("topics", Date.now()).values()][0]!;
 const firstTag = () => [...content.catalogue("tags", Date.now()).values()][0]!;

@@ -2,9 +2,11 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.js";
-import { content } from "../../src/content/index.js";
+import { siteContent } from "../../src/content/index.js";
 import { MAX_PINGS_PER_RUN, publishWebSub } from "../../src/websub/publish.js";
 import { all, parseXml } from "../support/xml.js";
+
+const content = await siteContent(env);
 
 const HUB = "https://hub.example.net/";
 const BASE = "http://localhost:8787";

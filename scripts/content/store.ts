@@ -1,0 +1,119 @@
+/**
+ * Writes the content store (src/content/format.ts) into the assets directory: only the
+ * files whose inputs changed are written, and files no longer part of the store are
+ * removed. `store.json` beside the assets records each file's input key.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { packPositions, compileIndex } from "../../src/content/compile.js";
+import {
+  bodyPath,
+  encodeBodies,
+  encodeIndex,
+  FORMAT_VERSION,
+  idsPath,
+  indexPath,
+  metaPath,
+  PACK_SIZE,
+  packCount,
+  STORE_PREFIX,
+} from "../../src/content/format.js";
+import type { Article, CompiledContent } from "../../src/content/types.js";
+
+export interface StoreInput {
+  data: Pick<CompiledContent, "hash" | "siteUrl" | "articles" | "tags" | "topics">;
+  /** Per article (parallel to `data.articles`): a digest of everything its files hold. */
+  digests: readonly string[];
+  /** Rendered body of the article at a position; asked only for packs being written. */
+  body(position: number): string | Promise<string>;
+}
+
+export interface StoreStats {
+  files: number;
+  written: number;
+  removed: number;
+  bytes: number;
+  largest: { path: string; bytes: number };
+}
+
+const RECORD = "store.json";
+
+interface StoreRecord {
+  format: string;
+  files: { [path: string]: { key: string; bytes: number } };
+}
+
+function sha256(...parts: string[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p).update("\0");
+  return h.digest("hex");
+}
+
+function readRecord(outDir: string, format: string): StoreRecord {
+  try {
+    const r = JSON.parse(readFileSync(join(outDir, RECORD), "utf8")) as StoreRecord;
+    if (r.format === format) return r;
+  } catch {
+    /* no record: everything is written */
+  }
+  return { format, files: {} };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
+}
+
+/** Writes the store for `input` under `assetsDir` (the `[assets]` directory). */
+export async function writeStore(assetsDir: string, recordDir: string, input: StoreInput, packSize = PACK_SIZE): Promise<StoreStats> {
+  const { data, digests } = input;
+  const format = `${FORMAT_VERSION}/${packSize}`;
+  const old = readRecord(recordDir, format);
+  const next: StoreRecord = { format, files: {} };
+  let written = 0;
+  const root = join(assetsDir, STORE_PREFIX);
+  const put = async (path: string, key: string, make: () => Promise<Uint8Array | string>) => {
+    const file = join(root, path.slice(STORE_PREFIX.length));
+    const before = old.files[path];
+    if (before?.key === key && existsSync(file)) {
+      next.files[path] = before;
+      return;
+    }
+    const bytes = await make();
+    await mkdir(dirname(file), { recursive: true });
+    // Write then rename, so `wrangler dev` never serves half a file.
+    await writeFile(`${file}.tmp`, bytes);
+    await rename(`${file}.tmp`, file);
+    next.files[path] = { key, bytes: typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.byteLength };
+    written++;
+  };
+
+  const count = data.articles.length;
+  for (let k = 0; k < packCount(count, packSize); k++) {
+    const positions = packPositions(k, count, packSize);
+    const key = sha256(format, data.siteUrl, ...positions.map((p) => digests[p]!));
+    const meta: Article[] = positions.map((p) => data.articles[p]!);
+    await put(metaPath(k), key, async () => JSON.stringify(meta));
+    await put(bodyPath(k), key, async () => encodeBodies(await Promise.all(positions.map((p) => input.body(p)))));
+  }
+  await put(idsPath(), sha256(format, data.hash), async () => JSON.stringify(data.articles.map((a) => a.id)));
+  const { header, arrays } = compileIndex(data, packSize);
+  await put(indexPath(), sha256(format, data.hash), async () => encodeIndex(header, arrays));
+
+  let removed = 0;
+  for (const rel of await listFiles(root)) {
+    const path = STORE_PREFIX + rel;
+    if (!next.files[path]) {
+      await rm(join(root, rel), { force: true });
+      removed++;
+    }
+  }
+  await mkdir(recordDir, { recursive: true });
+  await writeFile(join(recordDir, RECORD), JSON.stringify(next));
+  const entries = Object.entries(next.files);
+  const largest = entries.reduce((max, [path, f]) => (f.bytes > max.bytes ? { path, bytes: f.bytes } : max), { path: "", bytes: 0 });
+  return { files: entries.length, written, removed, bytes: entries.reduce((n, [, f]) => n + f.bytes, 0), largest };
+}

@@ -1,0 +1,146 @@
+/**
+ * The content store's file format, shared by the build (which writes it) and the Worker
+ * (which reads it through src/content/store.ts). Pure: bytes in, bytes out.
+ *
+ * Articles have a position: 0 = newest (by `published`, then id), future-dated included.
+ * Packs count from the OLDEST article, `PACK_SIZE` to a pack, so a new article changes
+ * only the newest pack and the site feed's newest items are one or two reads:
+ *   index.bin      header (hash, terms) + typed arrays: dates and term postings
+ *   ids.json       every article id, newest first (the digest ledger's only need)
+ *   m/{k}.json     metadata of pack k (JSON array, oldest first)
+ *   b/{k}.bin      bodies of pack k: u32 count, u32 offsets[count + 1], UTF-8 bytes
+ */
+import type { TermKind } from "../lib/terms.js";
+
+/** Where the store lives in the assets directory; the Worker never serves this path. */
+export const STORE_PREFIX = "/__content/";
+export const PACK_SIZE = 64;
+export const FORMAT_VERSION = 1;
+const MAGIC = 0x31584454; // "TDX1", little-endian
+
+export const indexPath = (): string => `${STORE_PREFIX}index.bin`;
+export const idsPath = (): string => `${STORE_PREFIX}ids.json`;
+export const metaPath = (pack: number): string => `${STORE_PREFIX}m/${pack}.json`;
+export const bodyPath = (pack: number): string => `${STORE_PREFIX}b/${pack}.bin`;
+
+/** Pack and slot of the article at `position` (0 = newest) among `count`. */
+export function packOf(position: number, count: number, packSize = PACK_SIZE): { pack: number; slot: number } {
+  const rank = count - 1 - position;
+  return { pack: Math.floor(rank / packSize), slot: rank % packSize };
+}
+
+export const packCount = (count: number, packSize = PACK_SIZE): number => Math.ceil(count / packSize);
+
+export interface IndexHeader {
+  version: number;
+  /** The content hash (SHA-256 hex): changes whenever any output byte would. */
+  hash: string;
+  siteUrl: string;
+  count: number;
+  packSize: number;
+  /** `[slug, name]`, sorted by slug; postings follow in this order. */
+  tags: [string, string][];
+  topics: [string, string][];
+}
+
+export interface IndexArrays {
+  /** Epoch ms per position (newest first, so non-increasing). */
+  published: Float64Array;
+  updated: Float64Array;
+  /** Postings of term i: positions `postings[starts[i]] .. postings[starts[i + 1]]`, ascending. */
+  starts: Record<TermKind, Uint32Array>;
+  postings: Record<TermKind, Uint32Array>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeIndex(header: IndexHeader, arrays: IndexArrays): Uint8Array {
+  const sections = [
+    arrays.published,
+    arrays.updated,
+    arrays.starts.tags,
+    arrays.postings.tags,
+    arrays.starts.topics,
+    arrays.postings.topics,
+  ];
+  const lengths = sections.map((s) => s.length);
+  const json = JSON.stringify({ ...header, lengths });
+  let head = encoder.encode(json);
+  // Pad the header so the Float64 section starts 8-byte aligned.
+  const pad = (8 - ((8 + head.length) % 8)) % 8;
+  head = encoder.encode(json + " ".repeat(pad));
+  const total = 8 + head.length + sections.reduce((n, s) => n + s.byteLength, 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, head.length, true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const s of sections) {
+    out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at);
+    at += s.byteLength;
+  }
+  return out;
+}
+
+export function decodeIndex(buffer: ArrayBuffer): { header: IndexHeader; arrays: IndexArrays } {
+  const view = new DataView(buffer);
+  if (buffer.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new Error("content store: index.bin is not a Tidings index");
+  const headLength = view.getUint32(4, true);
+  const header = JSON.parse(decoder.decode(new Uint8Array(buffer, 8, headLength))) as IndexHeader & { lengths: number[] };
+  if (header.version !== FORMAT_VERSION) throw new Error(`content store: index version ${header.version}, expected ${FORMAT_VERSION}`);
+  let at = 8 + headLength;
+  const [nPub, nUpd, nTagStarts, nTagPost, nTopicStarts, nTopicPost] = header.lengths as [number, number, number, number, number, number];
+  const f64 = (n: number) => {
+    const a = new Float64Array(buffer, at, n);
+    at += n * 8;
+    return a;
+  };
+  const u32 = (n: number) => {
+    const a = new Uint32Array(buffer, at, n);
+    at += n * 4;
+    return a;
+  };
+  const published = f64(nPub);
+  const updated = f64(nUpd);
+  const tagStarts = u32(nTagStarts);
+  const tagPostings = u32(nTagPost);
+  const topicStarts = u32(nTopicStarts);
+  const topicPostings = u32(nTopicPost);
+  return {
+    header,
+    arrays: {
+      published,
+      updated,
+      starts: { tags: tagStarts, topics: topicStarts },
+      postings: { tags: tagPostings, topics: topicPostings },
+    },
+  };
+}
+
+/** Bodies of one pack: `u32 count, u32 offsets[count + 1]` then the UTF-8 text. */
+export function encodeBodies(bodies: readonly string[]): Uint8Array {
+  const parts = bodies.map((b) => encoder.encode(b));
+  const headBytes = 4 * (bodies.length + 2);
+  const out = new Uint8Array(headBytes + parts.reduce((n, p) => n + p.length, 0));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, bodies.length, true);
+  let at = headBytes;
+  parts.forEach((p, i) => {
+    view.setUint32(4 + 4 * i, at, true);
+    out.set(p, at);
+    at += p.length;
+  });
+  view.setUint32(4 + 4 * bodies.length, at, true);
+  return out;
+}
+
+/** Body `slot` of a pack written by `encodeBodies`. */
+export function decodeBody(pack: Uint8Array, slot: number): string {
+  const view = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
+  if (slot < 0 || slot >= view.getUint32(0, true)) return "";
+  const from = view.getUint32(4 + 4 * slot, true);
+  const to = view.getUint32(8 + 4 * slot, true);
+  return decoder.decode(pack.subarray(from, to));
+}

@@ -1,0 +1,125 @@
+/**
+ * The content store at a size that spans many packs: the Content interface read from the
+ * files the build wrote gives exactly what a plain scan of the compiled articles gives.
+ */
+import { mkdtempSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildContent, type BuildResult } from "../../scripts/content/build.js";
+import { openStore } from "../../scripts/content/read.js";
+import { writeStore } from "../../scripts/content/store.js";
+import { PACK_SIZE } from "../../src/content/format.js";
+import type { Article, Content } from "../../src/content/index.js";
+import { archivePlan, pageItems } from "../../src/feeds/paging.js";
+
+const SITE = "https://news.example.com";
+const N = 1500;
+const TAGS = ["人工智能", "Open Source", "数据安全", "Rust", "GPU", "稀有标签"];
+const TOPICS = ["产业生态", "技术前沿", "政策监管"];
+const NOW = Date.UTC(2026, 0, 1);
+
+/** Small articles: a few future-dated, a few drafts, tags with very different frequencies. */
+function corpus(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tidings-store-"));
+  mkdirSync(join(dir, "posts"));
+  for (let i = 0; i < N; i++) {
+    const tags = TAGS.filter((_, t) => (t === 5 ? i % 397 === 0 : (i * (t + 3)) % (t + 2) === 0));
+    const topics = TOPICS.filter((_, t) => i % (t + 2) === 1);
+    const day = new Date(Date.UTC(2020, 0, 1) + i * 36 * 3_600_000 + (i % 7) * 1000);
+    const date = i % 250 === 249 ? "2030-01-01T00:00:00+08:00" : day.toISOString().replace(".000Z", "+00:00");
+    const front = [`title: "文章 ${i}"`, `date: ${date}`, `tags: ${JSON.stringify(tags)}`, `main_topics: ${JSON.stringify(topics)}`];
+    if (i % 300 === 7) front.push("draft: true");
+    writeFileSync(join(dir, "posts", `a${i}.md`), `---\n${front.join("\n")}\n---\n\n正文 **${i}** [link](/x/${i}/)\n`);
+  }
+  return dir;
+}
+
+let built: BuildResult;
+let content: Content;
+let assets: string;
+let articles: Article[];
+
+beforeAll(async () => {
+  built = await buildContent({ contentDir: corpus(), siteUrl: SITE, threads: 1 });
+  expect(built.problems).toEqual([]);
+  const out = mkdtempSync(join(tmpdir(), "tidings-store-out-"));
+  assets = join(out, "assets");
+  await writeStore(assets, out, { data: built.data!, digests: built.digests!, body: built.body! });
+  content = await openStore(assets);
+  articles = built.data!.articles;
+}, 60_000);
+
+const visible = () => articles.filter((a) => a.published <= NOW);
+const has = (a: Article, kind: "tags" | "topics", slugs: string[]) =>
+  slugs.length === 0 || slugs.some((s) => (kind === "tags" ? a.tagSlugs : a.topicSlugs).includes(s));
+
+describe("content store spanning many packs", () => {
+  it("writes one metadata and one body file per pack of the newest-together layout", () => {
+    const packs = Math.ceil(articles.length / PACK_SIZE);
+    expect(packs).toBeGreaterThan(20);
+    expect(readdirSync(join(assets, "__content", "m"))).toHaveLength(packs);
+    expect(readdirSync(join(assets, "__content", "b"))).toHaveLength(packs);
+    expect(statSync(join(assets, "__content", "index.bin")).size).toBeLessThan(64 * 1024);
+    expect(content.size).toBe(articles.length);
+  });
+
+  it("selects exactly what a scan of every article selects: scopes, filters, visibility", async () => {
+    const slugs = { tags: built.data!.tags.map((t) => t.slug), topics: built.data!.topics.map((t) => t.slug) };
+    const queries = [
+      { tags: [], topics: [] },
+      ...slugs.tags.map((s) => ({ scope: { kind: "tags" as const, slug: s }, tags: [], topics: [] })),
+      ...slugs.topics.map((s) => ({ scope: { kind: "topics" as const, slug: s }, tags: [], topics: [] })),
+      { tags: [slugs.tags[0]!, slugs.tags[3]!], topics: [] },
+      { tags: [slugs.tags[1]!], topics: [slugs.topics[0]!, slugs.topics[2]!] },
+      { scope: { kind: "topics" as const, slug: slugs.topics[1]! }, tags: [slugs.tags[2]!], topics: [slugs.topics[0]!] },
+    ];
+    for (const q of queries) {
+      const expected = visible()
+        .filter((a) => !q.scope || has(a, q.scope.kind, [q.scope.slug]))
+        .filter((a) => has(a, "tags", q.tags) && has(a, "topics", q.topics))
+        .map((a) => a.id);
+      const selection = content.select(q, NOW);
+      const got = await content.articles(selection.slice(0));
+      expect(got.map((a) => a.id), JSON.stringify(q)).toEqual(expected);
+    }
+  });
+
+  it("pages (RFC 5005) and bodies agree with the compiled articles", async () => {
+    const all = content.select({ tags: [], topics: [] }, NOW);
+    const plan = archivePlan(all.length, 20);
+    const expected = visible();
+    const seen: string[] = [];
+    for (const page of [undefined, ...Array.from({ length: plan.pages }, (_, i) => plan.pages - i)]) {
+      const positions = pageItems(all, plan, page)!;
+      const [metas, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
+      metas.forEach((a, i) => {
+        const at = articles.indexOf(articles.find((x) => x.id === a.id)!);
+        expect(bodies[i]).toBe(built.body!(at));
+      });
+      seen.push(...metas.map((a) => a.id));
+    }
+    expect(seen).toEqual(expected.map((a) => a.id));
+  });
+
+  it("counts terms in the catalogue as a scan does, with each term's newest article", async () => {
+    for (const kind of ["tags", "topics"] as const) {
+      const catalogue = content.catalogue(kind, NOW);
+      for (const term of built.data![kind]) {
+        const carrying = visible().filter((a) => has(a, kind, [term.slug]));
+        const stats = catalogue.get(term.slug);
+        if (carrying.length === 0) {
+          expect(stats).toBeUndefined();
+          continue;
+        }
+        expect(stats?.count).toBe(carrying.length);
+        expect((await content.articles([stats!.newest]))[0]!.id).toBe(carrying[0]!.id);
+      }
+    }
+    expect(content.catalogue("tags", NOW).get("稀有标签")!.count).toBeLessThan(5);
+  });
+
+  it("lists every id newest first for the digest ledger", async () => {
+    expect(await content.ids()).toEqual(articles.map((a) => a.id));
+  });
+});

@@ -1,0 +1,54 @@
+/** The content store on Workers Static Assets: never served as-is, and pack layout never shows in a feed. */
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createMemoryContent, siteContent } from "../../src/content/index.js";
+import { FeedService } from "../../src/feeds/service.js";
+
+const content = await siteContent(env);
+
+describe("content store", () => {
+  it.each(["/__content/index.bin", "/__content/ids.json", "/__content/m/0.json", "/__content/b/0.bin"])("%s is not public", async (path) => {
+    const res = await SELF.fetch(`http://localhost${path}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain(content.hash);
+  });
+
+  it("reads the store only through the binding, and the index names the version the Worker was built for", async () => {
+    const res = await env.ASSETS.fetch("https://assets.invalid/__content/index.bin");
+    expect(res.status).toBe(200);
+    expect(content.size).toBeGreaterThan(0);
+    expect(content.visibleCount(Date.now())).toBeLessThanOrEqual(content.size);
+  });
+
+  it("renders byte-identical feeds whatever the pack size (one article per pack, three, the default)", async () => {
+    const positions = Array.from({ length: content.size }, (_, i) => i);
+    const data = {
+      hash: content.hash,
+      siteUrl: content.siteUrl,
+      articles: await content.articles(positions),
+      bodies: await content.bodies(positions),
+      tags: [...content.terms("tags")],
+      topics: [...content.terms("topics")],
+    };
+    const now = Date.now();
+    const render = async (source: typeof content) => {
+      const service = new FeedService(source, env);
+      const out: string[] = [];
+      for (const scope of [undefined, ...[...source.catalogue("tags", now).keys()].map((slug) => ({ kind: "tags" as const, slug }))]) {
+        for (const format of ["rss", "atom", "json"] as const) {
+          const query = { ...(scope ? { scope } : {}), tags: [], topics: [], limit: 3 };
+          const plan = service.plan(query, now);
+          for (const page of [undefined, ...Array.from({ length: plan.pages }, (_, i) => i + 1)]) {
+            const v = service.get({ format, query, search: "", ...(page ? { page } : {}) }, now);
+            out.push(`${v.etag} ${v.lastModified} ${new TextDecoder().decode(await v.bytes())}`);
+          }
+        }
+      }
+      return out;
+    };
+    const expected = await render(content);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(await render(createMemoryContent(data, 1))).toEqual(expected);
+    expect(await render(createMemoryContent(data, 3))).toEqual(expected);
+  });
+});

@@ -1,22 +1,26 @@
 /**
- * The content build: every Markdown file → one compact, deterministic module the Worker
- * imports. Parsing and rendering are spread over worker threads for large sites.
+ * The content build: every Markdown file → compiled articles (then written as the content
+ * store by store.ts). Incremental with a cache (cache.ts): only new or changed files are
+ * parsed and rendered, spread over worker threads when there are many.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, relative, sep } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Article, CompiledContent, ContentManifest, Term } from "../../src/content/types.js";
 import type { TermKind } from "../../src/lib/terms.js";
 import { parseArticle, type ParseResult, type Problem } from "./article.js";
+import { BuildCache, cacheKey } from "./cache.js";
 
 export interface BuildOptions {
   contentDir: string;
   siteUrl: string;
-  /** Worker threads to use; default: one per core when there are many files. */
+  /** Worker threads to use; default: one per core when there are many files to parse. */
   threads?: number;
+  /** The incremental build's cache folder (e.g. `.cache/content`); none = parse everything. */
+  cacheDir?: string;
 }
 
 export interface BuildResult {
@@ -25,8 +29,11 @@ export interface BuildResult {
   module?: string;
   /** Per article (parallel to `data.articles`): digest of its metadata and body. */
   digests?: string[];
-  /** Rendered body of the article at a position (decoded on demand). */
-  body?: (position: number) => string;
+  /** Rendered body of the article at a position (decoded, or read from the cache, on demand). */
+  body?: (position: number) => string | Promise<string>;
+  /** Files taken from the cache / parsed in this build. */
+  cached: number;
+  parsed: number;
   problems: Problem[];
   warnings: string[];
   files: number;
@@ -41,20 +48,33 @@ async function listMarkdown(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Reads and parses `files` (relative to `contentDir`); the unit of work of each thread. */
-export function parseFiles(contentDir: string, files: string[], siteUrl: string): ParseResult[] {
-  return files.map((file) => parseArticle(file, readFileSync(join(contentDir, file), "utf8"), { siteUrl }));
+/**
+ * Reads and parses `files` (relative to `contentDir`); the unit of work of each thread.
+ * With `bodyPaths` (parallel to `files`) each body is written there and left out of the
+ * result, so bodies never travel between threads.
+ */
+export function parseFiles(contentDir: string, files: string[], siteUrl: string, bodyPaths?: string[]): ParseResult[] {
+  return files.map((file, i) => {
+    const result = parseArticle(file, readFileSync(join(contentDir, file), "utf8"), { siteUrl });
+    const path = bodyPaths?.[i];
+    if (path && result.parsed) {
+      writeFileSync(path, result.parsed.body);
+      result.parsed.body = "";
+      result.parsed.bodyLiteral = "";
+    }
+    return result;
+  });
 }
 
-function parseInThreads(contentDir: string, files: string[], siteUrl: string, threads: number): Promise<ParseResult[]> {
+function parseInThreads(contentDir: string, files: string[], siteUrl: string, threads: number, bodyPaths?: string[]): Promise<ParseResult[]> {
   const size = Math.ceil(files.length / threads);
-  const chunks = Array.from({ length: threads }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const chunks = Array.from({ length: threads }, (_, i) => [i * size, (i + 1) * size] as const);
   return Promise.all(
     chunks.map(
-      (chunk) =>
+      ([from, to]) =>
         new Promise<ParseResult[]>((resolve, reject) => {
           const worker = new Worker(new URL("./worker.mjs", import.meta.url), {
-            workerData: { contentDir, files: chunk, siteUrl },
+            workerData: { contentDir, files: files.slice(from, to), siteUrl, bodyPaths: bodyPaths?.slice(from, to) },
           });
           worker.once("message", resolve);
           worker.once("error", reject);
@@ -77,13 +97,61 @@ function collectTerms(articles: Article[], kind: TermKind): Term[] {
   return [...terms.values()].sort((x, y) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0));
 }
 
+/** Cache key of each file: from its size and mtime when unchanged since it was hashed, else from its bytes. */
+async function fileKeys(contentDir: string, files: string[], siteUrl: string, cache: BuildCache): Promise<string[]> {
+  const keys: string[] = new Array<string>(files.length);
+  const BATCH = 256;
+  for (let from = 0; from < files.length; from += BATCH) {
+    await Promise.all(
+      files.slice(from, from + BATCH).map(async (file, j) => {
+        const path = join(contentDir, file);
+        const st = await stat(path, { bigint: true });
+        let key = cache.stamped(file, Number(st.size), st.mtimeNs);
+        key ??= cacheKey(siteUrl, file, await readFile(path));
+        cache.stamp(file, Number(st.size), st.mtimeNs, key);
+        keys[from + j] = key;
+      }),
+    );
+  }
+  return keys;
+}
+
 export async function buildContent(options: BuildOptions): Promise<BuildResult> {
   const files = await listMarkdown(options.contentDir);
-  const threads = options.threads ?? (files.length >= 400 ? Math.min(availableParallelism(), 8) : 1);
-  const results =
-    threads > 1
-      ? await parseInThreads(options.contentDir, files, options.siteUrl, threads)
-      : parseFiles(options.contentDir, files, options.siteUrl);
+  const cache = options.cacheDir ? BuildCache.open(options.cacheDir) : undefined;
+  const keys = cache ? await fileKeys(options.contentDir, files, options.siteUrl, cache) : [];
+  const results: (ParseResult | undefined)[] = files.map((_, i) => (cache ? cache.get(keys[i]!) : undefined));
+  const todo = files.flatMap((_, i) => (results[i] ? [] : [i]));
+  if (cache) mkdirSync(join(cache.dir, "bodies"), { recursive: true });
+  const todoFiles = todo.map((i) => files[i]!);
+  const bodyPaths = cache ? todo.map((i) => cache.bodyPath(keys[i]!)) : undefined;
+  const threads = options.threads ?? (todo.length >= 400 ? Math.min(availableParallelism(), 8) : 1);
+  const fresh =
+    threads > 1 && todo.length > 1
+      ? await parseInThreads(options.contentDir, todoFiles, options.siteUrl, threads, bodyPaths)
+      : parseFiles(options.contentDir, todoFiles, options.siteUrl, bodyPaths);
+  todo.forEach((i, j) => {
+    results[i] = fresh[j]!;
+    cache?.put(keys[i]!, fresh[j]!);
+  });
+  if (cache) await cache.save();
+  const keyOf = new Map<ParseResult, string>(cache ? results.map((r, i) => [r!, keys[i]!]) : []);
+  return compile(results as ParseResult[], options.siteUrl, files.length, (r) => (cache ? cache.bodyPath(keyOf.get(r)!) : undefined), {
+    cached: files.length - todo.length,
+    parsed: todo.length,
+  });
+}
+
+function compile(
+  results: ParseResult[],
+  siteUrl: string,
+  fileCount: number,
+  /** Where the cache keeps a result's body (none: the result carries it). */
+  bodyFile: (r: ParseResult) => string | undefined,
+  counts: { cached: number; parsed: number },
+): BuildResult {
+  const files = { length: fileCount };
+  const options = { siteUrl };
 
   const problems = results.flatMap((r) => r.problems);
   const warnings = results.flatMap((r) => r.warnings);
@@ -106,8 +174,9 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
       seen.set(p.article.url, p.article.source);
     }
   }
-  if (problems.length > 0) return { problems, warnings, files: files.length, drafts };
+  if (problems.length > 0) return { problems, warnings, files: files.length, drafts, ...counts };
 
+  const withResult = new Map(results.flatMap((r) => (r.parsed && !r.parsed.draft ? [[r.parsed, r] as const] : [])));
   published.sort((a, b) => b.article.published - a.article.published || (a.article.id < b.article.id ? -1 : 1));
   const articles = published.map((p) => p.article);
   const tags = collectTerms(articles, "tags");
@@ -118,14 +187,23 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
   const hash = hasher.digest("hex");
   let bodies: string[] | undefined;
   const data = { hash, siteUrl: options.siteUrl, articles, tags, topics } as CompiledContent;
-  // Threads send bodies only as literals; decode them on first use.
+  const inline = (p: (typeof published)[number]) => p.body || (JSON.parse(p.bodyLiteral) as string);
+  const body = (i: number): string | Promise<string> => {
+    const p = published[i]!;
+    const file = bodyFile(withResult.get(p)!);
+    return file ? readFile(file, "utf8") : inline(p);
+  };
+  // Bodies stay out of memory (threads send them only as literals, or to the cache) until asked.
   Object.defineProperty(data, "bodies", {
     enumerable: true,
-    get: () => (bodies ??= published.map((p) => p.body || (JSON.parse(p.bodyLiteral) as string))),
+    get: () =>
+      (bodies ??= published.map((p) => {
+        const file = bodyFile(withResult.get(p)!);
+        return file ? readFileSync(file, "utf8") : inline(p);
+      })),
   });
   const module = toModule(data);
-  const body = (i: number) => bodies?.[i] ?? (published[i]!.body || (JSON.parse(published[i]!.bodyLiteral) as string));
-  return { data, module, digests: published.map((p) => p.digest), body, problems, warnings, files: files.length, drafts };
+  return { data, module, digests: published.map((p) => p.digest), body, problems, warnings, files: files.length, drafts, ...counts };
 }
 
 /**

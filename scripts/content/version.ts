@@ -1,7 +1,8 @@
 /**
  * The version of what the content build renders from one article (HTML body, summary,
  * metadata). Bump it whenever the same Markdown would render differently, so a cache of
- * rendered articles (keyed by source hash and this) never serves output of older code.
+ * rendered articles (keyed by source hash and this: scripts/content/cache.ts) never serves
+ * output of older code.
  *
  * 1: marked + footnotes + absolute URLs.
  * 2: bodies sanitized (sanitize-html), entities decoded in excerpts, numbers kept as written.

@@ -2,7 +2,7 @@
  * Compiled content (articles newest first + terms) → the store's index and packs. Pure;
  * the build writes what this returns, and tests build an in-memory store from it.
  */
-import type { TermKind } from "../lib/terms.js";
+import { termSlug, type TermKind } from "../lib/terms.js";
 import { encodeBodies, FORMAT_VERSION, PACK_SIZE, packCount, type IndexArrays, type IndexHeader } from "./format.js";
 import type { Article, Term } from "./types.js";
 
@@ -10,7 +10,7 @@ export interface IndexInput {
   hash: string;
   siteUrl: string;
   /** Newest first, future-dated included. */
-  articles: readonly Pick<Article, "published" | "updatedMs" | "tagSlugs" | "topicSlugs">[];
+  articles: readonly Pick<Article, "published" | "updatedMs" | "tagSlugs" | "topicSlugs" | "categories" | "source">[];
   tags: readonly Term[];
   topics: readonly Term[];
 }
@@ -40,6 +40,12 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
     lists.forEach((l, i) => postings.set(l, starts[i]!));
     return { starts, postings };
   };
+  const categories = new Map<string, number>();
+  const sections = new Set<string>();
+  input.articles.forEach((a, position) => {
+    for (const c of a.categories) categories.set(termSlug(c), position);
+    if (a.source.includes("/")) sections.add(termSlug(a.source.split("/")[0]!));
+  });
   const tags = postingsOf("tags", input.tags);
   const topics = postingsOf("topics", input.topics);
   return {
@@ -51,6 +57,8 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
       packSize,
       tags: input.tags.map((t) => [t.slug, t.name]),
       topics: input.topics.map((t) => [t.slug, t.name]),
+      categories: [...categories].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      sections: [...sections].sort(),
     },
     arrays: { published, updated, starts: { tags: tags.starts, topics: topics.starts }, postings: { tags: tags.postings, topics: topics.postings } },
   };

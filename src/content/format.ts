@@ -41,6 +41,10 @@ export interface IndexHeader {
   /** `[slug, name]`, sorted by slug; postings follow in this order. */
   tags: [string, string][];
   topics: [string, string][];
+  /** `[slug, position of the oldest article with it]`: visible once that position is (Hugo `/categories/` URLs). */
+  categories: [string, number][];
+  /** Hugo sections (first folder of a source file, slugged), every article included. */
+  sections: string[];
 }
 
 export interface IndexArrays {

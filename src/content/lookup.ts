@@ -89,6 +89,10 @@ export class ContentIndex {
   private cachedNow = NaN;
   private cachedStart = 0;
   private catalogueStart = -1;
+  private readonly categoryList: [string, number][];
+  private categoryMemo: { start: number; slugs: ReadonlySet<string> } | undefined;
+  /** Hugo sections of the content (every article, future-dated included). */
+  readonly sections: ReadonlySet<string>;
   private catalogues: Record<TermKind, Map<string, TermStats>> = { tags: new Map(), topics: new Map() };
 
   constructor(
@@ -101,6 +105,8 @@ export class ContentIndex {
     this.packSize = header.packSize;
     const terms = (kind: TermKind, pairs: [string, string][]) => pairs.map(([slug, name]) => ({ kind, slug, name }));
     this.termList = { tags: terms("tags", header.tags), topics: terms("topics", header.topics) };
+    this.categoryList = header.categories;
+    this.sections = new Set(header.sections);
     this.termSlot = {
       tags: new Map(header.tags.map(([slug], i) => [slug, i])),
       topics: new Map(header.topics.map(([slug], i) => [slug, i])),
@@ -169,6 +175,15 @@ export class ContentIndex {
       this.catalogueStart = start;
     }
     return this.catalogues[kind];
+  }
+
+  /** Slugs of the categories of the articles visible at `now`. */
+  categories(now: number): ReadonlySet<string> {
+    const start = this.visibleStart(now);
+    if (this.categoryMemo?.start !== start) {
+      this.categoryMemo = { start, slugs: new Set(this.categoryList.filter(([, oldest]) => oldest >= start).map(([slug]) => slug)) };
+    }
+    return this.categoryMemo.slugs;
   }
 
   /** Every article visible at `now` that the filter selects, newest first. */

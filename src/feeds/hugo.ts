@@ -13,9 +13,8 @@
  * `/feeds`; an unknown section is not answered at all (the origin's, when fronting one).
  */
 import { Hono, type Context } from "hono";
-import { content } from "../content/index.js";
+import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
-import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { problem } from "../lib/http.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 import { feedPath, publicUrl } from "../lib/urls.js";
@@ -33,26 +32,6 @@ function notFound(c: Context<AppEnv>, reason: string, status: 400 | 404 = 404): 
   return problem(c, status, `${reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`);
 }
 
-/** Sets derived from the content (so bounded by it), never from request text. */
-const derived = createByteCache<string, ReadonlySet<string>>({ name: "hugoPaths", sizeOf: (v) => estimateBytes(v) });
-
-function derivedSet(key: string, build: () => Iterable<string>): ReadonlySet<string> {
-  let set = derived.get(key);
-  if (!set) derived.set(key, (set = new Set(build())));
-  return set;
-}
-
-/** Slugs of the categories of the articles visible at `now`. */
-function visibleCategories(now: number): ReadonlySet<string> {
-  const visible = content.published(now);
-  return derivedSet(`categories|${content.hash}|${visible.length}`, () => visible.flatMap((a) => a.categories.map(termSlug)));
-}
-
-/** Hugo sections: the first folder of each article's source file, as Hugo lower-cases it. */
-function knownSections(): ReadonlySet<string> {
-  return derivedSet(`sections|${content.hash}`, () => content.all.flatMap((a) => (a.source.includes("/") ? [termSlug(a.source.split("/")[0]!)] : [])));
-}
-
 function rawSegment(c: Context<AppEnv>, index: number): string {
   return new URL(c.req.url).pathname.split("/")[index] ?? "";
 }
@@ -63,26 +42,28 @@ for (const taxonomy of TAXONOMIES) {
   hugoFeedRoutes.on(["GET", "HEAD"], `/${taxonomy}/index.xml`, (c) => redirectToFeed(c));
 }
 
-hugoFeedRoutes.on(["GET", "HEAD"], "/main_topics/:term/index.xml", (c) => {
-  const term = resolveTerm("topics", rawSegment(c, 2), content, Date.now());
+hugoFeedRoutes.on(["GET", "HEAD"], "/main_topics/:term/index.xml", async (c) => {
+  const term = resolveTerm("topics", rawSegment(c, 2), await siteContent(c.env), Date.now());
   if (!term.ok) return notFound(c, term.reason, term.status);
   return redirectToFeed(c, term.value.scope);
 });
 
-hugoFeedRoutes.on(["GET", "HEAD"], "/categories/:term/index.xml", (c) => {
+hugoFeedRoutes.on(["GET", "HEAD"], "/categories/:term/index.xml", async (c) => {
   const decoded = decodeSegment(rawSegment(c, 2));
   if (!decoded.ok) return notFound(c, decoded.reason, decoded.status);
   const now = Date.now();
+  const content = await siteContent(c.env);
   const slug = termSlug(decoded.value);
   for (const kind of ["topics", "tags"] as const satisfies TermKind[]) {
     if (content.catalogue(kind, now).has(slug)) return redirectToFeed(c, { kind, slug });
   }
-  if (visibleCategories(now).has(slug)) return redirectToFeed(c);
+  // Categories of visible articles (the content index keeps them; Hugo sections likewise).
+  if (content.categories(now).has(slug)) return redirectToFeed(c);
   return notFound(c, `unknown category "${decoded.value}"`);
 });
 
 hugoFeedRoutes.on(["GET", "HEAD"], "/:section/index.xml", async (c, next) => {
   const decoded = decodeSegment(rawSegment(c, 1));
-  if (decoded.ok && knownSections().has(termSlug(decoded.value))) return redirectToFeed(c);
+  if (decoded.ok && (await siteContent(c.env)).sections.has(termSlug(decoded.value))) return redirectToFeed(c);
   await next();
 });

@@ -1,27 +1,19 @@
 /** The content build: validation (every problem at once), rendering, determinism. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { article, contentDir } from "./content-fixtures.js";
 import { parseArticle } from "../../scripts/content/article.js";
 import { buildContent, toModule } from "../../scripts/content/build.js";
 import { excerpt } from "../../scripts/content/excerpt.js";
+import { treeBytes } from "../support/tree.js";
 
 const SITE = "https://news.example.com";
 
 function problemsOf(front: string, file = "posts/a.md"): string[] {
   return parseArticle(file, article(front), { siteUrl: SITE }).problems.map((p) => `${p.file}: ${p.field}: ${p.reason}`);
-}
-
-/** Every file under `dir` (relative path → bytes as hex), the build record excepted. */
-export function treeBytes(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.set(relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name)).toString("hex"));
-  }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 describe("front matter validation: one test per error", () => {

@@ -1,0 +1,88 @@
+/**
+ * The incremental build: a content-addressed cache keyed by file bytes and the renderer
+ * version. Unchanged articles are neither parsed nor rendered again, only the packs that
+ * hold a changed article are rewritten, and deleting the cache gives byte-identical output.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cacheKey } from "../../scripts/content/cache.js";
+import { buildSite } from "../../scripts/content/site.js";
+import { RENDERER_VERSION } from "../../scripts/content/version.js";
+import { PACK_SIZE } from "../../src/content/format.js";
+import { treeBytes } from "../support/tree.js";
+
+const SITE = "https://news.example.com";
+const N = 300;
+
+function write(dir: string, i: number, extra = ""): void {
+  const day = new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(join(dir, "posts", `p${i}.md`), `---\ntitle: "文章 ${i}"\ndate: ${day}T08:00:00+08:00\ntags: [t${i % 7}, 共同]\n---\n\n正文 ${i}[^1]${extra}\n\n[^1]: 注 ${i}\n`);
+}
+
+function corpus(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tidings-inc-"));
+  mkdirSync(join(dir, "posts"));
+  for (let i = 0; i < N; i++) write(dir, i);
+  return dir;
+}
+
+describe("incremental build", () => {
+  it("parses only what changed, rewrites only its pack, and equals a cold build byte for byte", async () => {
+    const contentDir = corpus();
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const outDir = join(root, "out");
+    const cacheDir = join(root, "cache");
+    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 });
+
+    const cold = await build();
+    expect(cold.result.parsed).toBe(N);
+    expect(cold.store!.written).toBe(cold.store!.files);
+
+    const again = await build();
+    expect(again.result).toMatchObject({ parsed: 0, cached: N });
+    expect(again.store!.written).toBe(0);
+
+    // The oldest article lives in pack 0: only that pack (metadata + bodies) and the
+    // index (the content hash changed) are written again.
+    write(contentDir, 0, " — 改过");
+    const one = await build();
+    expect(one.result).toMatchObject({ parsed: 1, cached: N - 1 });
+    expect(Math.ceil(N / PACK_SIZE)).toBeGreaterThan(3);
+    expect(one.store!.written).toBe(4); // m/0.json, b/0.bin, index.bin, ids.json
+    const incremental = treeBytes(outDir);
+
+    rmSync(cacheDir, { recursive: true });
+    rmSync(outDir, { recursive: true });
+    const fresh = await build();
+    expect(fresh.result.parsed).toBe(N);
+    expect(treeBytes(outDir)).toEqual(incremental);
+
+    // Same bytes, no cache, no threads: the same output again.
+    rmSync(outDir, { recursive: true });
+    await buildSite({ contentDir, siteUrl: SITE, outDir, threads: 2 });
+    expect(treeBytes(outDir)).toEqual(incremental);
+  }, 60_000);
+
+  it("rewrites the newest pack only when a new article arrives", async () => {
+    const contentDir = corpus();
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir: join(root, "out"), cacheDir: join(root, "cache"), threads: 1 });
+    await build();
+    write(contentDir, N);
+    const next = await build();
+    expect(next.result.parsed).toBe(1);
+    expect(next.store!.written).toBe(4);
+  }, 60_000);
+
+  it("keys entries by the renderer version, the site URL, the path and the bytes", () => {
+    const bytes = new TextEncoder().encode("---\ntitle: x\n---\n");
+    const key = cacheKey(SITE, "posts/a.md", bytes);
+    expect(RENDERER_VERSION).toMatch(/\S/);
+    expect(cacheKey(SITE, "posts/a.md", bytes)).toBe(key);
+    expect(cacheKey("https://other.example", "posts/a.md", bytes)).not.toBe(key);
+    expect(cacheKey(SITE, "posts/b.md", bytes)).not.toBe(key);
+    expect(cacheKey(SITE, "posts/a.md", new TextEncoder().encode("---\ntitle: y\n---\n"))).not.toBe(key);
+  });
+});

@@ -36,7 +36,7 @@ export async function measureBuild(contentDir: string, outDir: string, runs = 2)
 }
 
 /** Runs a command under bash's `time` to get its CPU time (user + sys) besides wall time. */
-async function runTimed(args: string[]): Promise<RunResult & { cpuMs: number }> {
+export async function runTimed(args: string[]): Promise<RunResult & { cpuMs: number }> {
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const r = await run("bash", ["-c", `TIMEFORMAT='@cpu %U %S'; time ${quoted}`]);
   const m = /@cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);

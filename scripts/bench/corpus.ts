@@ -137,7 +137,7 @@ function offsetDate(ms: number): string {
 }
 
 /** Article `i` of a corpus with this seed. */
-export function generateArticle(seed: number, i: number): GeneratedArticle {
+export function generateArticle(seed: number, i: number, bodyBytes: readonly [number, number] = [4000, 6500]): GeneratedArticle {
   const rand = prng((seed * 1_000_003 + i * 7919) >>> 0);
   const tagCount = int(rand, 4, 10);
   const tags = new Set<string>();
@@ -175,8 +175,8 @@ export function generateArticle(seed: number, i: number): GeneratedArticle {
     "",
   ].join("\n");
 
-  // ~5 KB bodies (4–6.5 KB of UTF-8), like the reference.
-  const target = int(rand, 4000, 6500);
+  // ~5 KB bodies (4–6.5 KB of UTF-8) by default, like the reference; `bodyBytes` to choose.
+  const target = int(rand, bodyBytes[0], bodyBytes[1]);
   const blocks: string[] = [`> ${paragraph(rand, tagList, false)}`, paragraph(rand, tagList, false)];
   let bytes = Buffer.byteLength(blocks.join("\n\n"));
   let sections = 0;
@@ -202,14 +202,14 @@ export function generateArticle(seed: number, i: number): GeneratedArticle {
 }
 
 /** Writes `count` articles into `dir` (created). Returns the number of bytes written. */
-export async function writeCorpus(dir: string, count: number, seed = 42): Promise<number> {
+export async function writeCorpus(dir: string, count: number, seed = 42, bodyBytes: readonly [number, number] = [4000, 6500]): Promise<number> {
   await mkdir(join(dir, "posts"), { recursive: true });
   let total = 0;
   const batch = 200;
   for (let start = 0; start < count; start += batch) {
     const jobs: Promise<void>[] = [];
     for (let i = start; i < Math.min(count, start + batch); i++) {
-      const { file, text } = generateArticle(seed, i);
+      const { file, text } = generateArticle(seed, i, bodyBytes);
       total += Buffer.byteLength(text);
       jobs.push(writeFile(join(dir, file), text));
     }

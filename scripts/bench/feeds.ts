@@ -1,100 +1,94 @@
 /**
- * `npm run bench`: feeds benchmark, one run, one table (stdout and bench-results/feeds.md).
- *   1. synthetic corpora of 1,000 and 10,000 articles in the reference format (seeded);
- *   2. the real content build on each: time, compiled size raw/gzip, Worker bundle size
- *      (wrangler deploy --dry-run) against the 3 MiB / 10 MiB compressed limits;
- *   3. cold render of a 20-item feed, ours vs feed@6, in process;
- *   4. serving on a real `wrangler dev` (temp copy of the project, 1,000 articles): cold
- *      first requests, then warm site/tag feeds and 304 under autocannon load against a
- *      precomputed-bytes route (the floor), feed@6 per request, and an empty response.
- * Options: --quick (shorter load rounds), --no-serve, --keep (keep the temp folder).
- * Never writes to the working tree except bench-results/ (and src/generated/ via the
- * normal `npm run build` when it is missing).
+ * `npm run bench`: feeds benchmark, one run, one report (stdout and bench-results/feeds.md).
+ *   1. synthetic corpora (seeded, ~8 KB of Markdown each) of each size asked for;
+ *   2. per size (store.ts): cold build, one-changed and no-change rebuilds with the real
+ *      CLI and its cache, Hugo building the same corpus's feeds, the content store's files,
+ *      the Worker bundle (wrangler deploy --dry-run) and its module evaluation, first
+ *      requests of the site feed and a rare tag's feed on a fresh `wrangler dev`, workerd's
+ *      memory after serving every feed;
+ *   3. cold render of a 20-item feed, ours vs feed@6, in process (smallest corpus);
+ *   4. warm serving under autocannon against a precomputed-bytes route (the floor),
+ *      feed@6 per request, and an empty response (smallest corpus).
+ * Options: --sizes 1000,10000 (or $BENCH_SIZES; default 1000,10000 — 100000 is heavy),
+ * --quick (shorter load rounds), --no-serve, --no-hugo, --no-memory, --keep (keep the
+ * temp folder). Never writes to the working tree except bench-results/ (and
+ * src/generated/ via the normal `npm run build` when it is missing).
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { measureBuild, type BuildMeasure } from "./build.js";
-import { writeCorpus } from "./corpus.js";
-import { createProject, dryRun, stopAll, useContent, type BundleSize } from "./project.js";
+import { createProject, dryRun, stopAll, useContent } from "./project.js";
 import type { ServeReport } from "./serve.js";
+import type { StoreRow } from "./store.js";
 import { BIN, fixed, MiB, ROOT, run, size } from "./util.js";
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: "boolean" }, "no-serve": { type: "boolean" }, keep: { type: "boolean" } },
+  options: {
+    sizes: { type: "string" },
+    quick: { type: "boolean" },
+    "no-serve": { type: "boolean" },
+    "no-hugo": { type: "boolean" },
+    "no-memory": { type: "boolean" },
+    keep: { type: "boolean" },
+  },
 });
-const COUNTS = [1000, 10_000];
+const COUNTS = (flags.sizes ?? process.env["BENCH_SIZES"] ?? "1000,10000")
+  .split(",")
+  .map((x) => Number(x.trim().replace(/k$/i, "000")))
+  .filter((n) => Number.isInteger(n) && n > 0)
+  .sort((a, b) => a - b);
 const SEED = 20250627;
 const started = performance.now();
-const log = (line: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const log = (line: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 process.env["WRANGLER_SEND_METRICS"] = "false";
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void stopAll().finally(() => process.exit(130)));
 }
 
-// src/ imports the compiled sample content; a fresh clone has none until the first build.
+// src/ imports the sample content's manifest; a fresh clone has none until the first build.
 if (!existsSync(join(ROOT, "src/generated/content.js"))) {
   log("src/generated/content.js missing: running the sample content build");
   const r = await run(BIN("tsx"), ["scripts/build-content.ts", "--quiet"]);
   if (r.code !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
 }
 const { renderBench } = await import("./render.js");
-const { openStore } = await import("../content/read.js");
-const loadStore = async (outDir: string) => {
-  const t = performance.now();
-  const content = await openStore(join(outDir, "assets"));
-  return { content, ms: performance.now() - t };
-};
 const { serveBench } = await import("./serve.js");
-
-interface CorpusReport {
-  count: number;
-  sourceBytes: number;
-  build: BuildMeasure & { allMs: number[] };
-  bundle: BundleSize;
-  evalMs: number;
-  load: number;
-}
+const { storeBench, evaluateBundle } = await import("./store.js");
+const { openStore } = await import("../content/read.js");
 
 const tmp = await mkdtemp(join(tmpdir(), "tidings-bench-"));
 const lines: string[] = [];
 const out = (line = "") => lines.push(line);
 try {
-  const corpora: CorpusReport[] = [];
-  const project = join(tmp, "project");
-  await createProject(project);
-  for (const count of [...COUNTS].reverse()) {
-    const dir = join(tmp, `corpus-${count}`);
-    log(`generating ${count} articles`);
-    const sourceBytes = await writeCorpus(dir, count, SEED);
-    log(`building ${count} articles`);
+  const rows: (StoreRow & { load: number })[] = [];
+  for (const count of COUNTS) {
     const load = loadavg()[0]!;
-    const build = await measureBuild(dir, join(tmp, `out-${count}`));
-    log(`bundling ${count} articles (wrangler deploy --dry-run)`);
-    await useContent(project, join(tmp, `out-${count}`));
-    const bundle = await dryRun(project);
-    const { ms: evalMs } = await loadStore(join(tmp, `out-${count}`));
-    corpora.unshift({ count, sourceBytes, build, bundle, evalMs, load });
+    rows.push({ ...(await storeBench(tmp, count, SEED, { hugo: !flags["no-hugo"], memory: !flags["no-memory"], log })), load });
   }
-  // The project copy now holds the 1,000-article corpus (built last).
+  const small = rows[0]!;
+  log("sample site (content/): wrangler deploy --dry-run and module evaluation");
+  const sampleProject = join(tmp, "project-sample");
+  await createProject(sampleProject);
+  await useContent(sampleProject, join(ROOT, "src/generated"));
+  const sample = { bundle: await dryRun(sampleProject), evalMs: await evaluateBundle(join(sampleProject, "dist")) };
 
-  log("cold render microbenchmark (1,000-article corpus, 20 items)");
-  const { content } = await loadStore(join(tmp, "out-1000"));
+  log(`cold render microbenchmark (${small.count}-article corpus, 20 items)`);
+  const content = await openStore(join(tmp, `out-${small.count}`, "assets"));
   const render = await renderBench(content, flags.quick ? 500 : 1200);
 
-  // The tag feed: the most used tag (Chinese, so the URL is percent-encoded).
+  // The tag feed under load: the most used tag (Chinese, so the URL is percent-encoded).
   const [topTag, topCount] = [...content.catalogue("tags", Date.now()).values()].map((t) => [t.slug, t.count] as const).sort((x, y) => y[1] - x[1])[0]!;
   const tagPath = `/tags/${encodeURIComponent(topTag)}/rss.xml`;
 
   let serve: ServeReport | undefined;
   let serveLoad = NaN;
   if (!flags["no-serve"]) {
-    log(`serving on wrangler dev (tag feed: ${decodeURIComponent(tagPath)}, ${topCount} articles)`);
+    log(`serving on wrangler dev (${small.count} articles; tag feed: ${decodeURIComponent(tagPath)}, ${topCount} articles)`);
     serveLoad = loadavg()[0]!;
-    serve = await serveBench(project, tagPath, {
+    serve = await serveBench(join(tmp, `project-${small.count}`), tagPath, {
       rounds: flags.quick ? 2 : 5,
       roundSeconds: flags.quick ? 1 : 2,
       connections: 10,
@@ -104,28 +98,65 @@ try {
 
   // ---- Report --------------------------------------------------------------------------
   const verdict = (ok: boolean) => (ok ? "**met**" : "**missed**");
+  const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${fixed(a / b, 2)}×` : "–");
   out("# Feeds benchmark");
   out();
-  out(`\`npm run bench\` · ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "?"}) · wrangler dev 4.86.0 · seed ${SEED}`);
+  out(`\`npm run bench -- --sizes ${COUNTS.join(",")}\` · ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "?"}) · wrangler 4.86.0 · ${small.hugo ? `Hugo ${small.hugo.version} · ` : ""}seed ${SEED}`);
   out();
-  out("## Content build and size");
+  out("## Content build (the real CLI with its cache under a temp folder) vs Hugo on the same corpus");
   out();
-  out("| corpus | source | build, whole process (best of runs) | CPU time, all threads | build, own timing | content.js raw | content.js gzip | Worker bundle raw / gzip (wrangler dry-run) | fits 3 MiB free / 10 MiB paid | evaluate module at isolate start |");
-  out("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-  for (const c of corpora) {
-    const g = c.bundle.gzip;
-    const fits = Number.isNaN(g) ? `dry-run failed: ${c.bundle.error}` : `${g <= 3 * MiB ? "yes" : "no"} / ${g <= 10 * MiB ? "yes" : "no"}`;
+  out("Wall time of the whole process, and its CPU time (user + sys, all threads) in brackets: other work on this shared machine only adds wall time.");
+  out();
+  out("| corpus | source | cold build | one article changed | nothing changed | Hugo, feeds only | cold ÷ Hugo | one changed ÷ Hugo | nothing ÷ Hugo |");
+  out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  const t = (b: { wallMs: number; cpuMs: number }) => `${fixed(b.wallMs)} ms (${fixed(b.cpuMs)})`;
+  for (const r of rows) {
+    const h = r.hugo;
     out(
-      `| ${fixed(c.build.articles)} published of ${fixed(c.count)} | ${size(c.sourceBytes)} | ${fixed(c.build.wallMs)} ms (${c.build.allMs.map((x) => fixed(x)).join(" · ")}) | ${fixed(c.build.cpuMs)} ms | ${fixed(c.build.innerMs)} ms | ${size(c.build.moduleRaw)} | ${size(c.build.moduleGzip)} | ${Number.isNaN(c.bundle.raw) ? "–" : `${size(c.bundle.raw)} / ${size(g)}`} | ${fits} | ${fixed(c.evalMs)} ms |`,
+      `| ${fixed(r.published)} published of ${fixed(r.count)} | ${size(r.sourceBytes)} | ${t(r.cold)}, ${fixed(r.cold.parsed)} parsed | ${t(r.oneChanged)}, ${r.oneChanged.parsed} parsed, ${r.oneChanged.written} files written | ${t(r.noChange)}, ${r.noChange.written} written | ${h ? `${t(h)}, ${fixed(h.feeds)} feeds` : "–"} | ${h ? `${ratio(r.cold.wallMs, h.wallMs)} (${ratio(r.cold.cpuMs, h.cpuMs)})` : "–"} | ${h ? `${ratio(r.oneChanged.wallMs, h.wallMs)} (${ratio(r.oneChanged.cpuMs, h.cpuMs)})` : "–"} | ${h ? `${ratio(r.noChange.wallMs, h.wallMs)} (${ratio(r.noChange.cpuMs, h.cpuMs)})` : "–"} |`,
     );
   }
-  const big = corpora.find((c) => c.count === 10_000)!;
   out();
-  out(`Machine load (1-min load average) when each corpus was built: ${corpora.map((c) => `${fixed(c.count)}: ${c.load.toFixed(1)}`).join(", ")}. Other work on these 2 cores only adds wall time; CPU time ÷ 2 is what a quiet machine would need at best.`);
+  out(`1-min load average when each corpus started: ${rows.map((r) => `${fixed(r.count)}: ${r.load.toFixed(1)}`).join(", ")} (2 cores).`);
   out();
-  out(`Target: 10,000 articles built in < 3 s — ${verdict(big.build.wallMs < 3000)} (${fixed(big.build.wallMs)} ms).`);
+  out("## What deploys");
   out();
-  out("## Cold render of a 20-item feed (in process, site feed of the 1,000-article corpus)");
+  out("| corpus | store files (free plan: ≤ 20,000) | largest file (≤ 25 MiB) | store total | Worker bundle raw / gzip (wrangler dry-run) | fits 3 MiB free | module evaluation (bundle, fresh Node) |");
+  out("| --- | --- | --- | --- | --- | --- | --- |");
+  out(`| sample site (\`content/\`) | | | | ${size(sample.bundle.raw)} / ${size(sample.bundle.gzip)} | yes | ${fixed(sample.evalMs, 1)} ms |`);
+  for (const r of rows) {
+    const g = r.bundle.gzip;
+    out(
+      `| ${fixed(r.count)} | ${fixed(r.files)} | ${size(r.largest.bytes)} (\`${r.largest.path}\`) | ${size(r.storeBytes)} | ${Number.isNaN(g) ? `dry-run failed: ${r.bundle.error}` : `${size(r.bundle.raw)} / ${size(g)}`} | ${g <= 3 * MiB ? "yes" : "no"} | ${fixed(r.evalMs, 1)} ms |`,
+    );
+  }
+  out();
+  out("## First requests on a fresh `wrangler dev` (a new isolate: index read from the store, then the packs the feed needs)");
+  out();
+  out("| corpus | site `/rss.xml` first | warm | rare tag first | warm | rare tag | workerd memory after serving every feed once |");
+  out("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) {
+    const m = r.memory;
+    out(
+      `| ${fixed(r.count)} | ${fixed(r.site.firstMs, 1)} ms (${r.site.status}) | ${fixed(r.site.warmMs, 1)} ms | ${fixed(r.rareTag.firstMs, 1)} ms (${r.rareTag.status}) | ${fixed(r.rareTag.warmMs, 1)} ms | \`${decodeURIComponent(r.rareTag.path)}\`, ${r.rareTag.count} articles | ${m ? `${fixed(m.feeds)} feeds in ${fixed(m.ms / 1000, 1)} s: RSS ${fixed(m.rssBeforeMiB)} → ${fixed(m.rssAfterMiB)} MiB, peak ${fixed(m.peakMiB)} MiB` : "–"} |`,
+    );
+  }
+  const big = rows.at(-1)!;
+  out();
+  if (rows.length > 1) {
+    out(`Cold first request at ${fixed(big.count)} vs ${fixed(small.count)}: site feed ${ratio(big.site.firstMs, small.site.firstMs)}, rare tag ${ratio(big.rareTag.firstMs, small.rareTag.firstMs)} (target ≤ 3×).`);
+    out();
+  }
+  const tenK = rows.find((r) => r.count === 10_000);
+  if (tenK?.hugo) {
+    out(`Targets at 10,000 (wall time): cold build ≤ 1.0× Hugo — ${verdict(tenK.cold.wallMs <= tenK.hugo.wallMs)}; one changed ≤ 0.1× — ${verdict(tenK.oneChanged.wallMs <= 0.1 * tenK.hugo.wallMs)}; nothing changed ≤ 0.05× — ${verdict(tenK.noChange.wallMs <= 0.05 * tenK.hugo.wallMs)}.`);
+    out();
+  }
+  out(`Module evaluation at ${fixed(big.count)}: ${fixed(big.evalMs, 1)} ms, ${ratio(big.evalMs, sample.evalMs)} the sample site's (targets ≤ 50 ms and ≤ 1.5×; Node evaluating the same bundle workerd would, on this loaded machine).`);
+  out();
+  out(`Bundle at ${fixed(big.count)}: ${size(big.bundle.gzip)} gzip (target ≤ 1 MiB) — ${verdict(big.bundle.gzip <= MiB)}; ${fixed(big.files)} files (≤ 20,000) — ${verdict(big.files <= 20_000)}; largest ${size(big.largest.bytes)} (≤ 25 MiB) — ${verdict(big.largest.bytes <= 25 * MiB)}.`);
+  out();
+  out("## Cold render of a 20-item feed (in process, site feed of the smallest corpus)");
   out();
   out("Ours: `buildFeedDocument` + `RENDERERS[format]`; feed@6: `new Feed` + `addItem` ×20 + `rss2()`/`atom1()`/`json1()` (JSON Feed 1.0 only). Median of alternating batches (ours, feed, ours, …) after warm-up; encoding to UTF-8 bytes shown separately, since both pay it.");
   out();
@@ -150,7 +181,7 @@ try {
   out(`Target: cold render ≥ 5× faster than feed@6 (RSS and Atom) — ${verdict(xmlRatio >= 5)} (${fixed(xmlRatio, 2)}× at worst).`);
   out();
   if (serve) {
-    out(`## Serving on \`wrangler dev\` (1,000-article corpus, autocannon on 127.0.0.1, ${serve.connections} connections, ${serve.rounds} interleaved rounds × ${serve.roundSeconds} s per route)`);
+    out(`## Serving on \`wrangler dev\` (${fixed(small.count)}-article corpus, autocannon on 127.0.0.1, ${serve.connections} connections, ${serve.rounds} interleaved rounds × ${serve.roundSeconds} s per route)`);
     out();
     out("| feed | route | req/s (all rounds) | req/s per round | p50 ms | p99 ms | vs floor (median of paired rounds) |");
     out("| --- | --- | --- | --- | --- | --- | --- |");
@@ -184,6 +215,7 @@ try {
   process.stdout.write(report);
   await mkdir(join(ROOT, "bench-results"), { recursive: true });
   await writeFile(join(ROOT, "bench-results/feeds.md"), report);
+  await writeFile(join(ROOT, "bench-results/feeds.json"), JSON.stringify({ sizes: COUNTS, rows, sample, render: render.map((r) => ({ format: r.format, ours: r.ours.us, feed: r.feed.us })), serve }, null, 2));
   log("written to bench-results/feeds.md");
 } finally {
   await stopAll();

@@ -4,7 +4,7 @@
  * real tree; nothing here writes to it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "smol-toml";
@@ -32,12 +32,15 @@ export async function createProject(dir: string): Promise<void> {
   await writeFile(join(dir, "wrangler.toml"), stringify(config));
 }
 
-/** Puts a compiled corpus (content.js + content.d.ts from a build --out folder) in place. */
+/** Puts a compiled corpus (manifest module + the content store of a build --out folder) in place. */
 export async function useContent(dir: string, buildOut: string): Promise<void> {
   await mkdir(join(dir, "src/generated"), { recursive: true });
   for (const file of ["content.js", "content.d.ts"]) {
     await cp(join(buildOut, file), join(dir, "src/generated", file));
   }
+  // The store can be a gigabyte: linked, not copied.
+  await rm(join(dir, "src/generated/assets"), { recursive: true, force: true });
+  await symlink(join(buildOut, "assets"), join(dir, "src/generated/assets"), "dir");
 }
 
 export interface BundleSize {
@@ -60,6 +63,8 @@ export async function dryRun(dir: string): Promise<BundleSize> {
 
 export interface DevServer {
   url: string;
+  /** Process group of wrangler dev (and its workerd). */
+  pgid: number;
   /** From spawn to wrangler's "Ready on". */
   startMs: number;
   log: () => string;
@@ -138,6 +143,7 @@ export async function startDev(dir: string, port: number, inspectorPort: number,
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    pgid: child.pid!,
     startMs: performance.now() - started,
     log: () => output,
     stop: async () => {

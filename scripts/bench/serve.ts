@@ -57,6 +57,11 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** The first request a fresh `wrangler dev` (one new isolate) answers, and the same request warm. */
+export async function coldRequest(dir: string, path: string): Promise<ColdResult> {
+  return (await cold(dir, path)).cold;
+}
+
 async function cold(dir: string, first: string, then?: string): Promise<{ cold: ColdResult; thenMs: number }> {
   const dev = await startDev(dir, await freePort(), await freePort());
   try {

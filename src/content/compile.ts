@@ -10,12 +10,25 @@ export interface IndexInput {
   hash: string;
   siteUrl: string;
   /** Newest first, future-dated included. */
-  articles: readonly Pick<Article, "published" | "updatedMs" | "tagSlugs" | "topicSlugs" | "categories" | "source">[];
+  articles: readonly Pick<Article, "published" | "updatedMs" | "tags" | "tagSlugs" | "topics" | "topicSlugs" | "categories" | "source">[];
   tags: readonly Term[];
   topics: readonly Term[];
 }
 
 const SLUG_FIELD = { tags: "tagSlugs", topics: "topicSlugs" } as const;
+const NAME_FIELD = { tags: "tags", topics: "topics" } as const;
+
+/** `given` plus any term an article carries that it lacks (named as first met, oldest first), by slug. */
+function allTerms(kind: TermKind, given: readonly Term[], articles: IndexInput["articles"]): Term[] {
+  const terms = new Map(given.map((t) => [t.slug, t]));
+  for (let i = articles.length - 1; i >= 0; i--) {
+    const a = articles[i]!;
+    a[SLUG_FIELD[kind]].forEach((slug, j) => {
+      if (!terms.has(slug)) terms.set(slug, { kind, slug, name: a[NAME_FIELD[kind]][j] ?? slug });
+    });
+  }
+  return [...terms.values()].sort((x, y) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0));
+}
 
 export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header: IndexHeader; arrays: IndexArrays } {
   const n = input.articles.length;
@@ -46,8 +59,10 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
     for (const c of a.categories) categories.set(termSlug(c), position);
     if (a.source.includes("/")) sections.add(termSlug(a.source.split("/")[0]!));
   });
-  const tags = postingsOf("tags", input.tags);
-  const topics = postingsOf("topics", input.topics);
+  const tagTerms = allTerms("tags", input.tags, input.articles);
+  const topicTerms = allTerms("topics", input.topics, input.articles);
+  const tags = postingsOf("tags", tagTerms);
+  const topics = postingsOf("topics", topicTerms);
   return {
     header: {
       version: FORMAT_VERSION,
@@ -55,8 +70,8 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
       siteUrl: input.siteUrl,
       count: n,
       packSize,
-      tags: input.tags.map((t) => [t.slug, t.name]),
-      topics: input.topics.map((t) => [t.slug, t.name]),
+      tags: tagTerms.map((t) => [t.slug, t.name]),
+      topics: topicTerms.map((t) => [t.slug, t.name]),
       categories: [...categories].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       sections: [...sections].sort(),
     },

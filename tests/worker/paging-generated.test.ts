@@ -4,7 +4,7 @@
  * fixed chunks, and walking `prev-archive` reaches every item, once per archive.
  */
 import { describe, expect, it } from "vitest";
-import type { ContentSource } from "../../src/content/index.js";
+import type { Content } from "../../src/content/index.js";
 import { parseFeedQuery } from "../../src/feeds/query.js";
 import { FeedService, type FeedSettings } from "../../src/feeds/service.js";
 import type { FeedFormat } from "../../src/lib/urls.js";
@@ -25,7 +25,7 @@ const NOW = T0 + (TOTAL - 1) * HOUR + 1;
 const LIMITS = [1, 2, 3, 4, 5, 7, 10, 20, 33, 46, 47, 50, 100];
 
 /** Article i (0 = oldest) an hour after the one before; every third carries tag "odd-ones". */
-function generated(count: number): ContentSource {
+function generated(count: number): Content {
   return site(
     ...Array.from({ length: count }, (_, i) =>
       article(`a-${String(i).padStart(3, "0")}`, T0 + i * HOUR, i % 3 === 0 ? { tags: ["Odd Ones"], tagSlugs: ["odd-ones"] } : {}),
@@ -42,7 +42,7 @@ interface Doc {
 }
 
 /** One document of a feed, addressed as a reader would: by its URL on PUBLIC_URL. */
-async function fetchDoc(service: FeedService, content: ContentSource, href: string, now = NOW): Promise<Doc> {
+async function fetchDoc(service: FeedService, content: Content, href: string, now = NOW): Promise<Doc> {
   const url = new URL(href);
   const file = url.pathname.split("/").at(-1)!;
   const format: FeedFormat = file === "feed.json" ? "json" : file === "atom.xml" ? "atom" : "rss";
@@ -51,7 +51,7 @@ async function fetchDoc(service: FeedService, content: ContentSource, href: stri
   if (!parsed.ok) throw new Error(parsed.reason);
   const { query, search, page } = parsed.value;
   const variant = await service.get({ format, query, search, ...(page !== undefined ? { page } : {}) }, now);
-  const body = new TextDecoder().decode(variant.bytes());
+  const body = new TextDecoder().decode(await variant.bytes());
   const ids =
     format === "json"
       ? (JSON.parse(body) as { items: { id: string }[] }).items.map((i) => i.id)
@@ -61,7 +61,7 @@ async function fetchDoc(service: FeedService, content: ContentSource, href: stri
   return { url: href, ids, etag: variant.etag, body, links: Object.fromEntries(variant.links.map((l) => [l.rel, l.href])) };
 }
 
-async function walk(service: FeedService, content: ContentSource, href: string): Promise<Doc[]> {
+async function walk(service: FeedService, content: Content, href: string): Promise<Doc[]> {
   const docs: Doc[] = [];
   const seen = new Set<string>();
   for (let next: string | undefined = href; next; next = docs.at(-1)!.links["prev-archive"]) {

@@ -1,0 +1,172 @@
+/**
+ * The content store at scale, for one corpus size: cold build, rebuild with one article
+ * changed and with nothing changed (the real CLI with its cache), Hugo building the same
+ * corpus's feeds in the same run, the store's files, the Worker bundle from
+ * `wrangler deploy --dry-run`, module evaluation, first requests of the site feed and of
+ * a rare tag's feed on a fresh `wrangler dev`, and the workerd process's memory after it
+ * served every feed.
+ */
+import { appendFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { openStore } from "../content/read.js";
+import { runTimed } from "./build.js";
+import { writeCorpus } from "./corpus.js";
+import { hugoSite, timeHugo, type HugoMeasure } from "./hugo.js";
+import { createProject, dryRun, startDev, useContent, type BundleSize } from "./project.js";
+import { coldRequest, type ColdResult } from "./serve.js";
+import { freePort, run } from "./util.js";
+
+export interface BuildRun {
+  wallMs: number;
+  cpuMs: number;
+  parsed: number;
+  written: number;
+}
+
+export interface StoreRow {
+  count: number;
+  published: number;
+  sourceBytes: number;
+  cold: BuildRun;
+  oneChanged: BuildRun;
+  noChange: BuildRun;
+  hugo?: HugoMeasure;
+  files: number;
+  storeBytes: number;
+  largest: { path: string; bytes: number };
+  bundle: BundleSize;
+  evalMs: number;
+  site: ColdResult;
+  rareTag: ColdResult & { path: string; count: number };
+  memory?: { feeds: number; rssBeforeMiB: number; rssAfterMiB: number; peakMiB: number; ms: number };
+}
+
+/** ~8 KB of Markdown per article, as the issue's reference corpus. */
+export const BODY_BYTES = [6000, 9500] as const;
+
+async function cli(contentDir: string, outDir: string, cacheDir: string): Promise<BuildRun> {
+  const r = await runTimed(["node", "--import", "tsx", "scripts/build-content.ts", "--content", contentDir, "--out", outDir, "--cache", cacheDir]);
+  if (r.code !== 0) throw new Error(`content build failed:\n${r.stderr.slice(-3000)}`);
+  const parsed = /\((\d+) parsed/.exec(r.stdout);
+  const written = /(\d+) written/.exec(r.stdout);
+  return { wallMs: r.ms, cpuMs: r.cpuMs, parsed: Number(parsed?.[1]), written: Number(written?.[1]) };
+}
+
+/** Evaluates the bundled Worker (dry-run output) in a fresh Node process: the module-evaluation cost of an isolate start. */
+export async function evaluateBundle(dist: string, runs = 3): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(join(dist, "index.js"))}); console.log("@eval", performance.now() - t);`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await run("node", ["--input-type=module", "-e", script]);
+    const m = /@eval ([\d.]+)/.exec(r.stdout);
+    if (m) times.push(Number(m[1]));
+    else throw new Error(`evaluating ${dist}/index.js failed:\n${(r.stderr || r.stdout).slice(-1500)}`);
+  }
+  return Math.min(...times);
+}
+
+/** RSS (MiB) of the workerd processes in wrangler dev's process group. */
+async function workerdRss(pgid: number): Promise<number> {
+  const r = await run("ps", ["-o", "rss=,comm=", "-g", String(pgid)]);
+  return r.stdout
+    .split("\n")
+    .filter((l) => /workerd/.test(l))
+    .reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0]) / 1024, 0);
+}
+
+async function serveEveryFeed(project: string, paths: string[]): Promise<StoreRow["memory"]> {
+  const dev = await startDev(project, await freePort(), await freePort(), true);
+  try {
+    const before = await workerdRss(dev.pgid);
+    let peak = before;
+    const started = performance.now();
+    for (let i = 0; i < paths.length; i++) {
+      const res = await fetch(dev.url + paths[i]);
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${paths[i]} answered ${res.status}`);
+      if (i % 25 === 0) peak = Math.max(peak, await workerdRss(dev.pgid));
+    }
+    const after = await workerdRss(dev.pgid);
+    return { feeds: paths.length, rssBeforeMiB: before, rssAfterMiB: after, peakMiB: Math.max(peak, after), ms: performance.now() - started };
+  } finally {
+    await dev.stop();
+  }
+}
+
+export async function storeBench(
+  tmp: string,
+  count: number,
+  seed: number,
+  options: { hugo: boolean; memory: boolean; log: (line: string) => void },
+): Promise<StoreRow> {
+  const { log } = options;
+  const contentDir = join(tmp, `corpus-${count}`);
+  const outDir = join(tmp, `out-${count}`);
+  const cacheDir = join(tmp, `cache-${count}`);
+  log(`${count}: generating the corpus (~8 KB of Markdown each)`);
+  const sourceBytes = await writeCorpus(contentDir, count, seed, BODY_BYTES);
+
+  log(`${count}: cold build`);
+  const cold = await cli(contentDir, outDir, cacheDir);
+  log(`${count}: rebuild, nothing changed`);
+  const noChange = await cli(contentDir, outDir, cacheDir);
+  const store = await openStore(join(outDir, "assets"));
+  // Change the middle article (by position), as an author fixing a typo would.
+  const middle = (await store.articles([Math.floor(store.size / 2)]))[0]!;
+  await appendFile(join(contentDir, middle.source), "\n\n更正：本文已更新。\n");
+  log(`${count}: rebuild, one article changed (${middle.source})`);
+  const oneChanged = await cli(contentDir, outDir, cacheDir);
+
+  let hugo: HugoMeasure | undefined;
+  if (options.hugo) {
+    log(`${count}: hugo building the same corpus's feeds`);
+    const site = join(tmp, `hugo-${count}`);
+    await hugoSite(site, contentDir);
+    hugo = await timeHugo(site, "cold");
+  }
+
+  const record = JSON.parse(await readFile(join(outDir, "store.json"), "utf8")) as { files: Record<string, { bytes: number }> };
+  const entries = Object.entries(record.files);
+  const largest = entries.reduce((m, [path, f]) => (f.bytes > m.bytes ? { path, bytes: f.bytes } : m), { path: "", bytes: 0 });
+
+  log(`${count}: wrangler deploy --dry-run`);
+  const project = join(tmp, `project-${count}`);
+  await createProject(project);
+  await useContent(project, outDir);
+  const bundle = await dryRun(project);
+  const evalMs = await evaluateBundle(join(project, "dist"));
+
+  const now = Date.now();
+  const content = await openStore(join(outDir, "assets"));
+  const tags = [...content.catalogue("tags", now).values()].sort((a, b) => a.count - b.count || (a.slug < b.slug ? -1 : 1));
+  const rare = tags[0]!;
+  const rarePath = `/tags/${encodeURIComponent(rare.slug)}/rss.xml`;
+  log(`${count}: first requests on a fresh wrangler dev (site feed; rare tag ${rare.slug}, ${rare.count} articles)`);
+  const site = await coldRequest(project, "/rss.xml");
+  const rareTag = { ...(await coldRequest(project, rarePath)), path: rarePath, count: rare.count };
+
+  let memory: StoreRow["memory"];
+  if (options.memory) {
+    const scopes = ["", ...(["tags", "topics"] as const).flatMap((kind) => [...content.catalogue(kind, now).keys()].map((slug) => `/${kind}/${encodeURIComponent(slug)}`))];
+    const paths = scopes.flatMap((s) => ["rss.xml", "atom.xml", "feed.json"].map((f) => `${s}/${f}`));
+    log(`${count}: serving every feed once (${paths.length}) and reading workerd's memory`);
+    memory = await serveEveryFeed(project, paths);
+  }
+  return {
+    count,
+    published: content.visibleCount(now),
+    sourceBytes,
+    cold,
+    oneChanged,
+    noChange,
+    ...(hugo ? { hugo } : {}),
+    files: entries.length,
+    storeBytes: entries.reduce((n, [, f]) => n + f.bytes, 0),
+    largest,
+    bundle,
+    evalMs,
+    site,
+    rareTag,
+    ...(memory ? { memory } : {}),
+  };
+}

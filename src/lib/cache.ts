@@ -26,8 +26,6 @@ export const CACHE_BUDGETS = {
   xmlChecked: 4 * MiB,
   /** Articles' metadata and bodies read from the content store (src/content/). */
   content: 24 * MiB,
-  /** Hugo's sections and visible categories, for the Hugo feed URLs (src/feeds/hugo.ts). */
-  hugoPaths: 1 * MiB,
   /** Feed audience sightings waiting to be written to D1 (src/audience/recorder.ts: a buffer, not an LRU). */
   audienceBuffer: 1 * MiB,
 } as const;

@@ -67,6 +67,10 @@ try {
   for (const count of COUNTS) {
     const load = loadavg()[0]!;
     rows.push({ ...(await storeBench(tmp, count, SEED, { hugo: !flags["no-hugo"], memory: !flags["no-memory"], log })), load });
+    // Kept as each size finishes, so a long run that fails later still leaves its numbers.
+    await mkdir(join(ROOT, "bench-results"), { recursive: true });
+    await writeFile(join(ROOT, "bench-results/feeds-partial.json"), JSON.stringify(rows, null, 2));
+    log(`${count}: ${JSON.stringify(rows.at(-1))}`);
   }
   const small = rows[0]!;
   log("sample site (content/): wrangler deploy --dry-run and module evaluation");

@@ -6,6 +6,7 @@
  * a rare tag's feed on a fresh `wrangler dev`, and the workerd process's memory after it
  * served every feed.
  */
+import { readdirSync } from "node:fs";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openStore } from "../content/read.js";
@@ -54,13 +55,15 @@ async function cli(contentDir: string, outDir: string, cacheDir: string): Promis
 
 /** Evaluates the bundled Worker (dry-run output) in a fresh Node process: the module-evaluation cost of an isolate start. */
 export async function evaluateBundle(dist: string, runs = 3): Promise<number> {
-  const script = `const t = performance.now(); await import(${JSON.stringify(join(dist, "index.js"))}); console.log("@eval", performance.now() - t);`;
+  // The bundle is named after the entry (index.js, bench-worker.js).
+  const entry = join(dist, readdirSync(dist).find((f) => f.endsWith(".js"))!);
+  const script = `const t = performance.now(); await import(${JSON.stringify(entry)}); console.log("@eval", performance.now() - t);`;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = await run("node", ["--input-type=module", "-e", script]);
     const m = /@eval ([\d.]+)/.exec(r.stdout);
     if (m) times.push(Number(m[1]));
-    else throw new Error(`evaluating ${dist}/index.js failed:\n${(r.stderr || r.stdout).slice(-1500)}`);
+    else throw new Error(`evaluating ${entry} failed:\n${(r.stderr || r.stdout).slice(-1500)}`);
   }
   return Math.min(...times);
 }

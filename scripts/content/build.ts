@@ -11,7 +11,7 @@ import { join, relative, sep } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Article, CompiledContent, ContentManifest, Term } from "../../src/content/types.js";
 import type { TermKind } from "../../src/lib/terms.js";
-import { parseArticle, type ParseResult, type Problem } from "./article.js";
+import type { ParseResult, Problem } from "./article.js";
 import { BuildCache, cacheKey } from "./cache.js";
 
 export interface BuildOptions {
@@ -53,7 +53,11 @@ async function listMarkdown(dir: string): Promise<string[]> {
  * With `bodyPaths` (parallel to `files`) each body is written there and left out of the
  * result, so bodies never travel between threads.
  */
-export function parseFiles(contentDir: string, files: string[], siteUrl: string, bodyPaths?: string[]): ParseResult[] {
+export async function parseFiles(contentDir: string, files: string[], siteUrl: string, bodyPaths?: string[]): Promise<ParseResult[]> {
+  if (files.length === 0) return [];
+  // Loaded only when something is to be parsed: a rebuild from the cache never pays for
+  // marked, sanitize-html and the YAML parser.
+  const { parseArticle } = await import("./article.js");
   return files.map((file, i) => {
     const result = parseArticle(file, readFileSync(join(contentDir, file), "utf8"), { siteUrl });
     const path = bodyPaths?.[i];
@@ -129,7 +133,7 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
   const fresh =
     threads > 1 && todo.length > 1
       ? await parseInThreads(options.contentDir, todoFiles, options.siteUrl, threads, bodyPaths)
-      : parseFiles(options.contentDir, todoFiles, options.siteUrl, bodyPaths);
+      : await parseFiles(options.contentDir, todoFiles, options.siteUrl, bodyPaths);
   todo.forEach((i, j) => {
     results[i] = fresh[j]!;
     cache?.put(keys[i]!, fresh[j]!);

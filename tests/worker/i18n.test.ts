@@ -5,12 +5,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app.js";
-import { content } from "../../src/content/index.js";
+import { siteContent } from "../../src/content/index.js";
 import { renderDigest } from "../../src/digest/render.js";
 import { pageSite } from "../../src/env.js";
 import { CATALOGUES, dateFormatter, LANGUAGES, messagesFor, placeholders, resolveLanguage, type Language } from "../../src/i18n/index.js";
 import { alreadySubscribedMail, confirmationMail } from "../../templates/email/confirm.js";
 import { BASE, activeSubscriber, mailTo, postForm, uniqueEmail, normalised } from "./subscribers-helpers.js";
+
+const content = await siteContent(env);
 
 type Tree = { [key: string]: unknown };
 

@@ -37,25 +37,21 @@ function assetReader(assets: AssetsBinding): PackReader {
   };
 }
 
-let loaded: { hash: string; content: Promise<Content> } | undefined;
+let loaded: Content | undefined;
 
-/** The deployed site's content (the build's manifest names the version it expects). */
-export function siteContent(env: { ASSETS: AssetsBinding }): Promise<Content> {
-  if (loaded?.hash !== manifest.hash) {
-    const content = (async () => {
-      const { header, arrays } = decodeIndex(await (await asset(env.ASSETS, indexPath())).arrayBuffer());
-      if (header.hash !== manifest.hash) {
-        throw new Error(`content store: index.bin is version ${header.hash.slice(0, 12)}, the Worker was built for ${manifest.hash.slice(0, 12)}`);
-      }
-      return new Content(header, arrays, assetReader(env.ASSETS));
-    })();
-    loaded = { hash: manifest.hash, content };
-    // A failed load (e.g. assets not yet written in dev) is retried by the next request.
-    content.catch(() => {
-      if (loaded?.content === content) loaded = undefined;
-    });
+/**
+ * The deployed site's content (the build's manifest names the version it expects). The
+ * loaded index is shared by every request of the isolate; a load in flight is not (a
+ * fetch belongs to its request), so concurrent first requests each read `index.bin`.
+ */
+export async function siteContent(env: { ASSETS: AssetsBinding }): Promise<Content> {
+  if (loaded?.hash === manifest.hash) return loaded;
+  const { header, arrays } = decodeIndex(await (await asset(env.ASSETS, indexPath())).arrayBuffer());
+  if (header.hash !== manifest.hash) {
+    throw new Error(`content store: index.bin is version ${header.hash.slice(0, 12)}, the Worker was built for ${manifest.hash.slice(0, 12)}`);
   }
-  return loaded.content;
+  if (loaded?.hash !== manifest.hash) loaded = new Content(header, arrays, assetReader(env.ASSETS));
+  return loaded;
 }
 
 /** The same interface over in-memory articles (tests, tools); packs are built on first read. */

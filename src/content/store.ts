@@ -28,8 +28,6 @@ const readCache = createByteCache<string, Entry>({
 let serials = 0;
 
 export class Content extends ContentIndex {
-  /** Reads in flight, so concurrent requests share one fetch per pack. */
-  private readonly pending = new Map<string, Promise<Entry>>();
   /** Distinguishes this store's entries in the shared read cache. */
   private readonly serial = ++serials;
 
@@ -41,26 +39,17 @@ export class Content extends ContentIndex {
     super(header, arrays);
   }
 
-  private read<T extends Entry>(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * What was read is shared; reads in flight are not: in Workers a fetch belongs to the
+   * request that made it, and another request awaiting it would hang if that one ended.
+   */
+  private async read<T extends Entry>(key: string, load: () => Promise<T>): Promise<T> {
     const full = `${this.serial}|${key}`;
     const hit = readCache.get(full);
-    if (hit) return Promise.resolve(hit as T);
-    let inFlight = this.pending.get(full);
-    if (!inFlight) {
-      inFlight = load().then(
-        (value) => {
-          this.pending.delete(full);
-          readCache.set(full, value);
-          return value;
-        },
-        (error: unknown) => {
-          this.pending.delete(full);
-          throw error;
-        },
-      );
-      this.pending.set(full, inFlight);
-    }
-    return inFlight as Promise<T>;
+    if (hit) return hit as T;
+    const value = await load();
+    readCache.set(full, value);
+    return value;
   }
 
   private async byPack<T>(positions: readonly number[], load: (pack: number) => Promise<(slot: number) => T>): Promise<T[]> {

@@ -59,8 +59,6 @@ export class FeedService {
     sizeOf: (v) => 256 + estimateBytes(v.links) + estimateBytes(v.etag),
   });
   private readonly encoded = createByteCache<string, Uint8Array>({ name: "feedBytes", sizeOf: (b) => 64 + b.byteLength });
-  /** Renderings in flight (not a cache: each entry leaves when its promise settles). */
-  private readonly rendering = new Map<string, Promise<Uint8Array>>();
   /** Positions (typed arrays, or a range for the site feed): a selection costs its bytes. */
   private readonly selections = createByteCache<string, Selection>({ name: "feedSelections", sizeOf: (s) => s.bytes });
   /** How many times bytes were rendered (observability, and proof that 304s render nothing). */
@@ -115,33 +113,25 @@ export class FeedService {
       contentType: view?.contentType ?? `${MEDIA_TYPES[request.format]}; charset=utf-8`,
       links,
       ...(page !== undefined ? { archive: { page, pages: plan.pages } } : {}),
-      bytes: () => {
+      // Renders in the request that asks (reads in flight are never shared across requests:
+      // see src/content/store.ts); the bytes are then kept for every later request.
+      bytes: async () => {
         const kept = this.encoded.get(key);
-        if (kept) return Promise.resolve(kept);
-        let rendering = this.rendering.get(key);
-        if (!rendering) {
-          rendering = (async () => {
-            const [articles, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
-            this.renders++;
-            const doc = buildFeedDocument(
-              content,
-              this.settings,
-              request.query,
-              articles,
-              { format: request.format, search: withPage(request.search, page), extraLinks: links },
-              bodies,
-            );
-            if (page !== undefined) doc.meta.archive = true;
-            const out = encoder.encode(view ? view.render(doc, request, content) : RENDERERS[request.format](doc));
-            this.encoded.set(key, out);
-            return out;
-          })();
-          // Concurrent first requests share one rendering; a failed read is not kept.
-          const done = () => this.rendering.delete(key);
-          rendering.then(done, done);
-          this.rendering.set(key, rendering);
-        }
-        return rendering;
+        if (kept) return kept;
+        const [articles, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
+        this.renders++;
+        const doc = buildFeedDocument(
+          content,
+          this.settings,
+          request.query,
+          articles,
+          { format: request.format, search: withPage(request.search, page), extraLinks: links },
+          bodies,
+        );
+        if (page !== undefined) doc.meta.archive = true;
+        const out = encoder.encode(view ? view.render(doc, request, content) : RENDERERS[request.format](doc));
+        this.encoded.set(key, out);
+        return out;
       },
     };
     this.variants.set(key, variant);

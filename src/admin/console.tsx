@@ -5,7 +5,7 @@
  * bearer API (export CSV) also accept the session. The bearer API stays for scripts.
  */
 import { Hono, type Context } from "hono";
-import { content } from "../content/index.js";
+import { siteContent } from "../content/index.js";
 import type { DigestMessage } from "../digest/messages.js";
 import { redriveRun } from "../digest/redrive.js";
 import { listRuns } from "../digest/runs.js";
@@ -111,7 +111,7 @@ consoleRoutes.get("/admin/console/subscribers", async (c) => {
         site: site(c),
         filter: { q, status: statusText, topic, page },
         statuses: STATUSES,
-        topics: content.terms("topics").map((t) => ({ slug: t.slug, name: t.name })),
+        topics: (await siteContent(c.env)).terms("topics").map((t) => ({ slug: t.slug, name: t.name })),
         items,
         total,
         pageSize: PAGE_SIZE,
@@ -154,7 +154,7 @@ consoleRoutes.post("/admin/console/import", async (c) => {
   const options = parseImportOptions(new URLSearchParams({ consent: String(form.consent ?? "confirm"), update: form.update === "1" ? "1" : "0" }));
   if (!options.ok) return render(400, { error: options.reason });
   const now = Date.now();
-  const outcome = await importSubscribers(c.env.DB, await file.text(), options.value, now);
+  const outcome = await importSubscribers(c.env.DB, await file.text(), options.value, now, await siteContent(c.env));
   if (!outcome.ok) return render(outcome.status, { error: outcome.reason });
   if (options.value.consent === "confirm") c.executionCtx.waitUntil(mailImportConfirmations(c.env, outcome.created, now));
   return render(200, { report: outcome.report });

@@ -15,7 +15,7 @@ import type { Env } from "../env.js";
 import { parseCsv } from "../lib/csv.js";
 import { normaliseEmail } from "../subscribers/email.js";
 import { sendConfirmation } from "../subscribers/mail.js";
-import { DEFAULT_PREFERENCES, parsePreferences, type Fields } from "../subscribers/preferences.js";
+import { DEFAULT_PREFERENCES, parsePreferences, type TermLookup, type Fields } from "../subscribers/preferences.js";
 import { findByMailboxes, insertImported, updateImported, type ImportedRow, type Subscriber } from "../subscribers/store.js";
 
 export const MAX_IMPORT_ROWS = 50_000;
@@ -68,7 +68,7 @@ interface ParsedRow {
 }
 
 /** CSV text → valid rows and per-line errors, or why the whole file is refused. */
-function readRows(text: string): { ok: true; rows: ParsedRow[]; errors: ImportReport["errors"] } | { ok: false; status: 400 | 413; reason: string } {
+function readRows(text: string, terms: TermLookup): { ok: true; rows: ParsedRow[]; errors: ImportReport["errors"] } | { ok: false; status: 400 | 413; reason: string } {
   const csv = parseCsv(text, MAX_IMPORT_ROWS + 1);
   if (!csv.ok) {
     if (csv.reason.startsWith("more than")) return { ok: false, status: 413, reason: `at most ${MAX_IMPORT_ROWS} rows per request; split the file` };
@@ -97,7 +97,7 @@ function readRows(text: string): { ok: true; rows: ParsedRow[]; errors: ImportRe
       errors.push({ line: record.line, reason: `email: ${email.reason}` });
       continue;
     }
-    const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, false);
+    const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, false, terms);
     if (!prefs.ok) {
       errors.push({ line: record.line, reason: prefs.reason });
       continue;
@@ -115,8 +115,9 @@ function readRows(text: string): { ok: true; rows: ParsedRow[]; errors: ImportRe
 }
 
 /** Imports CSV text: validates every row, then writes in D1 batches. */
-export async function importSubscribers(db: D1Database, text: string, options: ImportOptions, now: number): Promise<ImportOutcome> {
-  const read = readRows(text);
+/** `terms`: the content's terms (`siteContent(env)`), which topics and tags must name. */
+export async function importSubscribers(db: D1Database, text: string, options: ImportOptions, now: number, terms: TermLookup): Promise<ImportOutcome> {
+  const read = readRows(text, terms);
   if (!read.ok) return read;
   const existing = new Map((await findByMailboxes(db, read.rows.map((r) => r.mailbox))).map((s) => [s.email.toLowerCase(), s]));
   const fresh: ImportedRow[] = [];
@@ -127,7 +128,7 @@ export async function importSubscribers(db: D1Database, text: string, options: I
     if (!known) {
       fresh.push({ email: row.email, prefs: row.prefs });
     } else if (options.update && (known.status === "pending" || known.status === "active")) {
-      const prefs = parsePreferences(row.fields, known, false);
+      const prefs = parsePreferences(row.fields, known, false, terms);
       if (prefs.ok) changes.push({ id: known.id, email: known.email, prefs: prefs.value });
       else read.errors.push({ line: row.line, reason: prefs.reason });
     } else {

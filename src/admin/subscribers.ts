@@ -8,6 +8,7 @@
  *   POST   /admin/subscribers/import     CSV import (src/admin/import.ts)
  */
 import { Hono, type Context } from "hono";
+import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
 import { problem } from "../lib/http.js";
 import { base64url, decodeBase64 } from "../lib/tokens.js";
@@ -161,7 +162,7 @@ adminSubscriberRoutes.post("/import", async (c) => {
   const text = await c.req.text();
   if (text.length > MAX_IMPORT_BYTES) return problem(c, 413, `at most ${MAX_IMPORT_BYTES} bytes of CSV per request; split the file`);
   const now = Date.now();
-  const outcome = await importSubscribers(c.env.DB, text, options.value, now);
+  const outcome = await importSubscribers(c.env.DB, text, options.value, now, await siteContent(c.env));
   if (!outcome.ok) return problem(c, outcome.status, outcome.reason);
   if (options.value.consent === "confirm") c.executionCtx.waitUntil(mailImportConfirmations(c.env, outcome.created, now));
   return c.json(outcome.report);

@@ -34,7 +34,7 @@ label{display:block;font-weight:600;margin-bottom:.25rem}
 fieldset{border:1px solid var(--line);border-radius:.5rem;margin:0 0 1rem;padding:.75rem}
 legend{font-weight:600;padding:0 .25rem}
 fieldset label{display:inline-flex;gap:.35rem;align-items:center;font-weight:400;margin:.2rem .9rem .2rem 0}
-input[type=email],input[type=text],input[type=search],select{width:100%;font:inherit;padding:.55rem .7rem;border:1px solid var(--line);border-radius:.5rem;background:var(--bg);color:var(--fg)}
+input[type=email],input[type=text],input[type=search],input[type=date],select{width:100%;font:inherit;padding:.55rem .7rem;border:1px solid var(--line);border-radius:.5rem;background:var(--bg);color:var(--fg)}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.6rem 1.1rem;border-radius:.5rem;border:0;background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none}
 button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
 button.danger{background:var(--danger);color:var(--bg)}

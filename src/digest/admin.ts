@@ -1,6 +1,6 @@
 /**
  * Admin digest API (Bearer ADMIN_TOKEN): run now, preview, run records.
- *   POST /admin/digests/run      {cadence?: "daily"|"weekly", mode?: "all"|"slot", redrive?: runId}
+ *   POST /admin/digests/run      {cadence?: "instant"|"daily"|"weekly", mode?: "all"|"slot", redrive?: runId}
  *   GET  /admin/digests/preview  ?email=…  or  ?cadence=&topics=&tags=   (&format=html|text|json)
  *   GET  /admin/digests/runs     ?limit=N       GET /admin/digests/runs/{id}
  */
@@ -43,7 +43,7 @@ digestAdminRoutes.post("/run", async (c) => {
     return c.json({ redrive: await redriveRun(c.env.DB, queue, input.redrive) }, 202);
   }
   const which = cadences(input.cadence);
-  if (!which) return problem(c, 400, "cadence must be daily, weekly or both");
+  if (!which) return problem(c, 400, "cadence must be instant, daily, weekly or both (all)");
   if (input.mode === "slot") return c.json({ cron: await runScheduledDigests(c.env, Date.now(), { queue }) }, 202);
   if (input.mode !== undefined && input.mode !== "all") return problem(c, 400, "mode must be all or slot");
   const runs = [];
@@ -60,7 +60,7 @@ digestAdminRoutes.get("/preview", async (c) => {
     if (!preview) return problem(c, 404, "no subscriber with that email");
   } else {
     const which = cadences(c.req.query("cadence") ?? "daily");
-    if (!which || which.length !== 1) return problem(c, 400, "cadence must be daily or weekly");
+    if (!which || which.length !== 1) return problem(c, 400, "cadence must be instant, daily or weekly");
     preview = await previewForFilters(c.env, await siteContent(c.env), which[0]!, { topics: c.req.queries("topics") ?? c.req.queries("topic") ?? [], tags: c.req.queries("tags") ?? c.req.queries("tag") ?? [] }, now);
   }
   const format = c.req.query("format") ?? (wantsJson(c.req.raw) ? "json" : "html");

@@ -10,6 +10,8 @@ export interface Recipient {
   subscriberId: string;
   email: string;
   items: DigestItem[];
+  /** Frozen at plan time: the dates in the mail are the recipient's. */
+  timezone?: string;
 }
 
 export function unsubscribeHeaders(unsubscribeUrl: string): Record<string, string> {
@@ -22,6 +24,7 @@ export async function composeDigest(env: Env, cadence: Cadence, recipient: Recip
     siteTitle: env.SITE_TITLE,
     siteUrl: env.SITE_URL,
     lang: env.SITE_LANGUAGE,
+    ...(recipient.timezone ? { timezone: recipient.timezone } : {}),
     cadence,
     items: recipient.items,
     ...links,

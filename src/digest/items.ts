@@ -27,8 +27,11 @@ export interface Filters {
 /** How far back a run looks for items (covers a weekly cadence with slack). */
 export const LOOKBACK_MS = 35 * 24 * 3_600_000;
 
-/** Most items listed in one email; the rest are counted with a link to the site. */
-export const MAX_LISTED = 30;
+/**
+ * Most items listed in one email (the newest; e.g. the first mail after a pause); the
+ * rest are counted, with a link to them.
+ */
+export const MAX_LISTED = 50;
 
 export function snapshot(article: Article, firstSeen: number): DigestItem {
   const item: DigestItem = {

@@ -9,7 +9,7 @@ import type { Env } from "../env.js";
 import { LOOKBACK_MS, selectItems, slugList } from "./items.js";
 import { enqueueSends, type DigestMessage } from "./messages.js";
 import { claimRun, type Cursor, type Run } from "./runs.js";
-import type { Target } from "./schedule.js";
+import { heldBack, type Target } from "./schedule.js";
 
 export interface PlanOptions {
   queue: Queue<DigestMessage>;
@@ -42,6 +42,10 @@ interface DueRow {
   confirmed_at: number | null;
   created_at: number;
   digest_through: number | null;
+  timezone: string;
+  quiet_start: number | null;
+  quiet_end: number | null;
+  paused_until: string | null;
 }
 
 function targetSql(target: Target): { sql: string; params: unknown[] } {
@@ -62,13 +66,15 @@ async function nextPage(db: D1Database, run: Run, cursor: Cursor, size: number):
   while (rows.length < size && at.t < run.targets.length) {
     const target = targetSql(run.targets[at.t]!);
     const limit = size - rows.length;
+    // Instant subscribers have instant = 1 (their cadence column means nothing; migrations/0005).
+    const cadence = run.cadence === "instant" ? { sql: "instant = 1", params: [] } : { sql: "instant = 0 AND cadence = ?", params: [run.cadence] };
     const { results } = await db
       .prepare(
-        `SELECT id, topics, tags, confirmed_at, created_at, digest_through FROM subscribers
-         WHERE status = 'active' AND suppressed_at IS NULL AND cadence = ?${target.sql} AND id > ?
+        `SELECT id, topics, tags, confirmed_at, created_at, digest_through, timezone, quiet_start, quiet_end, paused_until FROM subscribers
+         WHERE status = 'active' AND suppressed_at IS NULL AND ${cadence.sql}${target.sql} AND id > ?
          ORDER BY id LIMIT ?`,
       )
-      .bind(run.cadence, ...target.params, at.id, limit)
+      .bind(...cadence.params, ...target.params, at.id, limit)
       .all<DueRow>();
     rows.push(...results);
     at = results.length < limit ? { t: at.t + 1, id: "" } : { t: at.t, id: results[results.length - 1]!.id };
@@ -88,6 +94,9 @@ export function entriesFor(run: Run, rows: readonly DueRow[]): Entry[] {
   const floor = run.windowEnd - LOOKBACK_MS;
   const entries: Entry[] = [];
   for (const row of rows) {
+    // Paused, or in quiet hours: no row and the watermark stays, so the next run carries it.
+    const quiet = row.quiet_start !== null && row.quiet_end !== null ? { start: row.quiet_start, end: row.quiet_end } : null;
+    if (heldBack(run.cadence, { timezone: row.timezone, quiet, pausedUntil: row.paused_until }, run.windowEnd)) continue;
     const since = Math.max(row.digest_through ?? row.confirmed_at ?? row.created_at, floor);
     const items = selectItems(run.items, since, { topics: slugList(row.topics), tags: slugList(row.tags) });
     if (items.length > 0) entries.push({ id: row.id, w: row.digest_through, items });
@@ -103,8 +112,8 @@ function pageStatements(db: D1Database, run: Run, entries: Entry[], firstBatch: 
       db
         .prepare(
           `INSERT OR IGNORE INTO digest_deliveries
-             (run_id, subscriber_id, batch_no, email, items, status, created_at, updated_at)
-           SELECT ?1, s.id, ?2, s.email, json_extract(j.value, '$.items'), 'queued', ?3, ?3
+             (run_id, subscriber_id, batch_no, email, items, timezone, status, created_at, updated_at)
+           SELECT ?1, s.id, ?2, s.email, json_extract(j.value, '$.items'), s.timezone, 'queued', ?3, ?3
            FROM json_each(?4) AS j JOIN subscribers AS s ON s.id = json_extract(j.value, '$.id')
            WHERE s.digest_through IS json_extract(j.value, '$.w')`,
         )

@@ -49,7 +49,7 @@ interface SubscriberRow {
 
 export async function previewForEmail(env: Env, content: Content, email: string, now: number): Promise<Preview | null> {
   const row = await env.DB.prepare(
-    "SELECT id, email, topics, tags, cadence, confirmed_at, created_at, digest_through FROM subscribers WHERE email = ? COLLATE NOCASE",
+    "SELECT id, email, topics, tags, CASE WHEN instant THEN 'instant' ELSE cadence END AS cadence, confirmed_at, created_at, digest_through FROM subscribers WHERE email = ? COLLATE NOCASE",
   )
     .bind(email.trim())
     .first<SubscriberRow>();

@@ -80,10 +80,11 @@ export function renderDigest(input: RenderInput): RenderedDigest {
   const total = input.items.length;
   const t = messagesFor(input.lang);
   const { subject, ...strings } = stringsFor(t, input.cadence, total, input.siteTitle);
-  const lead = input.items[0]?.title ?? "";
+  const lead = clip((input.items[0]?.title ?? "").replace(/\s+/g, " ").trim(), 90);
   const model: DigestModel = { ...input, lang: t.lang, t, date: dateFormatter(t, input.timezone), items: input.items.slice(0, MAX_LISTED), total, strings };
   return {
-    subject: `${subject}${t.digest.subjectSeparator}${clip(lead.replace(/\s+/g, " ").trim(), 90)}`,
+    // Mail as articles appear: one article's subject is its title.
+    subject: input.cadence === "instant" && total === 1 ? lead : `${subject}${t.digest.subjectSeparator}${lead}`,
     html: digestHtml(model),
     text: digestText(model),
   };

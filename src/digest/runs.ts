@@ -37,6 +37,8 @@ interface RunRow {
   targets: string;
   items: string;
   status: "planning" | "planned";
+  /** 1 = an `instant` run (its cadence column then says 'daily'; migrations/0005). */
+  instant: number;
   cursor: string | null;
   next_batch: number;
   enqueued_batches: number;
@@ -47,7 +49,7 @@ interface RunRow {
 function toRun(row: RunRow): Run {
   return {
     id: row.id,
-    cadence: row.cadence,
+    cadence: row.instant ? "instant" : row.cadence,
     trigger: row.trigger,
     slot: row.slot,
     windowEnd: row.window_end,
@@ -68,10 +70,10 @@ export async function createRun(db: D1Database, run: NewRun, now: number): Promi
   const result = await db
     .prepare(
       `INSERT OR IGNORE INTO digest_runs
-         (id, cadence, trigger, slot, window_end, targets, items, status, created_at, updated_at, planned_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)`,
+         (id, cadence, instant, trigger, slot, window_end, targets, items, status, created_at, updated_at, planned_at)
+       VALUES (?1, ?2, ?11, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)`,
     )
-    .bind(run.id, run.cadence, run.trigger, run.slot, run.windowEnd, JSON.stringify(run.targets), JSON.stringify(run.items), status, now, status === "planned" ? now : null)
+    .bind(run.id, run.cadence === "instant" ? "daily" : run.cadence, run.trigger, run.slot, run.windowEnd, JSON.stringify(run.targets), JSON.stringify(run.items), status, now, status === "planned" ? now : null, run.cadence === "instant" ? 1 : 0)
     .run();
   return (result.meta.changes ?? 0) > 0;
 }
@@ -129,7 +131,7 @@ export async function listRuns(db: D1Database, options: { limit: number; id?: st
   const where = options.id ? "WHERE r.id = ?1" : "";
   const { results } = await db
     .prepare(
-      `SELECT r.id, r.cadence, r.trigger, r.slot, r.status, json_array_length(r.items) AS items, r.planned,
+      `SELECT r.id, CASE WHEN r.instant THEN 'instant' ELSE r.cadence END AS cadence, r.trigger, r.slot, r.status, json_array_length(r.items) AS items, r.planned,
               r.next_batch, r.stats, r.created_at, r.planned_at,
               (SELECT COUNT(*) FROM digest_deliveries d WHERE d.run_id = r.id AND d.status = 'sent') AS sent,
               (SELECT COUNT(*) FROM digest_deliveries d WHERE d.run_id = r.id AND d.status = 'skipped') AS skipped,

@@ -4,8 +4,9 @@
  * DST: an hour skipped by spring-forward is served with the next one; an hour repeated
  * by fall-back is served only the first time.
  */
-export type Cadence = "daily" | "weekly";
-export const CADENCES: readonly Cadence[] = ["daily", "weekly"];
+/** `instant`: every hourly run, with whatever is new (issue 11). */
+export type Cadence = "instant" | "daily" | "weekly";
+export const CADENCES: readonly Cadence[] = ["daily", "weekly", "instant"];
 export const HOUR_MS = 3_600_000;
 
 /** Which subscribers of a cadence a run is for. Empty object = everyone (manual runs). */
@@ -72,6 +73,8 @@ export function hoursReached(timeZone: string, slot: number): Array<{ hour: numb
 
 /** Targets due at `slot` for the given subscriber time zones, in a stable order. */
 export function dueTargets(cadence: Cadence, timezones: readonly string[], slot: number): Target[] {
+  // Instant subscribers are due at every run, wherever they are.
+  if (cadence === "instant") return timezones.length ? [{}] : [];
   const targets: Target[] = [];
   for (const timezone of [...new Set(timezones)].sort()) {
     for (const { hour, weekday } of hoursReached(timezone, slot)) {
@@ -79,4 +82,47 @@ export function dueTargets(cadence: Cadence, timezones: readonly string[], slot:
     }
   }
   return targets;
+}
+
+const dates = new Map<string, Intl.DateTimeFormat | null>();
+
+/** The local calendar date (`2026-01-05`) at `time`; null for an unknown zone. */
+export function localDate(timeZone: string, time: number): string | null {
+  let f = dates.get(timeZone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    } catch {
+      f = null;
+    }
+    dates.set(timeZone, f);
+  }
+  return f ? f.format(new Date(time)) : null;
+}
+
+/** What a subscriber chose that can hold their mail back for a while. */
+export interface Holds {
+  timezone: string;
+  /** Local hours [start, end) with no instant mail; wraps midnight when start > end. */
+  quiet: { start: number; end: number } | null;
+  /** `YYYY-MM-DD`: nothing is sent while the local date is before it. */
+  pausedUntil: string | null;
+}
+
+/**
+ * True while mail for this subscriber waits: paused (any cadence), or in quiet hours
+ * (instant only; a daily or weekly hour is chosen by the subscriber anyway). Nothing is
+ * lost: the watermark stays put, so the next run after the hold carries it all.
+ */
+export function heldBack(cadence: Cadence, holds: Holds, time: number): boolean {
+  if (holds.pausedUntil) {
+    const today = localDate(holds.timezone, time) ?? localDate("UTC", time)!;
+    if (today < holds.pausedUntil) return true;
+  }
+  if (cadence === "instant" && holds.quiet && holds.quiet.start !== holds.quiet.end) {
+    const hour = (localClock(holds.timezone, time) ?? localClock("UTC", time)!).hour;
+    const { start, end } = holds.quiet;
+    return start < end ? hour >= start && hour < end : hour >= start || hour < end;
+  }
+  return false;
 }

@@ -29,7 +29,11 @@ export interface CronReport {
 
 async function activeZones(db: D1Database, cadence: Cadence): Promise<string[]> {
   const { results } = await db
-    .prepare("SELECT DISTINCT timezone FROM subscribers WHERE status = 'active' AND cadence = ?")
+    .prepare(
+      cadence === "instant"
+        ? "SELECT DISTINCT timezone FROM subscribers WHERE status = 'active' AND instant = 1 AND ?1 = 'instant'"
+        : "SELECT DISTINCT timezone FROM subscribers WHERE status = 'active' AND instant = 0 AND cadence = ?1",
+    )
     .bind(cadence)
     .all<{ timezone: string }>();
   return results.map((r) => r.timezone);

@@ -15,6 +15,7 @@ interface Row {
   subscriber_id: string;
   email: string;
   items: string;
+  timezone: string | null;
 }
 
 const MAX_PER_CALL = 100;
@@ -54,7 +55,7 @@ async function claim(db: D1Database, runId: string, batch: number, now: number):
       .bind(runId, batch, now),
     db
       .prepare(
-        `SELECT subscriber_id, email, items FROM digest_deliveries
+        `SELECT subscriber_id, email, items, timezone FROM digest_deliveries
          WHERE run_id = ?1 AND batch_no = ?2 AND status = 'sending' ORDER BY subscriber_id`,
       )
       .bind(runId, batch),
@@ -88,6 +89,7 @@ export async function sendDigestBatch(env: Env, runId: string, batch: number, se
         composeDigest(env, run.cadence, {
           subscriberId: row.subscriber_id,
           email: row.email,
+          ...(row.timezone ? { timezone: row.timezone } : {}),
           items: (JSON.parse(row.items) as number[]).map((i) => run.items[i]).filter((x): x is DigestItem => x !== undefined),
         }),
       ),

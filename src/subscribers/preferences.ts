@@ -5,7 +5,14 @@
 import type { Content } from "../content/index.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 
-export type Cadence = "daily" | "weekly";
+export type Cadence = "instant" | "daily" | "weekly";
+export const CADENCES: readonly Cadence[] = ["instant", "daily", "weekly"];
+
+/** Local hours [start, end) with no instant mail (wraps midnight when start > end). */
+export interface QuietHours {
+  start: number;
+  end: number;
+}
 
 export interface Preferences {
   /** termSlug()s; empty = everything. */
@@ -18,9 +25,13 @@ export interface Preferences {
   hour: number;
   /** Day of a weekly digest, 0 = Sunday … 6. */
   weekday: number;
+  /** Optional quiet hours for instant mail. */
+  quiet: QuietHours | null;
+  /** `YYYY-MM-DD`: no mail while the local date is before it; null = not paused. */
+  pausedUntil: string | null;
 }
 
-export const DEFAULT_PREFERENCES: Readonly<Preferences> = { topics: [], tags: [], cadence: "daily", timezone: "UTC", hour: 8, weekday: 1 };
+export const DEFAULT_PREFERENCES: Readonly<Preferences> = { topics: [], tags: [], cadence: "daily", timezone: "UTC", hour: 8, weekday: 1, quiet: null, pausedUntil: null };
 
 /** Field values as a form or JSON body gives them. */
 export type Fields = Record<string, unknown>;
@@ -82,8 +93,18 @@ export function parsePreferences(fields: Fields, base: Preferences, listsAbsentM
     out[kind] = parsed.value;
   }
   if (fields.cadence !== undefined && fields.cadence !== "") {
-    if (fields.cadence !== "daily" && fields.cadence !== "weekly") return { ok: false, reason: "cadence must be daily or weekly" };
-    out.cadence = fields.cadence;
+    if (!CADENCES.includes(fields.cadence as Cadence)) return { ok: false, reason: "cadence must be instant, daily or weekly" };
+    out.cadence = fields.cadence as Cadence;
+  }
+  if (fields.quiet !== undefined) {
+    const quiet = parseQuiet(fields.quiet);
+    if (!quiet.ok) return quiet;
+    out.quiet = quiet.value;
+  }
+  if (fields.pausedUntil !== undefined) {
+    const paused = parseDate(fields.pausedUntil);
+    if (!paused.ok) return paused;
+    out.pausedUntil = paused.value;
   }
   if (fields.timezone !== undefined && fields.timezone !== "") {
     const tz = typeof fields.timezone === "string" ? canonicalTimeZone(fields.timezone.trim()) : null;
@@ -97,6 +118,36 @@ export function parsePreferences(fields: Fields, base: Preferences, listsAbsentM
     out[key] = parsed.value;
   }
   return { ok: true, value: out };
+}
+
+const QUIET_REASON = 'quiet must be two local hours 0–23, start and end ("22-7", [22, 7] or { "start": 22, "end": 7 }), or empty for none';
+
+/** `"22-7"`, `["22", "7"]` (two form fields), `{ start, end }`; empty or null = none. */
+function parseQuiet(value: unknown): Parsed<QuietHours | null> {
+  if (value === null || value === "") return { ok: true, value: null };
+  let pair: unknown[];
+  if (typeof value === "string") pair = value.split(/\s*[-–—]\s*/);
+  else if (Array.isArray(value)) pair = value;
+  else if (typeof value === "object") pair = [(value as Record<string, unknown>).start, (value as Record<string, unknown>).end];
+  else return { ok: false, reason: QUIET_REASON };
+  if (pair.length === 2 && pair.every((v) => v === "" || v === null || v === undefined)) return { ok: true, value: null };
+  if (pair.length !== 2) return { ok: false, reason: QUIET_REASON };
+  const [start, end] = pair.map((v) => parseInteger("quiet", typeof v === "string" ? v.trim() : v, 0, 23));
+  if (!start!.ok || !end!.ok) return { ok: false, reason: QUIET_REASON };
+  return { ok: true, value: { start: start!.value, end: end!.value } };
+}
+
+/** A calendar date `YYYY-MM-DD` (or the date part of an ISO date-time); empty or null = none. */
+function parseDate(value: unknown): Parsed<string | null> {
+  if (value === null || value === "") return { ok: true, value: null };
+  const reason = "pausedUntil must be a date such as 2026-12-31, or empty to resume";
+  if (typeof value !== "string") return { ok: false, reason };
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)?$/.exec(value.trim());
+  if (!m) return { ok: false, reason };
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return { ok: false, reason };
+  return { ok: true, value: `${m[1]}-${m[2]}-${m[3]}` };
 }
 
 let zoneList: readonly string[] | undefined;

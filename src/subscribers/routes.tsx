@@ -12,10 +12,11 @@ import type { AppEnv } from "../env.js";
 import { format } from "../i18n/index.js";
 import type { TokenPurpose } from "../lib/tokens.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
+import { compareNames } from "../pages/directory.js";
 import { senderAddress } from "./email.js";
 import { readInput } from "./input.js";
 import { ConfigError, subscriberLinks, verifyLink } from "./links.js";
-import { DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
+import { CADENCES, DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
 import { answersJson, fail, json, page, sameOriginForms, site } from "./respond.js";
 import { subscribe } from "./service.js";
 import { activate, findById, savePreferences, unsubscribe, type Subscriber } from "./store.js";
@@ -34,14 +35,18 @@ subscriberRoutes.post("/unsubscribe/:token", limitBody);
 
 /** The public view of a subscriber (no id). */
 function view(s: Subscriber) {
-  return { email: s.email, status: s.status, topics: s.topics, tags: s.tags, cadence: s.cadence, timezone: s.timezone, hour: s.hour, weekday: s.weekday };
+  return {
+    email: s.email, status: s.status, topics: s.topics, tags: s.tags, cadence: s.cadence, timezone: s.timezone, hour: s.hour, weekday: s.weekday,
+    quiet: s.quiet, pausedUntil: s.pausedUntil,
+  };
 }
 
 function options(content: Content, kind: TermKind, chosen: readonly string[], now: number): TermOption[] {
   const out: TermOption[] = [...content.catalogue(kind, now).values()].map((t) => ({ slug: t.slug, name: t.name, count: t.count }));
   const listed = new Set(out.map((t) => t.slug));
   for (const slug of chosen) if (!listed.has(slug)) out.push({ slug, name: content.term(kind, slug)?.name ?? slug });
-  return out;
+  // In the order /feeds lists them.
+  return out.sort((a, b) => compareNames(a.name, b.name));
 }
 
 function clientIp(c: C): string {
@@ -75,7 +80,7 @@ subscriberRoutes.get("/subscribe", async (c) => {
     const now = Date.now();
     return json(c, 200, {
       fields: { email: "", ...DEFAULT_PREFERENCES },
-      cadences: ["daily", "weekly"],
+      cadences: CADENCES,
       topics: options(content, "topics", [], now),
       tags: options(content, "tags", [], now),
     });

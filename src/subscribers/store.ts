@@ -22,9 +22,14 @@ export interface SubscriberRow {
   topics: string;
   tags: string;
   cadence: "daily" | "weekly";
+  /** 1 = cadence `instant` (migrations/0005: the cadence column then means nothing). */
+  instant: number;
   timezone: string;
   send_hour: number;
   send_weekday: number;
+  quiet_start: number | null;
+  quiet_end: number | null;
+  paused_until: string | null;
   created_at: number;
   updated_at: number;
   confirmed_at: number | null;
@@ -48,10 +53,12 @@ export function fromRow(row: SubscriberRow): Subscriber {
     status: row.status,
     topics: slugs(row.topics),
     tags: slugs(row.tags),
-    cadence: row.cadence,
+    cadence: row.instant ? "instant" : row.cadence,
     timezone: row.timezone,
     hour: row.send_hour,
     weekday: row.send_weekday,
+    quiet: row.quiet_start !== null && row.quiet_end !== null ? { start: row.quiet_start, end: row.quiet_end } : null,
+    pausedUntil: row.paused_until,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     confirmedAt: row.confirmed_at,
@@ -65,9 +72,12 @@ async function one(stmt: D1PreparedStatement): Promise<Subscriber | null> {
   return row ? fromRow(row) : null;
 }
 
-const PREFS_SET = "topics = ?2, tags = ?3, cadence = ?4, timezone = ?5, send_hour = ?6, send_weekday = ?7";
+const PREFS_SET =
+  "topics = ?2, tags = ?3, cadence = ?4, timezone = ?5, send_hour = ?6, send_weekday = ?7, instant = ?8, quiet_start = ?9, quiet_end = ?10, paused_until = ?11";
+/** ?2–?11 of every statement that writes preferences. */
 function prefsArgs(p: Preferences) {
-  return [JSON.stringify(p.topics), JSON.stringify(p.tags), p.cadence, p.timezone, p.hour, p.weekday] as const;
+  const cadence = p.cadence === "instant" ? "daily" : p.cadence;
+  return [JSON.stringify(p.topics), JSON.stringify(p.tags), cadence, p.timezone, p.hour, p.weekday, p.cadence === "instant" ? 1 : 0, p.quiet?.start ?? null, p.quiet?.end ?? null, p.pausedUntil] as const;
 }
 
 export function findById(db: D1Database, id: string): Promise<Subscriber | null> {
@@ -83,8 +93,8 @@ export async function insertPending(db: D1Database, email: string, prefs: Prefer
   const created = await one(
     db
       .prepare(
-        `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, created_at, updated_at)
-         VALUES (?1, ?8, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?9) ON CONFLICT (email) DO NOTHING RETURNING *`,
+        `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, instant, quiet_start, quiet_end, paused_until, created_at, updated_at)
+         VALUES (?1, ?12, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?13) ON CONFLICT (email) DO NOTHING RETURNING *`,
       )
       .bind(crypto.randomUUID(), ...prefsArgs(prefs), email, now),
   );
@@ -96,13 +106,13 @@ export async function insertPending(db: D1Database, email: string, prefs: Prefer
 export function restartPending(db: D1Database, id: string, prefs: Preferences, now: number): Promise<Subscriber | null> {
   return one(
     db
-      .prepare(`UPDATE subscribers SET status = 'pending', ${PREFS_SET}, updated_at = ?8 WHERE id = ?1 AND status IN ('pending', 'unsubscribed') RETURNING *`)
+      .prepare(`UPDATE subscribers SET status = 'pending', ${PREFS_SET}, updated_at = ?12 WHERE id = ?1 AND status IN ('pending', 'unsubscribed') RETURNING *`)
       .bind(id, ...prefsArgs(prefs), now),
   );
 }
 
 export function savePreferences(db: D1Database, id: string, prefs: Preferences, now: number): Promise<Subscriber | null> {
-  return one(db.prepare(`UPDATE subscribers SET ${PREFS_SET}, updated_at = ?8 WHERE id = ?1 RETURNING *`).bind(id, ...prefsArgs(prefs), now));
+  return one(db.prepare(`UPDATE subscribers SET ${PREFS_SET}, updated_at = ?12 WHERE id = ?1 RETURNING *`).bind(id, ...prefsArgs(prefs), now));
 }
 
 /**

@@ -1,5 +1,6 @@
 /** GET /preferences/{token}: change topics, tags, cadence and time; unsubscribe from here. */
 import type { Subscriber } from "../../src/subscribers/store.js";
+import { dateFormatter, format } from "../../src/i18n/index.js";
 import { PreferenceFields, type TermOption } from "./subscribe-fields.js";
 import { SubscriberLayout, type PageSite } from "./subscribe-message.js";
 
@@ -43,8 +44,18 @@ export function PreferencesPage(props: PreferencesPageProps) {
           </p>
         </form>
       ) : null}
+      {subscriber.pausedUntil ? (
+        <p class="notice" role="status">
+          {format(m.pausedNow, { date: dateFormatter(t)(subscriber.pausedUntil) })}
+        </p>
+      ) : null}
       <form method="post" action={props.action}>
         <PreferenceFields t={t} topics={props.topics} tags={props.tags} prefs={subscriber} timeZones={props.timeZones} />
+        <div class="field">
+          <label for="paused-until">{m.pause}</label>
+          <input id="paused-until" type="date" name="pausedUntil" value={subscriber.pausedUntil ?? ""} />
+          <p class="muted hint">{m.pauseHint}</p>
+        </div>
         <div class="actions">
           <button type="submit">{m.save}</button>
         </div>

@@ -1,6 +1,6 @@
 /** The preference fields shared by the subscribe and preferences forms (names fixed by DESIGN.md). */
 import type { Messages } from "../../src/i18n/index.js";
-import type { Preferences } from "../../src/subscribers/preferences.js";
+import { CADENCES, type Preferences } from "../../src/subscribers/preferences.js";
 
 export interface TermOption {
   slug: string;
@@ -35,6 +35,25 @@ function TermBoxes({ kind, legend, hint, options, chosen }: { kind: "topics" | "
   );
 }
 
+/** One end of the quiet hours: both selects are named `quiet` (start, then end). */
+function QuietSelect({ id, label, none, value }: { id: string; label: string; none: string; value: number | undefined }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} name="quiet">
+        <option value="" selected={value === undefined}>
+          {none}
+        </option>
+        {Array.from({ length: 24 }, (_, h) => (
+          <option value={String(h)} selected={value === h}>
+            {String(h).padStart(2, "0")}:00
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function PreferenceFields({ t, topics, tags, prefs, timeZones }: PreferenceFieldsProps) {
   const f = t.fields;
   const zones = timeZones.includes(prefs.timezone) ? timeZones : [prefs.timezone, ...timeZones];
@@ -44,7 +63,7 @@ export function PreferenceFields({ t, topics, tags, prefs, timeZones }: Preferen
       <TermBoxes kind="tags" legend={f.tags} hint={f.tagsHint} options={tags} chosen={prefs.tags} />
       <fieldset>
         <legend>{f.cadence}</legend>
-        {(["daily", "weekly"] as const).map((cadence) => (
+        {CADENCES.map((cadence) => (
           <label>
             <input type="radio" name="cadence" value={cadence} checked={prefs.cadence === cadence} />
             {t.cadence[cadence]}
@@ -52,7 +71,7 @@ export function PreferenceFields({ t, topics, tags, prefs, timeZones }: Preferen
         ))}
       </fieldset>
       <div class="row">
-        <div class="field">
+        <div class="field not-instant">
           <label for="hour">{f.hour}</label>
           <select id="hour" name="hour">
             {Array.from({ length: 24 }, (_, h) => (
@@ -62,7 +81,7 @@ export function PreferenceFields({ t, topics, tags, prefs, timeZones }: Preferen
             ))}
           </select>
         </div>
-        <div class="field">
+        <div class="field weekly-only">
           <label for="weekday">{f.weekday}</label>
           <select id="weekday" name="weekday">
             {t.weekdays.map((day, d) => (
@@ -73,6 +92,14 @@ export function PreferenceFields({ t, topics, tags, prefs, timeZones }: Preferen
           </select>
         </div>
       </div>
+      <fieldset class="instant-only">
+        <legend>{f.quiet}</legend>
+        <p class="muted hint">{f.quietHint}</p>
+        <div class="row">
+          <QuietSelect id="quiet-start" label={f.quietFrom} none={f.quietNone} value={prefs.quiet?.start} />
+          <QuietSelect id="quiet-end" label={f.quietUntil} none={f.quietNone} value={prefs.quiet?.end} />
+        </div>
+      </fieldset>
       <div class="field">
         <label for="timezone">{f.timezone}</label>
         <select id="timezone" name="timezone">
@@ -99,4 +126,7 @@ export const SUBSCRIBER_STYLES = `
 .notice{border-left:4px solid var(--accent);padding:.6rem .9rem;background:var(--card);border-radius:.25rem}
 .notice.error{border-color:var(--danger)}
 form.inline{display:inline}
+form:has(input[name=cadence][value=weekly]:not(:checked)) .weekly-only{display:none}
+form:has(input[name=cadence][value=instant]:not(:checked)) .instant-only{display:none}
+form:has(input[name=cadence][value=instant]:checked) .not-instant{display:none}
 `;

@@ -29,7 +29,9 @@ export interface SubscriberInput {
   status?: string;
   topics?: string[];
   tags?: string[];
-  cadence?: "daily" | "weekly";
+  cadence?: "instant" | "daily" | "weekly";
+  quiet?: { start: number; end: number };
+  pausedUntil?: string;
   timezone?: string;
   hour?: number;
   weekday?: number;
@@ -38,10 +40,12 @@ export interface SubscriberInput {
 
 export async function addSubscriber(s: SubscriberInput): Promise<void> {
   await env.DB.prepare(
-    `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, created_at, updated_at, confirmed_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)`,
+    `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, created_at, updated_at, confirmed_at,
+       instant, quiet_start, quiet_end, paused_until)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, ?11, ?12, ?13, ?14)`,
   )
-    .bind(s.id, `${s.id}@example.com`, s.status ?? "active", JSON.stringify(s.topics ?? []), JSON.stringify(s.tags ?? []), s.cadence ?? "daily", s.timezone ?? "UTC", s.hour ?? 9, s.weekday ?? 1, s.confirmedAt ?? T0 - 30 * 24 * HOUR)
+    .bind(s.id, `${s.id}@example.com`, s.status ?? "active", JSON.stringify(s.topics ?? []), JSON.stringify(s.tags ?? []), s.cadence === "weekly" ? "weekly" : "daily", s.timezone ?? "UTC", s.hour ?? 9, s.weekday ?? 1, s.confirmedAt ?? T0 - 30 * 24 * HOUR,
+      s.cadence === "instant" ? 1 : 0, s.quiet?.start ?? null, s.quiet?.end ?? null, s.pausedUntil ?? null)
     .run();
 }
 

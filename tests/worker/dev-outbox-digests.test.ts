@@ -1,4 +1,4 @@
-/** The dev outbox's "run digests now" (development only): a manual run for both cadences. */
+/** The dev outbox's "run digests now" (development only): a manual run for every cadence. */
 import { env, SELF } from "cloudflare:test";
 import { expect, it } from "vitest";
 
@@ -6,7 +6,7 @@ it("POST /dev/outbox/digests runs a manual digest for each cadence and answers J
   const res = await SELF.fetch("http://localhost:8787/dev/outbox/digests", { method: "POST", headers: { Accept: "application/json" } });
   expect(res.status).toBe(202);
   const body = (await res.json()) as { runs: { runId: string }[] };
-  expect(body.runs.map((r) => r.runId.split(":").slice(0, 2).join(":"))).toEqual(["manual:daily", "manual:weekly"]);
+  expect(body.runs.map((r) => r.runId.split(":").slice(0, 2).join(":"))).toEqual(["manual:daily", "manual:weekly", "manual:instant"]);
   const { results } = await env.DB.prepare("SELECT id, trigger FROM digest_runs WHERE trigger = 'manual'").all<{ id: string }>();
   expect(results.map((r) => r.id).sort()).toEqual(body.runs.map((r) => r.runId).sort());
 });

@@ -307,7 +307,7 @@ describe("preferences", () => {
     }
     const form = await postForm(sub.preferences, { cadence: "yearly" });
     expect(form.status).toBe(400);
-    expect(await form.text()).toContain("cadence must be daily or weekly");
+    expect(await form.text()).toContain("cadence must be instant, daily or weekly");
     expect(await row(sub.email)).toEqual(before);
   });
 

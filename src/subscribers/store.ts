@@ -205,16 +205,22 @@ function importJson(rows: readonly (ImportedRow & { id: string })[]): string {
       email: r.email,
       topics: JSON.stringify(r.prefs.topics),
       tags: JSON.stringify(r.prefs.tags),
-      cadence: r.prefs.cadence,
+      cadence: r.prefs.cadence === "instant" ? "daily" : r.prefs.cadence,
       timezone: r.prefs.timezone,
       hour: r.prefs.hour,
       weekday: r.prefs.weekday,
+      instant: r.prefs.cadence === "instant" ? 1 : 0,
+      quietStart: r.prefs.quiet?.start ?? null,
+      quietEnd: r.prefs.quiet?.end ?? null,
+      pausedUntil: r.prefs.pausedUntil,
     })),
   );
 }
 
 const IMPORT_FIELDS = `json_extract(j.value, '$.topics'), json_extract(j.value, '$.tags'), json_extract(j.value, '$.cadence'),
-  json_extract(j.value, '$.timezone'), json_extract(j.value, '$.hour'), json_extract(j.value, '$.weekday')`;
+  json_extract(j.value, '$.timezone'), json_extract(j.value, '$.hour'), json_extract(j.value, '$.weekday'),
+  json_extract(j.value, '$.instant'), json_extract(j.value, '$.quietStart'), json_extract(j.value, '$.quietEnd'), json_extract(j.value, '$.pausedUntil')`;
+const IMPORT_COLUMNS = "topics, tags, cadence, timezone, send_hour, send_weekday, instant, quiet_start, quiet_end, paused_until";
 
 /**
  * New subscribers, `active` (consent attested: confirmed now) or `pending`, in D1 batches.
@@ -225,7 +231,7 @@ export async function insertImported(db: D1Database, rows: readonly ImportedRow[
   const statements = chunks(rows.map((r) => ({ ...r, id: crypto.randomUUID() }))).map((chunk) =>
     db
       .prepare(
-        `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, created_at, updated_at, confirmed_at)
+        `INSERT INTO subscribers (id, email, status, ${IMPORT_COLUMNS}, created_at, updated_at, confirmed_at)
          SELECT json_extract(j.value, '$.id'), json_extract(j.value, '$.email'), ?2, ${IMPORT_FIELDS}, ?3, ?3, ?4
          FROM json_each(?1) AS j WHERE true ON CONFLICT DO NOTHING RETURNING *`,
       )
@@ -243,7 +249,7 @@ export async function updateImported(db: D1Database, rows: readonly (ImportedRow
   const statements = chunks(rows).map((chunk) =>
     db
       .prepare(
-        `UPDATE subscribers SET (topics, tags, cadence, timezone, send_hour, send_weekday) = (${IMPORT_FIELDS}),
+        `UPDATE subscribers SET (${IMPORT_COLUMNS}) = (${IMPORT_FIELDS}),
            status = CASE WHEN ?3 AND status = 'pending' THEN 'active' ELSE status END,
            confirmed_at = CASE WHEN ?3 AND status = 'pending' THEN ?2 ELSE confirmed_at END,
            updated_at = ?2

@@ -1,10 +1,10 @@
 /** The choices of issue 11 on the subscriber endpoints: instant cadence, quiet hours, pause; the form's order and layout. */
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { content } from "../../src/content/index.js";
 import { messagesFor } from "../../src/i18n/index.js";
 import { compareNames } from "../../src/pages/directory.js";
-import { activeSubscriber, get, postForm, postJson, row } from "./subscribers-helpers.js";
+import { BASE, activeSubscriber, get, postForm, postJson, row } from "./subscribers-helpers.js";
 
 const t = messagesFor(env.SITE_LANGUAGE);
 
@@ -48,6 +48,20 @@ describe("instant cadence, quiet hours and pause", () => {
     expect(paused).toContain('value="2027-01-02"');
     await postForm(sub.preferences, { cadence: "daily", quiet: ["", ""], pausedUntil: "" });
     expect(await prefsJson(sub.preferences)).toMatchObject({ cadence: "daily", quiet: null, pausedUntil: null });
+  });
+});
+
+describe("CSV import", () => {
+  it("takes cadence instant (stored as the instant flag)", async () => {
+    const email = `import.instant.${Date.now().toString(36)}@example.com`;
+    const res = await SELF.fetch(`${BASE}/admin/subscribers/import?consent=confirmed`, {
+      method: "POST",
+      body: `email,cadence\n${email},instant\n`,
+      headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, "Content-Type": "text/csv; charset=utf-8" },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ imported: 1, errors: [] });
+    expect(await row(email)).toMatchObject({ instant: 1, cadence: "daily", status: "active" });
   });
 });
 

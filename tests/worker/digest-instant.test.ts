@@ -1,14 +1,14 @@
 /** Mail as articles appear (cadence `instant`), quiet hours and pause — through the same ledger, runs and queue as digests. */
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { ContentSource } from "../../src/content/index.js";
+import type { Content } from "../../src/content/index.js";
 import { runScheduledDigests } from "../../src/digest/scheduler.js";
 import { addSubscriber, article, captureQueue, drain, fakeResend, HOUR, resetDigestTables, site, T0 } from "./digest-support.js";
 
 const DAY = 24 * HOUR;
 let queue: ReturnType<typeof captureQueue>;
 
-function cron(content: ContentSource, at: number) {
+function cron(content: Content, at: number) {
   return runScheduledDigests(env, at, { queue, content, now: at });
 }
 

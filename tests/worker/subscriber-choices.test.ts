@@ -1,12 +1,13 @@
 /** The choices of issue 11 on the subscriber endpoints: instant cadence, quiet hours, pause; the form's order and layout. */
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { content } from "../../src/content/index.js";
+import { siteContent } from "../../src/content/index.js";
 import { messagesFor } from "../../src/i18n/index.js";
 import { compareNames } from "../../src/pages/directory.js";
 import { BASE, activeSubscriber, get, postForm, postJson, row } from "./subscribers-helpers.js";
 
 const t = messagesFor(env.SITE_LANGUAGE);
+const content = await siteContent(env);
 
 async function prefsJson(path: string) {
   return (await (await get(path, { Accept: "application/json" })).json()) as Record<string, unknown>;

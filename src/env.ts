@@ -17,6 +17,8 @@ export interface Env {
   RESEND_API_KEY?: string;
   RESEND_WEBHOOK_SECRET?: string;
   TOKEN_SECRET?: string;
+  /** Optional: the former TOKEN_SECRET, accepted for verifying links only (rotation). */
+  TOKEN_SECRET_PREVIOUS?: string;
   ADMIN_TOKEN?: string;
   DB: D1Database;
   DIGEST_QUEUE: Queue<unknown>;

@@ -4,7 +4,10 @@
  * Token = base64url(subscriberId) "." expiry (base 36 ms, or "0" for none) "." base64url(mac)
  * where mac = HMAC-SHA256(secret, "tidings/v1\n" purpose "\n" subscriberId "\n" expiry).
  * The purpose is only inside the MAC, so a confirm token cannot unsubscribe and the
- * reverse. crypto.subtle.verify compares in constant time. Every part is URL-safe.
+ * reverse. crypto.subtle.verify compares in constant time. Every part is URL-safe, and
+ * every part must be in its one canonical spelling (no padding, no unused bits set), so a
+ * token has exactly one string. Rotation: verify with several secrets (the current one
+ * first), sign with the current one only.
  */
 /** `admin-session`: the /admin console's session cookie (subject: a fingerprint of ADMIN_TOKEN). */
 export type TokenPurpose = "confirm" | "preferences" | "unsubscribe" | "admin-session";
@@ -59,28 +62,35 @@ export async function signToken(secret: string, subscriberId: string, purpose: T
   return `${base64url(encoder.encode(subscriberId))}.${expiryText}.${base64url(new Uint8Array(mac))}`;
 }
 
-/** The subscriber id a token was signed for, or null (malformed, forged, wrong purpose, expired). */
-export async function verifyToken(secret: string, token: string, purpose: TokenPurpose, now: number = Date.now()): Promise<string | null> {
-  if (!secret || typeof token !== "string" || token.length > 512) return null;
+/**
+ * The subscriber id a token was signed for, or null (malformed, forged, wrong purpose,
+ * expired). `secrets`: the current secret, optionally followed by former ones still
+ * accepted for verification (rotation).
+ */
+export async function verifyToken(secrets: string | readonly string[], token: string, purpose: TokenPurpose, now: number = Date.now()): Promise<string | null> {
+  const keys = (typeof secrets === "string" ? [secrets] : secrets).filter((s) => s);
+  if (keys.length === 0 || typeof token !== "string" || token.length > 512) return null;
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   const [idPart, expiryText, macPart] = parts as [string, string, string];
-  if (!/^[0-9a-z]{1,12}$/.test(expiryText)) return null;
+  if (!/^[0-9a-z]{1,12}$/.test(expiryText) || (expiryText !== "0" && expiryText.startsWith("0"))) return null;
   const idBytes = decodeBase64(idPart);
   const mac = decodeBase64(macPart);
   if (!idBytes || !mac || mac.length !== 32 || idBytes.length === 0) return null;
+  // Only the canonical encodings are accepted, so one id has exactly one token per expiry.
+  if (base64url(idBytes) !== idPart || base64url(mac) !== macPart) return null;
   let subscriberId: string;
   try {
     subscriberId = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(idBytes);
   } catch {
     return null;
   }
-  // Only the canonical encoding is accepted, so one id has exactly one token per expiry.
-  if (base64url(idBytes) !== idPart) return null;
-  const ok = await crypto.subtle.verify("HMAC", await hmacKey(secret), mac, message(purpose, subscriberId, expiryText));
-  if (!ok) return null;
   if (expiryText !== "0" && parseInt(expiryText, 36) <= now) return null;
-  return subscriberId;
+  const signed = message(purpose, subscriberId, expiryText);
+  for (const secret of keys) {
+    if (await crypto.subtle.verify("HMAC", await hmacKey(secret), mac, signed)) return subscriberId;
+  }
+  return null;
 }
 
 /**

@@ -15,8 +15,10 @@ export function tokenSecret(env: Env): string {
   throw new ConfigError("TOKEN_SECRET is not configured");
 }
 
+/** Verifies with TOKEN_SECRET, then TOKEN_SECRET_PREVIOUS when set (rotation); links are always signed with TOKEN_SECRET. */
 export function verifyLink(env: Env, token: string, purpose: TokenPurpose, now?: number): Promise<string | null> {
-  return verifyToken(tokenSecret(env), token, purpose, now);
+  const previous = env.TOKEN_SECRET_PREVIOUS;
+  return verifyToken(previous ? [tokenSecret(env), previous] : tokenSecret(env), token, purpose, now);
 }
 
 async function link(env: Env, path: string, subscriberId: string, purpose: TokenPurpose, expiresAt?: number): Promise<string> {

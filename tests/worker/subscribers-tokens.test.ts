@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { hitRateLimit } from "../../src/lib/ratelimit.js";
 import { CONFIRM_TOKEN_TTL_MS, signToken, verifyToken } from "../../src/lib/tokens.js";
 import { normaliseEmail } from "../../src/subscribers/email.js";
+import { subscriberLinks, verifyLink } from "../../src/subscribers/links.js";
 
 const SECRET = "unit-secret";
 const ID = "2f1c7a52-5d0b-4f0e-9a57-8d3f7b1c2e4a";
@@ -40,6 +41,35 @@ describe("tokens", () => {
     for (const t of [`${otherId}.${exp}.${mac}`, `${idPart}.zzz.${mac}`, `${idPart}=.${exp}.${mac}`, `${idPart}.${exp}.${mac}A`, `${idPart}.${exp}`, "", "...", "é.0.x", `${idPart}.${exp}.${mac}.x`]) {
       expect(await verifyToken(SECRET, t, "unsubscribe"), t).toBeNull();
     }
+  });
+});
+
+describe("tokens: one string per token, and rotation", () => {
+  it("accepts only the canonical base64url of the MAC (a changed last character or a trailing = fails)", async () => {
+    const token = await signToken(SECRET, ID, "unsubscribe");
+    const [idPart, exp, mac] = token.split(".") as [string, string, string];
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(mac.at(-1)!);
+    // 32 bytes in 43 characters: the last one carries 2 unused bits, so 3 other characters decode to the same MAC.
+    const sameBytes = [1, 2, 3].map((d) => alphabet[(last & ~3) | ((last + d) & 3)]!);
+    for (const t of [...sameBytes.map((c) => `${idPart}.${exp}.${mac.slice(0, -1)}${c}`), `${idPart}.${exp}.${mac}=`, `${idPart}.${exp}.${mac.replace(/-/g, "+").replace(/_/g, "/")}`]) {
+      if (t === token) continue;
+      expect(await verifyToken(SECRET, t, "unsubscribe"), t).toBeNull();
+    }
+    expect(await verifyToken(SECRET, token, "unsubscribe")).toBe(ID);
+  });
+
+  it("verifies with any listed secret (TOKEN_SECRET_PREVIOUS), signs with TOKEN_SECRET only", async () => {
+    const old = await signToken("old-secret", ID, "preferences");
+    expect(await verifyToken(["new-secret", "old-secret"], old, "preferences")).toBe(ID);
+    expect(await verifyToken(["new-secret"], old, "preferences")).toBeNull();
+    const rotated = { ...env, TOKEN_SECRET: "new-secret", TOKEN_SECRET_PREVIOUS: "old-secret" };
+    expect(await verifyLink(rotated, old, "preferences")).toBe(ID);
+    expect(await verifyLink({ ...rotated, TOKEN_SECRET_PREVIOUS: undefined }, old, "preferences")).toBeNull();
+    const { preferencesUrl } = await subscriberLinks(rotated, ID);
+    const fresh = preferencesUrl.split("/").at(-1)!;
+    expect(await verifyToken("new-secret", fresh, "preferences")).toBe(ID);
+    expect(await verifyToken("old-secret", fresh, "preferences")).toBeNull();
   });
 });
 

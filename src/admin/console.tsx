@@ -12,14 +12,13 @@ import { listRuns } from "../digest/runs.js";
 import { pageSite, type AppEnv } from "../env.js";
 import { htmlDocument } from "../lib/html.js";
 import { problem, wantsJson } from "../lib/http.js";
-import { deleteSubscriber, findById, searchSubscribers, dailySignups, STATUSES, type Status } from "../subscribers/store.js";
+import { countByStatus, deleteSubscriber, findById, searchSubscribers, dailySignups, STATUSES, type Status } from "../subscribers/store.js";
 import { AudiencePage, DigestsPage, ImportPage, OverviewPage, SignInPage, SubscriberPage, SubscribersPage, type ConsoleSite } from "../../templates/admin/console.js";
 import { lastDays, perDay } from "../../templates/admin/chart.js";
 import { tokenMatches } from "./auth.js";
 import { AUDIENCE_DAYS, audienceDays, audienceReport } from "./audience.js";
 import { importSubscribers, mailImportConfirmations, MAX_IMPORT_BYTES, parseImportOptions } from "./import.js";
 import { clearedSessionCookie, createSession, csrfFor, requireSession, sameOrigin, sessionCookie, tokenIsRight, validSession, type ConsoleVars } from "./session.js";
-import { countByStatus } from "./subscribers.js";
 
 type ConsoleEnv = AppEnv & ConsoleVars;
 const PAGE_SIZE = 25;

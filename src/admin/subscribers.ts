@@ -13,7 +13,7 @@ import type { AppEnv } from "../env.js";
 import { problem } from "../lib/http.js";
 import { base64url, decodeBase64 } from "../lib/tokens.js";
 import { normaliseEmail } from "../subscribers/email.js";
-import { deleteSubscriber, findById, fromRow, STATUSES, type Status, type Subscriber, type SubscriberRow } from "../subscribers/store.js";
+import { countByStatus, deleteSubscriber, findById, listSubscribers, STATUSES, type Status, type Subscriber, type SubscriberCursor as Cursor } from "../subscribers/store.js";
 import { requireAdmin } from "./auth.js";
 import { importSubscribers, mailImportConfirmations, MAX_IMPORT_BYTES, parseImportOptions } from "./import.js";
 
@@ -43,34 +43,11 @@ function record(s: Subscriber) {
   };
 }
 
-export async function countByStatus(db: D1Database): Promise<Record<Status | "total", number>> {
-  const { results } = await db.prepare("SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status").all<{ status: Status; n: number }>();
-  const counts = Object.fromEntries([...STATUSES, "total"].map((s) => [s, 0])) as Record<Status | "total", number>;
-  for (const r of results) {
-    counts[r.status] = r.n;
-    counts.total += r.n;
-  }
-  return counts;
-}
-
-type Cursor = { createdAt: number; id: string };
 const encodeCursor = (c: Cursor) => base64url(new TextEncoder().encode(`${c.createdAt}:${c.id}`));
 function decodeCursor(text: string): Cursor | null {
   const bytes = decodeBase64(text);
   const m = bytes ? /^(\d{1,16}):(.{1,100})$/.exec(new TextDecoder().decode(bytes)) : null;
   return m ? { createdAt: Number(m[1]), id: m[2]! } : null;
-}
-
-/** Oldest first, keyset-paged on (created_at, id). */
-async function page(db: D1Database, filter: { status?: Status; email?: string }, after: Cursor | null, limit: number): Promise<Subscriber[]> {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (filter.status) where.push(`status = ?${args.push(filter.status)}`);
-  if (filter.email) where.push(`email = ?${args.push(filter.email)}`);
-  if (after) where.push(`(created_at, id) > (?${args.push(after.createdAt)}, ?${args.push(after.id)})`);
-  const sql = `SELECT * FROM subscribers ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY created_at, id LIMIT ?${args.push(limit)}`;
-  const { results } = await db.prepare(sql).bind(...args).all<SubscriberRow>();
-  return results.map(fromRow);
 }
 
 type Query = { ok: true; status?: Status; email?: string; limit: number; cursor: Cursor | null } | { ok: false; reason: string };
@@ -97,7 +74,7 @@ function parseQuery(c: Context<AppEnv>): Query {
 adminSubscriberRoutes.get("/", async (c) => {
   const q = parseQuery(c);
   if (!q.ok) return problem(c, 400, q.reason);
-  const [counts, rows] = await Promise.all([countByStatus(c.env.DB), page(c.env.DB, q, q.cursor, q.limit + 1)]);
+  const [counts, rows] = await Promise.all([countByStatus(c.env.DB), listSubscribers(c.env.DB, q, q.cursor, q.limit + 1)]);
   const items = rows.slice(0, q.limit);
   const last = items.at(-1);
   const nextCursor = rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
@@ -133,7 +110,7 @@ adminSubscriberRoutes.get("/export.csv", async (c) => {
       await writer.write(encoder.encode(CSV_COLUMNS.join(",") + "\r\n"));
       let cursor: Cursor | null = null;
       for (;;) {
-        const rows = await page(db, q, cursor, EXPORT_PAGE);
+        const rows = await listSubscribers(db, q, cursor, EXPORT_PAGE);
         if (rows.length > 0) await writer.write(encoder.encode(rows.map(csvRow).join("\r\n") + "\r\n"));
         if (rows.length < EXPORT_PAGE) break;
         const last = rows.at(-1)!;

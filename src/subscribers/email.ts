@@ -39,3 +39,14 @@ export function normaliseEmail(input: unknown): EmailCheck {
 export function senderAddress(from: string): string {
   return (/<([^<>]+)>/.exec(from)?.[1] ?? from).trim();
 }
+
+/**
+ * The mailbox an address names, for comparing and for uniqueness: the whole address
+ * lower-cased. Local parts are case-sensitive in theory (RFC 5321) but not at any
+ * provider in practice, and `Victim@` and `victim@` must never be two subscribers.
+ * Addresses that passed normaliseEmail() are ASCII, so this equals SQLite's lower(), which
+ * the unique index `subscribers_by_mailbox` (migrations/0003_a_mailbox_case.sql) uses.
+ */
+export function mailboxKey(email: string): string {
+  return email.toLowerCase();
+}

@@ -3,14 +3,14 @@
  * whether or not an address is known; what happens differs only in the mailbox.
  */
 import type { Env } from "../env.js";
-import { hitRateLimit, releaseRateLimit, type RateLimit } from "../lib/ratelimit.js";
-import { normaliseEmail } from "./email.js";
+import { hitRateLimit, networkKey, releaseRateLimit, type RateLimit } from "../lib/ratelimit.js";
+import { mailboxKey, normaliseEmail } from "./email.js";
 import { sendAlreadySubscribed, sendConfirmation } from "./mail.js";
 import { siteContent } from "../content/index.js";
 import { DEFAULT_PREFERENCES, parsePreferences, type Fields } from "./preferences.js";
 import { insertPending, restartPending, type Subscriber } from "./store.js";
 
-/** Per client IP, all POST /subscribe attempts. */
+/** Per client network (an IPv4 address, an IPv6 /64), all POST /subscribe attempts. */
 export const SUBSCRIBE_PER_IP: RateLimit = { limit: 10, windowMs: 10 * 60 * 1000 };
 /** Per address: at most one mail about the subscription every 10 minutes. */
 export const MAIL_PER_ADDRESS: RateLimit = { limit: 1, windowMs: 10 * 60 * 1000 };
@@ -21,9 +21,9 @@ export type SubscribeResult =
   | { ok: true }
   | { ok: false; status: 400 | 429; reason: string; retryAfter?: number; email?: string };
 
-/** Case-insensitive, so case variants of one mailbox share one allowance. */
+/** Per mailbox, so case variants of one address share one allowance. */
 export function mailLimitKey(email: string): string {
-  return `mail:${email.toLowerCase()}`;
+  return `mail:${mailboxKey(email)}`;
 }
 
 export async function subscribe(env: Env, fields: Fields, listsAbsentMeanNone: boolean, ip: string, now: number): Promise<SubscribeResult> {
@@ -31,7 +31,7 @@ export async function subscribe(env: Env, fields: Fields, listsAbsentMeanNone: b
   const honeypot = fields[HONEYPOT_FIELD];
   if (honeypot !== undefined && honeypot !== "" && !(Array.isArray(honeypot) && honeypot.every((v) => v === ""))) return { ok: true };
 
-  const perIp = await hitRateLimit(env.DB, `subscribe-ip:${ip}`, SUBSCRIBE_PER_IP, now);
+  const perIp = await hitRateLimit(env.DB, `subscribe-ip:${networkKey(ip)}`, SUBSCRIBE_PER_IP, now);
   if (!perIp.allowed) return { ok: false, status: 429, reason: "Too many sign-ups from this network. Try again later.", retryAfter: perIp.retryAfter };
 
   const email = normaliseEmail(fields.email);

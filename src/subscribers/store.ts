@@ -1,4 +1,9 @@
-/** Subscriber rows in D1: the only module that writes the `subscribers` table. */
+/**
+ * Subscriber rows in D1: the only module that writes the `subscribers` table. Addresses
+ * are compared by mailbox (mailboxKey(): any letter case), matching the unique index on
+ * lower(email).
+ */
+import { mailboxKey } from "./email.js";
 import type { Preferences } from "./preferences.js";
 
 export const STATUSES = ["pending", "active", "unsubscribed", "bounced", "complained"] as const;
@@ -84,17 +89,18 @@ export function findById(db: D1Database, id: string): Promise<Subscriber | null>
   return one(db.prepare("SELECT * FROM subscribers WHERE id = ?1").bind(id));
 }
 
+/** The subscriber of a mailbox, whatever the letter case of either spelling. */
 export function findByEmail(db: D1Database, email: string): Promise<Subscriber | null> {
-  return one(db.prepare("SELECT * FROM subscribers WHERE email = ?1").bind(email));
+  return one(db.prepare("SELECT * FROM subscribers WHERE lower(email) = ?1").bind(mailboxKey(email)));
 }
 
-/** A new pending sign-up, or the existing row when the address is already known. */
+/** A new pending sign-up, or the existing row when the mailbox is already known (in any letter case). */
 export async function insertPending(db: D1Database, email: string, prefs: Preferences, now: number): Promise<{ subscriber: Subscriber; created: boolean }> {
   const created = await one(
     db
       .prepare(
         `INSERT INTO subscribers (id, email, status, topics, tags, cadence, timezone, send_hour, send_weekday, instant, quiet_start, quiet_end, paused_until, created_at, updated_at)
-         VALUES (?1, ?12, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?13) ON CONFLICT (email) DO NOTHING RETURNING *`,
+         VALUES (?1, ?12, 'pending', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, ?13) ON CONFLICT DO NOTHING RETURNING *`,
       )
       .bind(crypto.randomUUID(), ...prefsArgs(prefs), email, now),
   );
@@ -137,14 +143,14 @@ export function unsubscribe(db: D1Database, id: string, now: number): Promise<Su
 }
 
 /**
- * Stops all mail to an address after a hard bounce or complaint. A complaint outranks a
- * bounce; nothing downgrades it.
+ * Stops all mail to a mailbox (any letter case) after a hard bounce or complaint. A
+ * complaint outranks a bounce; nothing downgrades it.
  */
 export async function suppress(db: D1Database, email: string, status: "bounced" | "complained", reason: string, now: number): Promise<number> {
   const guard = status === "complained" ? "status <> 'complained'" : "status NOT IN ('bounced', 'complained')";
   const result = await db
-    .prepare(`UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppression_reason = ?4, updated_at = ?3 WHERE email = ?1 AND ${guard}`)
-    .bind(email, status, now, reason)
+    .prepare(`UPDATE subscribers SET status = ?2, suppressed_at = ?3, suppression_reason = ?4, updated_at = ?3 WHERE lower(email) = ?1 AND ${guard}`)
+    .bind(mailboxKey(email), status, now, reason)
     .run();
   return result.meta.changes ?? 0;
 }
@@ -162,7 +168,7 @@ export async function deleteSubscriber(db: D1Database, id: string): Promise<Subs
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   await db.batch([
     ...results.map((t) => db.prepare(`DELETE FROM ${quote(t.name)} WHERE subscriber_id = ?1`).bind(id)),
-    db.prepare("DELETE FROM dev_outbox WHERE to_addr = ?1").bind(subscriber.email),
+    db.prepare("DELETE FROM dev_outbox WHERE lower(to_addr) = ?1").bind(mailboxKey(subscriber.email)),
     db.prepare("DELETE FROM subscribers WHERE id = ?1").bind(id),
   ]);
   return subscriber;
@@ -310,4 +316,29 @@ export async function dailySignups(db: D1Database, since: number): Promise<{ day
     .bind(since)
     .all<{ day: string; signups: number; unsubscribes: number }>();
   return results;
+}
+
+export type SubscriberCursor = { createdAt: number; id: string };
+
+/** Subscribers per status, and the total. */
+export async function countByStatus(db: D1Database): Promise<Record<Status | "total", number>> {
+  const { results } = await db.prepare("SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status").all<{ status: Status; n: number }>();
+  const counts = Object.fromEntries([...STATUSES, "total"].map((s) => [s, 0])) as Record<Status | "total", number>;
+  for (const r of results) {
+    counts[r.status] = r.n;
+    counts.total += r.n;
+  }
+  return counts;
+}
+
+/** Oldest first, keyset-paged on (created_at, id); `email` matches the mailbox in any letter case. */
+export async function listSubscribers(db: D1Database, filter: { status?: Status; email?: string }, after: SubscriberCursor | null, limit: number): Promise<Subscriber[]> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (filter.status) where.push(`status = ?${args.push(filter.status)}`);
+  if (filter.email) where.push(`lower(email) = ?${args.push(mailboxKey(filter.email))}`);
+  if (after) where.push(`(created_at, id) > (?${args.push(after.createdAt)}, ?${args.push(after.id)})`);
+  const sql = `SELECT * FROM subscribers ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY created_at, id LIMIT ?${args.push(limit)}`;
+  const { results } = await db.prepare(sql).bind(...args).all<SubscriberRow>();
+  return results.map(fromRow);
 }

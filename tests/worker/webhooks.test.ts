@@ -119,3 +119,12 @@ describe("/webhooks/resend", () => {
     for (const body of ["not json", "[]", '{"data":{}}']) expect((await deliver(null, { body })).res.status).toBe(400);
   });
 });
+
+describe("/webhooks/resend and letter case", () => {
+  it("a complaint for one spelling of a mailbox suppresses the subscriber stored under another", async () => {
+    const sub = await activeSubscriber();
+    const { res } = await deliver(event("email.complained", sub.email.toUpperCase()));
+    expect(await res.json()).toMatchObject({ ok: true, suppressed: 1 });
+    expect((await row(sub.email))!.status).toBe("complained");
+  });
+});

@@ -7,6 +7,7 @@ import { pruneDigestHistory } from "./digest/prune.js";
 import type { DigestMessage } from "./digest/messages.js";
 import { runScheduledDigests } from "./digest/scheduler.js";
 import { createSender } from "./email/sender.js";
+import { sweepMailOutbox } from "./email/transactional.js";
 import type { Env } from "./env.js";
 import { purgeExpiredPending } from "./subscribers/maintenance.js";
 import { publishWebSub } from "./websub/publish.js";
@@ -34,6 +35,7 @@ export default {
     await runTasks({
       digests: () => runScheduledDigests(env, now, { queue: env.DIGEST_QUEUE as Queue<DigestMessage> }),
       purgeExpiredPending: () => purgeExpiredPending(env, now),
+      mailOutbox: () => sweepMailOutbox(env.DB, env.DIGEST_QUEUE as Queue<DigestMessage>, now),
       pruneDigestHistory: () => pruneDigestHistory(env, now),
       websub: () => publishWebSub(env, now),
       pruneAudience: () => pruneAudience(env.DB, utcDay(now - AUDIENCE_KEPT_DAYS * 86_400_000)),

@@ -14,7 +14,7 @@
 import type { Env } from "../env.js";
 import { parseCsv } from "../lib/csv.js";
 import { normaliseEmail } from "../subscribers/email.js";
-import { sendConfirmation } from "../subscribers/mail.js";
+import { queueSubscriptionMail } from "../subscribers/mail.js";
 import { DEFAULT_PREFERENCES, parsePreferences, type TermLookup, type Fields } from "../subscribers/preferences.js";
 import { findByMailboxes, insertImported, updateImported, type ImportedRow, type Subscriber } from "../subscribers/store.js";
 
@@ -143,13 +143,13 @@ export async function importSubscribers(db: D1Database, text: string, options: I
 }
 
 /**
- * Confirmation mail for every subscriber an import created pending.
- * TODO(lead): switch to the durable queued path (src/email/transactional.ts) once it lands.
+ * Confirmation mail for every subscriber an import created pending, through the durable
+ * queued path (src/email/transactional.ts): stored, queued, retried, sent only while the
+ * subscriber is still pending.
  */
 export async function mailImportConfirmations(env: Env, created: readonly Subscriber[], now: number): Promise<void> {
   for (const subscriber of created) {
     if (subscriber.status !== "pending") continue;
-    const outcome = await sendConfirmation(env, subscriber, now);
-    if (!outcome.ok) console.error("import confirmation mail failed", { name: outcome.error.name, statusCode: outcome.error.statusCode });
+    await queueSubscriptionMail(env, subscriber, "confirm", now);
   }
 }

@@ -3,6 +3,7 @@
  * (a throw would make the broker redeliver the whole batch, acked messages included).
  */
 import type { EmailSender } from "../email/sender.js";
+import { deliverQueuedMail } from "../email/transactional.js";
 import type { Env } from "../env.js";
 import { backoffSeconds, settleEach, type DigestMessage } from "./messages.js";
 import { planRun, type PlanOptions } from "./planner.js";
@@ -22,6 +23,11 @@ async function handle(message: DigestMessage, env: Env, deps: ConsumerDeps): Pro
     const queue = deps.queue ?? (env.DIGEST_QUEUE as Queue<DigestMessage>);
     await planRun(env, message.runId, { ...deps.plan, queue });
     return { retry: false };
+  }
+  if (message.kind === "mail") {
+    const verdict = await deliverQueuedMail(env.DB, message.id, deps.sender);
+    if (!verdict.retry) console.log(`mail ${message.id} ${verdict.status}`);
+    return verdict;
   }
   const verdict = await sendDigestBatch(env, message.runId, message.batch, deps.sender);
   if (verdict.retry) return verdict;

@@ -1,45 +1,38 @@
 /**
  * Consumer of the dead letter queue (`tidings-digest-dlq`). A message lands here after
  * `max_retries` attempts — for a send, a provider outage longer than the queue's backoff
- * (about an hour). While the batch's first attempt is recent enough that Resend still
- * honours its idempotency key, the message goes back on the digest queue an hour later:
- * an outage delays mail, it does not lose it. Past that, resending could duplicate mail
- * Resend accepted without our hearing back, so the batch is left unsent and recorded on
- * the run (`stats.deadLettered`) for an admin to redrive. Never throws.
+ * (about an hour). It goes back on the digest queue an hour later only if, by
+ * construction, every attempt it can then make (the requeue delay plus the whole retry
+ * schedule, `latestAttemptAfter`) ends before its idempotency key's deadline (Resend's
+ * 24 h window from the first attempt, minus a margin: `sendDeadline`). The send paths
+ * refuse to call the provider past that deadline too, so even a broker that delivers late
+ * cannot cause a duplicate. Otherwise a digest batch is left unsent and recorded on the
+ * run (`stats.deadLettered`) for an admin to redrive, and a transactional mail is marked
+ * `expired`. A batch or mail never attempted has used no key yet: it is always requeued.
+ * Never throws.
  */
+import { expireMail, mailDeadline } from "../email/transactional.js";
+import { sendDeadline } from "../email/sender.js";
 import type { Env } from "../env.js";
-import { settleEach, type DigestMessage } from "./messages.js";
+import { latestAttemptAfter, settleEach, type DigestMessage } from "./messages.js";
+import { recordDeadLettered } from "./runs.js";
+import { batchFirstAttempt } from "./send.js";
 
-/** Resend keeps idempotency keys 24 h; leave a margin for the requeue delay itself. */
-export const REQUEUE_WITHIN_MS = 22 * 3_600_000;
-const REQUEUE_DELAY_SECONDS = 3600;
+export const REQUEUE_DELAY_SECONDS = 3600;
+/**
+ * How old a first attempt may be for its batch or mail to be requeued: the deadline less
+ * everything a requeued message can still take (about 20.5 h).
+ */
+export const REQUEUE_WITHIN_MS = sendDeadline(0) - latestAttemptAfter(0, REQUEUE_DELAY_SECONDS);
 
 export interface DeadLetterDeps {
   queue?: Queue<DigestMessage>;
   now?: number;
 }
 
-/** When the batch's unfinished rows were first frozen for sending (or queued); null if none remain. */
-async function firstAttempt(db: D1Database, runId: string, batch: number): Promise<number | null> {
-  const row = await db
-    .prepare(
-      `SELECT MIN(updated_at) AS first FROM digest_deliveries
-       WHERE run_id = ?1 AND batch_no = ?2 AND status IN ('queued', 'sending')`,
-    )
-    .bind(runId, batch)
-    .first<{ first: number | null }>();
-  return row?.first ?? null;
-}
-
-async function recordDeadLetter(db: D1Database, runId: string, batch: number): Promise<void> {
-  await db
-    .prepare(
-      `UPDATE digest_runs SET stats = json_set(stats, '$.deadLettered',
-         json(COALESCE(json_extract(stats, '$.deadLettered'), '[]')), '$.deadLettered[#]', ?2)
-       WHERE id = ?1`,
-    )
-    .bind(runId, batch)
-    .run();
+/** Whether a message whose key window closes at `deadline` (null: no key used yet) may go round again. */
+function mayRequeue(deadline: number | null, now: number): boolean {
+  return deadline === null || latestAttemptAfter(now, REQUEUE_DELAY_SECONDS) <= deadline;
 }
 
 async function handle(message: DigestMessage, env: Env, queue: Queue<DigestMessage>, now: number): Promise<void> {
@@ -48,18 +41,29 @@ async function handle(message: DigestMessage, env: Env, queue: Queue<DigestMessa
     await queue.send(message, { delaySeconds: REQUEUE_DELAY_SECONDS });
     return;
   }
-  const first = await firstAttempt(env.DB, message.runId, message.batch);
-  if (first === null) return; // everything in it was sent, failed for good or skipped
-  if (now - first < REQUEUE_WITHIN_MS) {
+  if (message.kind === "mail") {
+    const mail = await mailDeadline(env.DB, message.id);
+    if (!mail || mail.status !== "queued") return; // delivered, dropped or given up already
+    if (mayRequeue(mail.deadline, now)) {
+      await queue.send(message, { delaySeconds: REQUEUE_DELAY_SECONDS });
+      return;
+    }
+    console.error(`mail.dlq: ${message.id} expired (its idempotency window cannot hold another round of retries)`);
+    await expireMail(env.DB, message.id, now);
+    return;
+  }
+  const first = await batchFirstAttempt(env.DB, message.runId, message.batch);
+  if (first === undefined) return; // everything in it was sent, failed for good or skipped
+  if (mayRequeue(first === null ? null : sendDeadline(first), now)) {
     console.warn(`digest.dlq: ${message.runId}#${message.batch} back on the queue in ${REQUEUE_DELAY_SECONDS}s`);
     await queue.send(message, { delaySeconds: REQUEUE_DELAY_SECONDS });
     return;
   }
   console.error(
-    `digest.dlq: ${message.runId}#${message.batch} unsent after ${Math.round((now - first) / 3_600_000)} h; ` +
+    `digest.dlq: ${message.runId}#${message.batch} unsent after ${Math.round((now - first!) / 3_600_000)} h; ` +
       "left for POST /admin/digests/run {redrive} (resending blind past Resend's 24 h idempotency window could duplicate)",
   );
-  await recordDeadLetter(env.DB, message.runId, message.batch);
+  await recordDeadLettered(env.DB, message.runId, message.batch);
 }
 
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env, deps: DeadLetterDeps = {}): Promise<void> {

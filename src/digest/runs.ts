@@ -159,3 +159,15 @@ export async function listRuns(db: D1Database, options: { limit: number; id?: st
     plannedAt: r.planned_at === null ? null : new Date(Number(r.planned_at)).toISOString(),
   }));
 }
+
+/** Notes on the run that a batch was left unsent for an admin (`stats.deadLettered`, once per batch). */
+export async function recordDeadLettered(db: D1Database, runId: string, batch: number): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE digest_runs SET stats = json_set(stats, '$.deadLettered',
+         json(COALESCE(json_extract(stats, '$.deadLettered'), '[]')), '$.deadLettered[#]', ?2)
+       WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM json_each(digest_runs.stats, '$.deadLettered') WHERE value = ?2)`,
+    )
+    .bind(runId, batch)
+    .run();
+}

@@ -25,6 +25,34 @@ export interface EmailSender {
 
 export const MAX_BATCH = 100;
 
+/** Resend keeps an idempotency key 24 h from its first use. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+/** Never call the provider with a key closer than this to the end of its window. */
+export const IDEMPOTENCY_MARGIN_MS = 3_600_000;
+
+/**
+ * The last moment a key first used at `firstAttemptAt` may be sent with: past it, Resend
+ * may have forgotten the key and a send could duplicate mail it accepted unheard.
+ */
+export function sendDeadline(firstAttemptAt: number): number {
+  return firstAttemptAt + IDEMPOTENCY_WINDOW_MS - IDEMPOTENCY_MARGIN_MS;
+}
+
+/** A 409 for a key already used with another payload: an earlier attempt under that key was accepted. */
+export function acceptedEarlier(error: SendError): boolean {
+  return error.statusCode === 409 && error.name === "invalid_idempotent_request";
+}
+
+/**
+ * Retry (same key, later) or give up? 429, 5xx, no answer at all and a concurrent request
+ * with the same idempotency key are retried; quota errors and other 4xx are not.
+ */
+export function isRetryable(error: SendError): boolean {
+  if (/quota/i.test(error.name)) return false;
+  if (error.statusCode === null || error.statusCode === 429 || error.statusCode >= 500) return true;
+  return error.statusCode === 409 && error.name === "concurrent_idempotent_requests";
+}
+
 export function createSender(env: Env): EmailSender {
   if (env.RESEND_API_KEY) return createResendSender({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL });
   return createOutboxSender(env.DB);

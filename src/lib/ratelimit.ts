@@ -32,11 +32,6 @@ export async function hitRateLimit(db: D1Database, key: string, rule: RateLimit,
   return { allowed: count <= rule.limit, retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
 }
 
-/** Gives an allowance back (the guarded action failed and may be retried at once). */
-export async function releaseRateLimit(db: D1Database, key: string): Promise<void> {
-  await db.prepare("UPDATE rate_limits SET count = max(count - 1, 0) WHERE key = ?1").bind(key).run();
-}
-
 /** Deletes windows that ended before `now`. */
 export async function purgeRateLimits(db: D1Database, now: number): Promise<number> {
   const result = await db.prepare("DELETE FROM rate_limits WHERE reset_at <= ?1").bind(now).run();

@@ -3,9 +3,9 @@
  * whether or not an address is known; what happens differs only in the mailbox.
  */
 import type { Env } from "../env.js";
-import { hitRateLimit, networkKey, releaseRateLimit, type RateLimit } from "../lib/ratelimit.js";
+import { hitRateLimit, networkKey, type RateLimit } from "../lib/ratelimit.js";
 import { mailboxKey, normaliseEmail } from "./email.js";
-import { sendAlreadySubscribed, sendConfirmation } from "./mail.js";
+import { queueSubscriptionMail, type SubscriptionMail } from "./mail.js";
 import { siteContent } from "../content/index.js";
 import { DEFAULT_PREFERENCES, parsePreferences, type Fields } from "./preferences.js";
 import { insertPending, restartPending, type Subscriber } from "./store.js";
@@ -40,29 +40,24 @@ export async function subscribe(env: Env, fields: Fields, listsAbsentMeanNone: b
   if (!prefs.ok) return { ok: false, status: 400, reason: prefs.reason, email: email.email };
 
   const { subscriber, created } = await insertPending(env.DB, email.email, prefs.value, now);
-  let target: Subscriber | null = subscriber;
-  let mail: "confirm" | "manage" | null = null;
+  let target: Subscriber = subscriber;
+  let mail: SubscriptionMail = "manage";
   if (created) mail = "confirm";
   else if (subscriber.status === "pending" || subscriber.status === "unsubscribed") {
-    target = await restartPending(env.DB, subscriber.id, prefs.value, now);
-    mail = target ? "confirm" : null;
-  } else if (subscriber.status === "active") {
-    // Preferences are not changed without a signed link; the owner gets one by mail.
-    mail = "manage";
+    const restarted = await restartPending(env.DB, subscriber.id, prefs.value, now);
+    if (restarted) [target, mail] = [restarted, "confirm"];
   }
-  // bounced / complained: never mailed again.
-  if (mail && target) await mailOnce(env, target, mail, now);
+  // Active: preferences are not changed without a signed link; the owner gets one by mail.
+  // Bounced / complained: the "manage" mail is queued like any other and dropped by the
+  // consumer's status check, so neither the answer nor its timing tells them apart.
+  await mailOnce(env, target, mail, now);
   return { ok: true };
 }
 
-async function mailOnce(env: Env, subscriber: Subscriber, kind: "confirm" | "manage", now: number): Promise<void> {
-  const key = mailLimitKey(subscriber.email);
-  const allowance = await hitRateLimit(env.DB, key, MAIL_PER_ADDRESS, now);
+async function mailOnce(env: Env, subscriber: Subscriber, kind: SubscriptionMail, now: number): Promise<void> {
+  const allowance = await hitRateLimit(env.DB, mailLimitKey(subscriber.email), MAIL_PER_ADDRESS, now);
   if (!allowance.allowed) return;
-  const outcome = kind === "confirm" ? await sendConfirmation(env, subscriber, now) : await sendAlreadySubscribed(env, subscriber);
-  if (!outcome.ok) {
-    // Logged without the address or any secret; the allowance is given back so a retry can mail.
-    console.error("subscription mail failed", { kind, name: outcome.error.name, statusCode: outcome.error.statusCode, message: outcome.error.message });
-    await releaseRateLimit(env.DB, key);
-  }
+  // Durable: stored in D1 and queued; the provider is called by the queue consumer, with
+  // retries, never by this request.
+  await queueSubscriptionMail(env, subscriber, kind, now);
 }

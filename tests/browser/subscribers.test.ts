@@ -20,10 +20,15 @@ interface OutboxMessage {
   sentAt: string;
 }
 
+/** The mail an address got; waits for the queue consumer, which delivers it shortly after the sign-up answered. */
 async function outbox(base: string, to: string): Promise<OutboxMessage[]> {
-  const res = await fetch(`${base}/dev/outbox?to=${encodeURIComponent(to)}`, { headers: { Accept: "application/json" } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as OutboxMessage[];
+  for (let tries = 0; ; tries++) {
+    const res = await fetch(`${base}/dev/outbox?to=${encodeURIComponent(to)}`, { headers: { Accept: "application/json" } });
+    expect(res.status).toBe(200);
+    const messages = (await res.json()) as OutboxMessage[];
+    if (messages.length > 0 || tries >= 100) return messages;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function preferencesJson(url: string) {

@@ -5,8 +5,9 @@
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { consumeDeadLetters, REQUEUE_WITHIN_MS } from "../../src/digest/dead-letter.js";
-import type { DigestMessage } from "../../src/digest/messages.js";
+import { consumeDeadLetters, REQUEUE_DELAY_SECONDS, REQUEUE_WITHIN_MS } from "../../src/digest/dead-letter.js";
+import { backoffSeconds, latestAttemptAfter, MAX_RETRIES, type DigestMessage } from "../../src/digest/messages.js";
+import { sendDeadline } from "../../src/email/sender.js";
 import { addSubscriber, HOUR, resetDigestTables, T0 } from "./digest-support.js";
 
 function recordingQueue() {
@@ -63,6 +64,45 @@ describe("dead letters", () => {
     expect(row!.status).toBe("sending"); // not resent, not given up on: redrive decides
     const run = await env.DB.prepare("SELECT stats FROM digest_runs").first<{ stats: string }>();
     expect(JSON.parse(run!.stats)).toMatchObject({ deadLettered: [0] });
+  });
+
+  it("requeues only while the requeue delay plus every retry of the schedule ends before the key's deadline (boundary)", async () => {
+    const schedule = Array.from({ length: MAX_RETRIES }, (_, i) => backoffSeconds(i + 1)).reduce((a, b) => a + b, 0) * 1000;
+    // By construction: the latest attempt of a message requeued at the limit is still inside the window, with the margin.
+    expect(REQUEUE_WITHIN_MS + REQUEUE_DELAY_SECONDS * 1000 + schedule).toBeLessThan(sendDeadline(0));
+    expect(latestAttemptAfter(T0 + REQUEUE_WITHIN_MS, REQUEUE_DELAY_SECONDS)).toBeLessThanOrEqual(sendDeadline(T0));
+    expect(latestAttemptAfter(T0 + REQUEUE_WITHIN_MS + 1, REQUEUE_DELAY_SECONDS)).toBeGreaterThan(sendDeadline(T0));
+    expect(sendDeadline(T0)).toBeLessThan(T0 + 24 * HOUR);
+    const message = { kind: "send", runId: "daily:2026-01-05T09Z", batch: 0 };
+    await runWithBatch("sending", T0);
+    expect((await consume([message], T0 + REQUEUE_WITHIN_MS)).sent).toHaveLength(1);
+    expect((await consume([message], T0 + REQUEUE_WITHIN_MS + 1)).sent).toEqual([]);
+  });
+
+  it("requeues a batch never attempted whatever its age (no key was used yet)", async () => {
+    await runWithBatch("queued", T0);
+    const { sent } = await consume([{ kind: "send", runId: "daily:2026-01-05T09Z", batch: 0 }], T0 + 30 * 24 * HOUR);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("treats a transactional mail the same way: requeued while its window holds, else expired", async () => {
+    await addSubscriber({ id: "m1", status: "pending" });
+    const add = (id: string, firstAttempt: number | null) =>
+      env.DB.prepare(
+        `INSERT INTO mail_outbox (id, subscriber_id, kind, send_while, message, first_attempt_at, attempts, created_at, updated_at)
+         VALUES (?1, 'm1', 'confirm', '["pending"]', '{}', ?2, 11, ?3, ?3)`,
+      ).bind(id, firstAttempt, T0).run();
+    const fresh = crypto.randomUUID();
+    const old = crypto.randomUUID();
+    const never = crypto.randomUUID();
+    await add(fresh, T0);
+    await add(old, T0 - 1);
+    await add(never, null);
+    const { sent, result } = await consume([fresh, old, never].map((id) => ({ kind: "mail", id })), T0 + REQUEUE_WITHIN_MS);
+    expect(sent.map((s) => s.body)).toEqual([{ kind: "mail", id: fresh }, { kind: "mail", id: never }]);
+    expect(result.explicitAcks).toHaveLength(3);
+    const status = async (id: string) => (await env.DB.prepare("SELECT status FROM mail_outbox WHERE id = ?1").bind(id).first<{ status: string }>())!.status;
+    expect([await status(fresh), await status(old), await status(never)]).toEqual(["queued", "expired", "queued"]);
   });
 
   it("just acknowledges a batch that has nothing left to send", async () => {

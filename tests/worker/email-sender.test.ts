@@ -7,7 +7,8 @@ import { createOutboxSender } from "../../src/email/outbox.js";
 import { createResendSender } from "../../src/email/resend.js";
 import { createSender, type EmailMessage } from "../../src/email/sender.js";
 import { subscribe } from "../../src/subscribers/service.js";
-import { BASE, get, mailTo, postJson, uniqueEmail, normalised } from "./subscribers-helpers.js";
+import { captureQueue, drain } from "./digest-support.js";
+import { BASE, get, mailTo, postJson, settleMail, uniqueEmail, normalised } from "./subscribers-helpers.js";
 
 const FAKE_API = "http://127.0.0.1:9999/";
 const message = (to = "reader@example.com", extra: Partial<EmailMessage> = {}): EmailMessage => ({
@@ -112,12 +113,17 @@ describe("Resend sender", () => {
     expect((await sender.sendBatch(Array.from({ length: 101 }, () => message()), { idempotencyKey: "k" })).ok).toBe(false);
   });
 
-  it("the whole sign-up sends the exact confirmation request when RESEND_API_KEY is set", async () => {
+  it("the whole sign-up sends the exact confirmation request when RESEND_API_KEY is set (from the queue, not the request)", async () => {
     const seen = fakeResend(() => Response.json({ id: "em_confirm" }));
     const email = uniqueEmail("resend");
-    const result = await subscribe({ ...env, RESEND_API_KEY: "re_live_key", RESEND_BASE_URL: FAKE_API }, { email }, false, "192.0.2.200", Date.now());
+    const queue = captureQueue();
+    const liveEnv = { ...env, RESEND_API_KEY: "re_live_key", RESEND_BASE_URL: FAKE_API, DIGEST_QUEUE: queue };
+    const result = await subscribe(liveEnv, { email }, false, "192.0.2.200", Date.now());
     expect(result).toEqual({ ok: true });
+    expect(seen).toHaveLength(0);
+    await drain(queue, createSender(liveEnv));
     expect(seen).toHaveLength(1);
+    expect(seen[0]!.headers.get("idempotency-key")).toMatch(/^tidings-mail\/[0-9a-f-]{36}$/);
     const body = seen[0]!.body as Record<string, unknown>;
     expect(seen[0]!.url).toBe("http://127.0.0.1:9999/emails");
     expect(body.from).toBe(env.EMAIL_FROM);
@@ -169,6 +175,7 @@ describe("/dev/outbox", () => {
   it("lists mail newest first as JSON in the DESIGN.md shape", async () => {
     const email = uniqueEmail("dev");
     await postJson("/subscribe", { email });
+    await settleMail();
     const sender = createOutboxSender(env.DB);
     await sender.send(message(normalised(email), { subject: "second" }));
     const res = await get(`/dev/outbox?to=${encodeURIComponent(normalised(email))}`, { Accept: "application/json" });

@@ -45,8 +45,23 @@ export interface Captured {
   headers: string;
 }
 
-/** Mail the dev outbox holds for an address, oldest first. */
+/**
+ * Waits until the queue consumer (run by Miniflare from DIGEST_QUEUE, as in production)
+ * has settled every transactional mail written so far.
+ */
+export async function settleMail(timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM mail_outbox WHERE status = 'queued'").first<{ n: number }>();
+    if (row!.n === 0) return;
+    if (Date.now() > deadline) throw new Error(`${row!.n} queued mail(s) not delivered in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Mail the dev outbox holds for an address, oldest first (after the queue has delivered what is pending). */
 export async function mailTo(email: string): Promise<Captured[]> {
+  await settleMail();
   const { results } = await env.DB.prepare("SELECT * FROM dev_outbox WHERE to_addr = ?1 ORDER BY seq").bind(email).all<Captured>();
   return results;
 }

@@ -7,7 +7,7 @@ import { siteContent } from "../../src/content/index.js";
 import { signToken } from "../../src/lib/tokens.js";
 import { subscriberLinks } from "../../src/subscribers/links.js";
 import { purgeExpiredPending } from "../../src/subscribers/maintenance.js";
-import { BASE, activeSubscriber, get, linkPath, mailTo, normalised, postForm, postJson, row, uniqueEmail } from "./subscribers-helpers.js";
+import { BASE, activeSubscriber, get, linkPath, mailTo, normalised, postForm, postJson, row, settleMail, uniqueEmail } from "./subscribers-helpers.js";
 
 const content = await siteContent(env);
 
@@ -78,6 +78,7 @@ describe("POST /subscribe", () => {
     await postJson("/subscribe", { email: pending });
     const bounced = uniqueEmail("bounced");
     await postJson("/subscribe", { email: bounced });
+    await settleMail(); // its confirmation goes out before the address bounces
     await env.DB.prepare("UPDATE subscribers SET status = 'bounced' WHERE email = ?1").bind(normalised(bounced)).run();
     const answers = [];
     for (const email of [uniqueEmail("new"), pending, active.email, bounced]) {
@@ -108,6 +109,7 @@ describe("POST /subscribe", () => {
     const email = uniqueEmail("bomb");
     for (let i = 0; i < 5; i++) expect((await postJson("/subscribe", { email })).status).toBe(202);
     expect((await postJson("/subscribe", { email: email.toUpperCase().replace("@EXAMPLE.COM", "@example.com") })).status).toBe(202);
+    await settleMail();
     const { results } = await env.DB.prepare("SELECT COUNT(*) AS n FROM dev_outbox WHERE lower(to_addr) = lower(?1)").bind(email).all<{ n: number }>();
     expect(results[0]!.n).toBe(1);
   });

@@ -9,7 +9,7 @@
  * The request only writes D1 and the queue: its answer never waits on the provider.
  */
 import type { DigestMessage } from "../digest/messages.js";
-import { findById, type Status } from "../subscribers/store.js";
+import { findById, jsonStrings, type Status } from "../subscribers/store.js";
 import { acceptedEarlier, isRetryable, messageProblem, sendDeadline, type EmailMessage, type EmailSender } from "./sender.js";
 
 /** A mail to enqueue. */
@@ -79,15 +79,6 @@ function settle(db: D1Database, id: string, status: Exclude<MailStatus, "queued"
     .run();
 }
 
-function parseStatuses(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
 /** One delivery attempt of a queued mail (the DIGEST_QUEUE consumer's `mail` messages). */
 export async function deliverQueuedMail(db: D1Database, id: string, sender: EmailSender, now: number = Date.now()): Promise<MailVerdict> {
   const row = await db.prepare("SELECT * FROM mail_outbox WHERE id = ?1").bind(id).first<Row>();
@@ -96,7 +87,7 @@ export async function deliverQueuedMail(db: D1Database, id: string, sender: Emai
 
   // The recipient's status now, not when the mail was written.
   const subscriber = row.subscriber_id ? await findById(db, row.subscriber_id) : null;
-  if (!subscriber || !parseStatuses(row.send_while).includes(subscriber.status) || subscriber.suppressedAt !== null) {
+  if (!subscriber || !jsonStrings(row.send_while).includes(subscriber.status) || subscriber.suppressedAt !== null) {
     await settle(db, id, "dropped", now, { error: subscriber ? `subscriber is ${subscriber.status}` : "subscriber deleted" });
     return { retry: false, status: "dropped" };
   }

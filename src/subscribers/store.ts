@@ -42,7 +42,8 @@ export interface SubscriberRow {
   suppressed_at: number | null;
 }
 
-function slugs(json: string): string[] {
+/** The strings of a stored JSON array (anything else: none). */
+export function jsonStrings(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
@@ -56,8 +57,8 @@ export function fromRow(row: SubscriberRow): Subscriber {
     id: row.id,
     email: row.email,
     status: row.status,
-    topics: slugs(row.topics),
-    tags: slugs(row.tags),
+    topics: jsonStrings(row.topics),
+    tags: jsonStrings(row.tags),
     cadence: row.instant ? "instant" : row.cadence,
     timezone: row.timezone,
     hour: row.send_hour,

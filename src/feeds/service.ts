@@ -4,7 +4,7 @@
  * identity alone, without rendering.
  */
 import type { Content, Selection } from "../content/index.js";
-import type { Env } from "../env.js";
+import { settingsKey, type Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
@@ -107,7 +107,7 @@ export class FeedService {
         ? key
         : `${request.format}|${variantKey(request.query)}|${linkKey}|archive=${page}${page < plan.pages ? "+" : ""}|${view?.id ?? ""}`;
     const variant: FeedVariant = {
-      etag: `"${this.content.hash.slice(0, 16)}-${shortHash(identity + this.settings.PUBLIC_URL + this.settings.SITE_URL + (this.settings.WEBSUB_HUB ?? ""))}"`,
+      etag: `"${this.content.hash.slice(0, 16)}-${shortHash(`${identity}|${settingsKey(this.settings)}`)}"`,
       lastModifiedMs,
       lastModified: httpDate(lastModifiedMs),
       contentType: view?.contentType ?? `${MEDIA_TYPES[request.format]}; charset=utf-8`,

@@ -10,7 +10,7 @@ import type { TermKind } from "../lib/terms.js";
 import { FEED_FILES, feedFilePath, publicUrl, type FeedFormat } from "../lib/urls.js";
 import { browserView } from "../pages/views.js";
 import { MEDIA_TYPES, type FeedLink } from "./model.js";
-import { FEED_VARY, wantsBrowserView } from "./negotiate.js";
+import { FEED_VARY, wantsBrowserView } from "../lib/negotiate.js";
 import { withPage } from "./paging.js";
 import { parseFeedQuery, resolveTerm } from "./query.js";
 import { FeedService, type FeedVariant } from "./service.js";

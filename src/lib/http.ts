@@ -2,10 +2,9 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export function wantsJson(req: Request): boolean {
-  const accept = req.headers.get("accept") ?? "";
-  return /application\/(json|feed\+json)/.test(accept) && !/text\/html/.test(accept);
-}
+import { wantsJson } from "./negotiate.js";
+
+export { wantsJson };
 
 export function problem(c: Context, status: ContentfulStatusCode, reason: string, headers: Record<string, string> = {}): Response {
   if (wantsJson(c.req.raw)) {

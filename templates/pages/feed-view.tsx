@@ -1,7 +1,7 @@
 /**
  * The browser view of a feed: what a person sees on opening a feed URL in a browser.
  * Explains what a feed is and how to subscribe, with the URL to copy; readers still get
- * the feed itself from the same URL (see src/feeds/negotiate.ts). No XSLT.
+ * the feed itself from the same URL (see src/lib/negotiate.ts). No XSLT.
  */
 import type { FeedDocument } from "../../src/feeds/model.js";
 import { format as fmt, messagesFor } from "../../src/i18n/index.js";

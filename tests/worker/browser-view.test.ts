@@ -2,8 +2,8 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { format, messagesFor } from "../../src/i18n/index.js";
+import { acceptRanges as parseAccept, quality, wantsBrowserView } from "../../src/lib/negotiate.js";
 const t = messagesFor(env.SITE_LANGUAGE);
-import { parseAccept, quality, wantsBrowserView } from "../../src/feeds/negotiate.js";
 
 const BASE = "http://localhost:8787";
 const get = (path: string, headers: Record<string, string> = {}, method = "GET") =>

@@ -58,7 +58,12 @@ async function directoryResponse(
   );
 }
 
-const OPML_FORMATS: Record<string, FeedFormat> = { rss: "rss", atom: "atom", json: "json" };
+/** A Map, not an object: `?format=constructor` must not find Object.prototype's members. */
+const OPML_FORMATS = new Map<string, FeedFormat>([
+  ["rss", "rss"],
+  ["atom", "atom"],
+  ["json", "json"],
+]);
 
 async function landing(c: Context<AppEnv>, scope?: FeedScope): Promise<Response> {
   const variant = (await feedService(c.env)).get(
@@ -104,7 +109,7 @@ pageRoutes.on(["GET", "HEAD"], "/feeds", (c) => {
 
 pageRoutes.on(["GET", "HEAD"], "/feeds.opml", (c) => {
   const requested = c.req.query("format") ?? "rss";
-  const format = OPML_FORMATS[requested];
+  const format = OPML_FORMATS.get(requested);
   if (!format) return problem(c, 400, `format must be one of rss, atom, json; got "${requested}"`);
   // Like the feeds, readable by aggregators running in a browser (CORS).
   return directoryResponse(c, `opml|${format}`, { "Content-Type": OPML_TYPE, "Access-Control-Allow-Origin": "*" }, (dir) =>

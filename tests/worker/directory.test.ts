@@ -184,6 +184,12 @@ describe("/feeds.opml", () => {
     expect(await res.text()).toContain('format must be one of rss, atom, json; got "xml"');
   });
 
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"])("format=%s (an Object.prototype name) → 400, not feeds of undefined", async (format) => {
+    const res = await get(`/feeds.opml?format=${format}`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(`format must be one of rss, atom, json; got "${format}"`);
+  });
+
   it("has ETags per format and answers 304", async () => {
     const rss = await get("/feeds.opml");
     const atom = await get("/feeds.opml?format=atom");

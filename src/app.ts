@@ -11,8 +11,13 @@ import { adminSubscriberRoutes } from "./admin/subscribers.js";
 import { outboxRoutes } from "./email/routes.js";
 import { subscriberRoutes } from "./subscribers/routes.js";
 import { webhookRoutes } from "./subscribers/webhooks.js";
+import { pageSecurity } from "./lib/page-security.js";
+import { INLINE_SCRIPTS } from "../templates/inline-scripts.js";
 
 export const app = new Hono<AppEnv>();
+
+// CSP, nosniff and no framing on every HTML response (the origin's own excepted).
+app.use(pageSecurity(INLINE_SCRIPTS));
 
 app.route("/", feedRoutes);
 app.route("/", hugoFeedRoutes);

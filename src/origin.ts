@@ -9,6 +9,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "./env.js";
 import { problem } from "./lib/http.js";
+import { markPassedThrough } from "./lib/page-security.js";
 import { trimBase } from "./lib/urls.js";
 
 /** The origin base (no trailing slash), or null when `ORIGIN_URL` is not an http(s) URL. */
@@ -39,7 +40,9 @@ export async function passToOrigin(c: Context<AppEnv>, setting: string): Promise
     redirect: "manual",
   });
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    markPassedThrough(c);
+    return response;
   } catch (error) {
     console.error("origin fetch failed", error instanceof Error ? error.message : error);
     return problem(c, 502, `the origin ${new URL(base).host} did not answer`);

@@ -19,17 +19,18 @@ import { problem } from "../lib/http.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 import { feedPath, publicUrl } from "../lib/urls.js";
 import { decodeSegment, resolveTerm } from "./query.js";
+import { CORS, feedRedirect } from "./routes.js";
 import type { FeedScope } from "./select.js";
 
 /** Hugo's taxonomy list feeds, by taxonomy name (`main_topics` is this site's topics). */
 const TAXONOMIES = ["tags", "categories", "main_topics", "topics"] as const;
 
 function redirectToFeed(c: Context<AppEnv>, scope?: FeedScope): Response {
-  return c.redirect(publicUrl(c.env, feedPath("rss", scope)) + new URL(c.req.url).search, 301);
+  return feedRedirect(publicUrl(c.env, feedPath("rss", scope)) + new URL(c.req.url).search);
 }
 
 function notFound(c: Context<AppEnv>, reason: string, status: 400 | 404 = 404): Response {
-  return problem(c, status, `${reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`);
+  return problem(c, status, `${reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`, CORS);
 }
 
 function rawSegment(c: Context<AppEnv>, index: number): string {

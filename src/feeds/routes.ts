@@ -19,10 +19,16 @@ const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400";
 /** Archive pages never change; the newest one only gains a `next-archive` link later. */
 const ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
 const NEWEST_ARCHIVE_CACHE_CONTROL = "public, max-age=86400";
-const CORS = {
+/** The CORS grant of every feed answer (redirects and errors too), so pages' fetch() can read feeds. */
+export const CORS = {
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
 };
+
+/** A 301 to a feed's canonical URL, with the CORS grant (a browser's fetch() follows it). */
+export function feedRedirect(location: string): Response {
+  return new Response(null, { status: 301, headers: { ...CORS, Location: location } });
+}
 const ALLOW = "GET, HEAD, OPTIONS";
 
 let service: FeedService | undefined;
@@ -77,7 +83,7 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     const term = resolveTerm(kind, rawSegment, content, now);
     if (!term.ok) return problem(c, term.status, `${term.reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`, CORS);
     if (term.value.redirect) {
-      return c.redirect(publicUrl(c.env, feedFilePath(file, term.value.scope)) + url.search, 301);
+      return feedRedirect(publicUrl(c.env, feedFilePath(file, term.value.scope)) + url.search);
     }
     scope = term.value.scope;
   }

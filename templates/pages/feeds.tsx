@@ -26,7 +26,7 @@ ul.feeds .actions{margin:.4rem 0 0;display:flex;gap:1rem;flex-wrap:wrap}
 .count{font-weight:600}
 `;
 
-const FILTER_SCRIPT = `(() => {
+export const FILTER_SCRIPT = `(() => {
   const form = document.getElementById("filter-form");
   const box = document.getElementById("q");
   const status = document.getElementById("filter-status");

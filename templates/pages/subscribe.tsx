@@ -17,7 +17,7 @@ export interface SubscribePageProps {
 }
 
 // Without JavaScript the select keeps its server-side default.
-const PREFILL_TIME_ZONE = `(function(){var s=document.getElementById("timezone");if(!s)return;var z;try{z=Intl.DateTimeFormat().resolvedOptions().timeZone}catch(e){}if(!z)return;for(var i=0;i<s.options.length;i++){if(s.options[i].value===z){s.value=z;return}}var o=document.createElement("option");o.value=z;o.textContent=z;s.appendChild(o);s.value=z})();`;
+export const PREFILL_TIME_ZONE = `(function(){var s=document.getElementById("timezone");if(!s)return;var z;try{z=Intl.DateTimeFormat().resolvedOptions().timeZone}catch(e){}if(!z)return;for(var i=0;i<s.options.length;i++){if(s.options[i].value===z){s.value=z;return}}var o=document.createElement("option");o.value=z;o.textContent=z;s.appendChild(o);s.value=z})();`;
 
 export function SubscribePage(props: SubscribePageProps) {
   const { t } = props.site;

@@ -47,12 +47,18 @@ export async function launch(options: BrowserContextOptions = {}): Promise<Sessi
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // The pages' CSP must never block what they do: any violation fails the session.
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+  });
   return {
     context,
     page,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      if (violations.length) throw new Error(`CSP violations:\n${violations.join("\n")}`);
     },
   };
 }

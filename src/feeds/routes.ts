@@ -5,7 +5,7 @@ import { siteContent } from "../content/index.js";
 import { settingsKey, type AppEnv, type Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { conditionalResponse } from "../lib/conditional.js";
-import { problem } from "../lib/http.js";
+import { methodNotAllowed, problem } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
 import { FEED_FILES, feedFilePath, publicUrl, type FeedFormat } from "../lib/urls.js";
 import { browserView } from "../pages/views.js";
@@ -127,5 +127,5 @@ for (const [path, kind] of [
     return response;
   });
   feedRoutes.options(path, () => new Response(null, { status: 204, headers: { ...CORS, "Access-Control-Allow-Methods": ALLOW, Allow: ALLOW } }));
-  feedRoutes.all(path, (c) => problem(c, 405, `method ${c.req.method} is not allowed on feeds; use GET or HEAD`, { Allow: ALLOW }));
+  feedRoutes.all(path, methodNotAllowed(ALLOW, CORS));
 }

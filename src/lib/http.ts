@@ -13,6 +13,11 @@ export function problem(c: Context, status: ContentfulStatusCode, reason: string
   return c.text(reason + "\n", status, headers);
 }
 
+/** A handler for the methods a path does not answer: 405 with `Allow` (RFC 9110 §15.5.6). */
+export function methodNotAllowed(allow: string, headers: Record<string, string> = {}): (c: Context) => Response {
+  return (c) => problem(c, 405, `method ${c.req.method} is not allowed here; use ${allow}`, { ...headers, Allow: allow });
+}
+
 /** FNV-1a, 32-bit, base 36: a cheap stable digest for cache keys and ETag suffixes. */
 export function shortHash(text: string): string {
   let h = 0x811c9dc5;

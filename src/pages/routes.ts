@@ -8,7 +8,7 @@ import type { FeedScope } from "../feeds/select.js";
 import { conditionalResponse } from "../lib/conditional.js";
 import { httpDate } from "../lib/dates.js";
 import { htmlDocument } from "../lib/html.js";
-import { problem, shortHash, wantsJson } from "../lib/http.js";
+import { methodNotAllowed, problem, shortHash, wantsJson } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
 import { FORMAT_FILE, publicUrl, type FeedFormat } from "../lib/urls.js";
 import { format, kindLabel, messagesFor } from "../i18n/index.js";
@@ -129,4 +129,11 @@ pageRoutes.on(["GET", "HEAD"], "/", (c, next) => (c.env.ORIGIN_URL ? next() : la
 for (const kind of ["tags", "topics"] as const) {
   pageRoutes.on(["GET", "HEAD"], `/${kind}/:term/`, (c, next) => (c.env.ORIGIN_URL ? next() : termLanding(c, kind)));
   pageRoutes.on(["GET", "HEAD"], `/${kind}/:term`, (c, next) => (c.env.ORIGIN_URL ? next() : termLanding(c, kind)));
+}
+
+// Every other method: 405 with Allow, not 404 (landing pages: only while they are ours).
+const pagesOnly = methodNotAllowed("GET, HEAD");
+for (const path of ["/feeds", "/feeds.opml"]) pageRoutes.all(path, pagesOnly);
+for (const path of ["/", "/tags/:term/", "/tags/:term", "/topics/:term/", "/topics/:term"]) {
+  pageRoutes.all(path, (c, next) => (c.env.ORIGIN_URL ? next() : pagesOnly(c)));
 }

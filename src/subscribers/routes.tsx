@@ -12,6 +12,7 @@ import type { AppEnv } from "../env.js";
 import { format } from "../i18n/index.js";
 import type { TokenPurpose } from "../lib/tokens.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
+import { methodNotAllowed } from "../lib/http.js";
 import { compareNames } from "../pages/directory.js";
 import { senderAddress } from "./email.js";
 import { readInput } from "./input.js";
@@ -251,3 +252,8 @@ subscriberRoutes.post("/unsubscribe/:token", async (c) => {
   const resubscribe = current?.status === "unsubscribed" ? new URL((await subscriberLinks(c.env, r.id)).preferencesUrl).pathname : undefined;
   return page(c, 200, <UnsubscribedPage site={site(c.env)} email={current?.email} resubscribeAction={resubscribe} />);
 });
+
+// Every other method on the subscriber pages: 405 with Allow, not 404.
+for (const path of ["/subscribe", "/confirm/:token", "/preferences/:token", "/unsubscribe/:token"]) {
+  subscriberRoutes.all(path, methodNotAllowed("GET, HEAD, POST"));
+}

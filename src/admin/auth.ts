@@ -1,23 +1,13 @@
 /**
  * Bearer-token guard for everything under /admin/ (a console session may also read: GET). No ADMIN_TOKEN configured → the
- * admin API does not exist (404). The token is compared in constant time (SHA-256 of
- * both sides, then crypto.subtle.timingSafeEqual), so length and content do not leak.
+ * admin API does not exist (404). The token is compared in constant time
+ * (src/lib/secret-compare.ts).
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.js";
 import { problem } from "../lib/http.js";
+import { secretMatches } from "../lib/secret-compare.js";
 import { validSession } from "./session.js";
-
-const encoder = new TextEncoder();
-
-async function digest(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", encoder.encode(text));
-}
-
-export async function tokenMatches(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(given), digest(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
 
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
@@ -26,7 +16,7 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
   // A console session (SameSite=Strict cookie) may read, never change: GET and HEAD only.
   const readBySession = !header && (c.req.method === "GET" || c.req.method === "HEAD") && (await validSession(c)) !== null;
-  if (!readBySession && (!match || !(await tokenMatches(match[1]!, expected)))) {
+  if (!readBySession && (!match || !(await secretMatches(match[1]!, expected)))) {
     return problem(c, 401, "a valid `Authorization: Bearer <ADMIN_TOKEN>` header is required", { "WWW-Authenticate": 'Bearer realm="admin"' });
   }
   c.header("Cache-Control", "no-store");

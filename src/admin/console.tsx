@@ -15,7 +15,7 @@ import { problem, wantsJson } from "../lib/http.js";
 import { countByStatus, deleteSubscriber, findById, searchSubscribers, dailySignups, STATUSES, type Status } from "../subscribers/store.js";
 import { AudiencePage, DigestsPage, ImportPage, OverviewPage, SignInPage, SubscriberPage, SubscribersPage, type ConsoleSite } from "../../templates/admin/console.js";
 import { lastDays, perDay } from "../../templates/admin/chart.js";
-import { tokenMatches } from "./auth.js";
+import { secretMatches } from "../lib/secret-compare.js";
 import { AUDIENCE_DAYS, audienceDays, audienceReport } from "./audience.js";
 import { importSubscribers, mailImportConfirmations, MAX_IMPORT_BYTES, parseImportOptions } from "./import.js";
 import { clearedSessionCookie, createSession, csrfFor, requireSession, sameOrigin, sessionCookie, tokenIsRight, validSession, type ConsoleVars } from "./session.js";
@@ -163,7 +163,7 @@ consoleRoutes.post("/admin/console/import", async (c) => {
 consoleRoutes.get("/admin/audience", async (c) => {
   if (!c.env.ADMIN_TOKEN) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
   const bearer = /^Bearer[ \t]+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
-  const byBearer = bearer ? await tokenMatches(bearer[1]!, c.env.ADMIN_TOKEN) : false;
+  const byBearer = bearer ? await secretMatches(bearer[1]!, c.env.ADMIN_TOKEN) : false;
   const session = byBearer ? null : await validSession(c);
   if (!byBearer && !session) {
     if (wantsJson(c.req.raw) || bearer) return problem(c, 401, "a valid `Authorization: Bearer <ADMIN_TOKEN>` header or a console session is required", { "WWW-Authenticate": 'Bearer realm="admin"' });

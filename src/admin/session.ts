@@ -9,9 +9,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv, Env } from "../env.js";
 import { problem } from "../lib/http.js";
+import { secretMatches } from "../lib/secret-compare.js";
 import { keyedDigest, signToken, verifyToken } from "../lib/tokens.js";
 import { tokenSecret } from "../subscribers/links.js";
-import { tokenMatches } from "./auth.js";
 
 export const SESSION_COOKIE = "tidings_admin";
 export const SESSION_TTL_MS = 12 * 3_600_000;
@@ -46,7 +46,7 @@ export function csrfFor(env: Env, session: string): Promise<string> {
 
 /** The ADMIN_TOKEN typed into the sign-in form, compared in constant time. */
 export function tokenIsRight(env: Env, given: string): Promise<boolean> {
-  return tokenMatches(given, env.ADMIN_TOKEN ?? "");
+  return secretMatches(given, env.ADMIN_TOKEN ?? "");
 }
 
 function sameOrigin(c: Context): boolean {
@@ -73,7 +73,7 @@ export const requireSession: MiddlewareHandler<AppEnv & ConsoleVars> = async (c,
   if (c.req.method !== "GET" && c.req.method !== "HEAD") {
     if (!sameOrigin(c)) return problem(c, 403, "form posts must come from this site (Origin / Sec-Fetch-Site)");
     const form = await c.req.parseBody();
-    if (typeof form.csrf !== "string" || !(await tokenMatches(form.csrf, csrf))) return problem(c, 403, "the form's CSRF token is missing or wrong; reload the page");
+    if (typeof form.csrf !== "string" || !(await secretMatches(form.csrf, csrf))) return problem(c, 403, "the form's CSRF token is missing or wrong; reload the page");
   }
   c.set("session", session);
   c.set("csrf", csrf);

@@ -9,6 +9,7 @@ import { runScheduledDigests } from "./digest/scheduler.js";
 import { createSender } from "./email/sender.js";
 import { sweepMailOutbox } from "./email/transactional.js";
 import type { Env } from "./env.js";
+import { withPublicUrl } from "./lib/urls.js";
 import { purgeExpiredPending } from "./subscribers/maintenance.js";
 import { publishWebSub } from "./websub/publish.js";
 
@@ -27,10 +28,13 @@ async function runTasks(tasks: Record<string, () => Promise<unknown>>): Promise<
 }
 
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    return app.fetch(request, withPublicUrl(env, request.url), ctx);
+  },
 
   /** Hourly cron (UTC). Add a task here; keep each one self-contained. */
-  async scheduled(controller, env, _ctx) {
+  async scheduled(controller, configured, _ctx) {
+    const env = withPublicUrl(configured);
     const now = controller.scheduledTime;
     await runTasks({
       digests: () => runScheduledDigests(env, now, { queue: env.DIGEST_QUEUE as Queue<DigestMessage> }),
@@ -43,7 +47,8 @@ export default {
   },
 
   /** DIGEST_QUEUE and its dead letter queue: each message acked or retried, never a throw. */
-  async queue(batch, env, _ctx) {
+  async queue(batch, configured, _ctx) {
+    const env = withPublicUrl(configured);
     if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadLetters(batch, env);
     else await consumeDigestQueue(batch, env, { sender: createSender(env) });
   },

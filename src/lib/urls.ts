@@ -71,3 +71,19 @@ export function feedPath(format: FeedFormat, scope?: { kind: TermKind; slug: str
 export function publicUrl(env: { PUBLIC_URL: string }, path: string): string {
   return trimBase(env.PUBLIC_URL) + path;
 }
+
+/** Where a development Worker is reached when nothing says otherwise (`wrangler dev`'s port). */
+const DEV_DEFAULT_ORIGIN = "http://localhost:8787";
+let lastDevOrigin: string | undefined;
+
+/**
+ * Development only, when `PUBLIC_URL` is empty (as `npm run dev` sets it): this Worker's
+ * URL is the origin the request reached, so `npm run dev -- --port 8788` links to 8788.
+ * Cron and queue handlers, which have no request, use the last origin seen (else 8787).
+ * Any other environment keeps its setting untouched.
+ */
+export function withPublicUrl<E extends { PUBLIC_URL: string; ENVIRONMENT: string }>(env: E, requestUrl?: string): E {
+  if (env.PUBLIC_URL || env.ENVIRONMENT !== "development") return env;
+  if (requestUrl) lastDevOrigin = new URL(requestUrl).origin;
+  return { ...env, PUBLIC_URL: lastDevOrigin ?? DEV_DEFAULT_ORIGIN };
+}

@@ -6,7 +6,7 @@ import { consumeDeadLetters } from "./digest/dead-letter.js";
 import { pruneDigestHistory } from "./digest/prune.js";
 import type { DigestMessage } from "./digest/messages.js";
 import { runScheduledDigests } from "./digest/scheduler.js";
-import { createSender } from "./email/sender.js";
+import { createSender } from "./email/create-sender.js";
 import { sweepMailOutbox } from "./email/transactional.js";
 import type { Env } from "./env.js";
 import { withPublicUrl } from "./lib/urls.js";

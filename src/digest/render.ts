@@ -7,34 +7,9 @@ import { digestText } from "../../templates/email/digest-text.js";
 import { MAX_LISTED, type DigestItem } from "./items.js";
 import { dateFormatter, format, messagesFor, plural, type Messages } from "../i18n/index.js";
 import type { Cadence } from "./schedule.js";
+import type { DigestModel, DigestStrings } from "./model.js";
 
-export interface DigestModel {
-  siteTitle: string;
-  siteUrl: string;
-  /** The catalogue language (resolved from SITE_LANGUAGE). */
-  lang: string;
-  t: Messages;
-  /** Formats an item's date for the language and the recipient's time zone. */
-  date: (iso: string) => string;
-  cadence: Cadence;
-  /** The items listed, newest first (at most MAX_LISTED). */
-  items: DigestItem[];
-  /** All new items, listed or not. */
-  total: number;
-  preferencesUrl: string;
-  unsubscribeUrl: string;
-  strings: DigestStrings;
-}
-
-export interface DigestStrings {
-  heading: string;
-  intro: string;
-  read: string;
-  more: string;
-  why: string;
-  preferences: string;
-  unsubscribe: string;
-}
+export type { DigestModel, DigestStrings } from "./model.js";
 
 function stringsFor(t: Messages, cadence: Cadence, total: number, siteTitle: string): DigestStrings & { subject: string } {
   const m = t.digest;

@@ -2,9 +2,6 @@
  * One interface for sending mail. `createSender(env)` picks Resend when RESEND_API_KEY
  * is set, else the dev outbox (D1 table `dev_outbox`, readable at /dev/outbox).
  */
-import type { Env } from "../env.js";
-import { createOutboxSender } from "./outbox.js";
-import { createResendSender } from "./resend.js";
 
 export interface EmailMessage {
   from: string;
@@ -51,11 +48,6 @@ export function isRetryable(error: SendError): boolean {
   if (/quota/i.test(error.name)) return false;
   if (error.statusCode === null || error.statusCode === 429 || error.statusCode >= 500) return true;
   return error.statusCode === 409 && error.name === "concurrent_idempotent_requests";
-}
-
-export function createSender(env: Env): EmailSender {
-  if (env.RESEND_API_KEY) return createResendSender({ apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL });
-  return createOutboxSender(env.DB);
 }
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;

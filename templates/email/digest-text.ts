@@ -1,5 +1,5 @@
 /** The plain-text part of a digest email. */
-import type { DigestModel } from "../../src/digest/render.js";
+import type { DigestModel } from "../../src/digest/model.js";
 
 export function digestText(model: DigestModel): string {
   const lines: string[] = [`${model.siteTitle} — ${model.strings.heading}`, "", model.strings.intro, ""];

@@ -4,7 +4,7 @@
  * it), and a dark-mode override for clients that honour prefers-color-scheme.
  */
 import type { DigestItem } from "../../src/digest/items.js";
-import type { DigestModel } from "../../src/digest/render.js";
+import type { DigestModel } from "../../src/digest/model.js";
 import { htmlDocument } from "../../src/lib/html.js";
 
 const FONT = `-apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",Roboto,Helvetica,Arial,sans-serif`;

@@ -1,0 +1,32 @@
+/** What a digest template renders (templates/email/digest.tsx, digest-text.ts): data only. */
+import type { Messages } from "../i18n/index.js";
+import type { DigestItem } from "./items.js";
+import type { Cadence } from "./schedule.js";
+
+export interface DigestModel {
+  siteTitle: string;
+  siteUrl: string;
+  /** The catalogue language (resolved from SITE_LANGUAGE). */
+  lang: string;
+  t: Messages;
+  /** Formats an item's date for the language and the recipient's time zone. */
+  date: (iso: string) => string;
+  cadence: Cadence;
+  /** The items listed, newest first (at most MAX_LISTED). */
+  items: DigestItem[];
+  /** All new items, listed or not. */
+  total: number;
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+  strings: DigestStrings;
+}
+
+export interface DigestStrings {
+  heading: string;
+  intro: string;
+  read: string;
+  more: string;
+  why: string;
+  preferences: string;
+  unsubscribe: string;
+}

@@ -26,24 +26,32 @@ export function cronRunId(cadence: Cadence, slot: number): string {
 }
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const formats = new Map<string, Intl.DateTimeFormat | null>();
+/**
+ * One formatter per (purpose, time zone), made once per isolate. Only zones that exist are
+ * kept (the IANA list bounds them); an unknown zone is answered null and remembers nothing.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function format(timeZone: string): Intl.DateTimeFormat | null {
-  let f = formats.get(timeZone);
-  if (f === undefined) {
+function zoneFormatter(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat | null {
+  const key = `${locale}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
     try {
-      f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", hour: "2-digit", weekday: "short" });
+      f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
     } catch {
-      f = null;
+      return null;
     }
-    formats.set(timeZone, f);
+    formatters.set(key, f);
   }
   return f;
 }
 
+const CLOCK: Intl.DateTimeFormatOptions = { hourCycle: "h23", hour: "2-digit", weekday: "short" };
+const CALENDAR_DATE: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit" };
+
 /** Local hour (0–23) and weekday (0 = Sunday) at `time`; null for an unknown zone. */
 export function localClock(timeZone: string, time: number): { hour: number; weekday: number } | null {
-  const f = format(timeZone);
+  const f = zoneFormatter("en-US", timeZone, CLOCK);
   if (!f) return null;
   let hour = -1;
   let weekday = -1;
@@ -84,19 +92,9 @@ export function dueTargets(cadence: Cadence, timezones: readonly string[], slot:
   return targets;
 }
 
-const dates = new Map<string, Intl.DateTimeFormat | null>();
-
 /** The local calendar date (`2026-01-05`) at `time`; null for an unknown zone. */
 export function localDate(timeZone: string, time: number): string | null {
-  let f = dates.get(timeZone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    } catch {
-      f = null;
-    }
-    dates.set(timeZone, f);
-  }
+  const f = zoneFormatter("en-CA", timeZone, CALENDAR_DATE);
   return f ? f.format(new Date(time)) : null;
 }
 

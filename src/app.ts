@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { digestAdminRoutes } from "./digest/admin.js";
+import { digestWebRoutes } from "./digest/web.js";
 import type { AppEnv } from "./env.js";
 import { hugoFeedRoutes } from "./feeds/hugo.js";
 import { feedRoutes } from "./feeds/routes.js";
@@ -24,6 +25,7 @@ app.route("/", hugoFeedRoutes);
 app.route("/", pageRoutes);
 app.route("/admin/digests", digestAdminRoutes);
 app.route("/", subscriberRoutes);
+app.route("/", digestWebRoutes);
 app.route("/", webhookRoutes);
 app.route("/admin/subscribers", adminSubscriberRoutes);
 app.route("/", consoleRoutes);

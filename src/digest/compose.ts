@@ -1,7 +1,7 @@
 /** One recipient's digest as an EmailMessage: rendered items, signed links, RFC 8058 headers. */
 import type { EmailMessage } from "../email/sender.js";
 import type { Env } from "../env.js";
-import { subscriberLinks } from "../subscribers/links.js";
+import { subscriberLinks, webCopyUrl } from "../subscribers/links.js";
 import type { DigestItem } from "./items.js";
 import { renderDigest } from "./render.js";
 import type { Cadence } from "./schedule.js";
@@ -12,6 +12,8 @@ export interface Recipient {
   items: DigestItem[];
   /** Frozen at plan time: the dates in the mail are the recipient's. */
   timezone?: string;
+  /** The run the mail belongs to: its web copy link ("view in browser"). Absent in previews. */
+  runId?: string;
 }
 
 export function unsubscribeHeaders(unsubscribeUrl: string): Record<string, string> {
@@ -20,6 +22,7 @@ export function unsubscribeHeaders(unsubscribeUrl: string): Record<string, strin
 
 export async function composeDigest(env: Env, cadence: Cadence, recipient: Recipient): Promise<EmailMessage> {
   const links = await subscriberLinks(env, recipient.subscriberId);
+  const copy = recipient.runId ? await webCopyUrl(env, recipient.runId, recipient.subscriberId) : undefined;
   const rendered = renderDigest({
     siteTitle: env.SITE_TITLE,
     siteUrl: env.SITE_URL,
@@ -28,6 +31,7 @@ export async function composeDigest(env: Env, cadence: Cadence, recipient: Recip
     cadence,
     items: recipient.items,
     ...links,
+    ...(copy ? { webCopyUrl: copy } : {}),
   });
   return { from: env.EMAIL_FROM, to: recipient.email, ...rendered, headers: unsubscribeHeaders(links.unsubscribeUrl) };
 }

@@ -18,7 +18,21 @@ export interface DigestModel {
   total: number;
   preferencesUrl: string;
   unsubscribeUrl: string;
+  /** The mail's "view in browser" link (its web copy, /digests/{token}); absent on a page and in previews. */
+  webCopyUrl?: string;
+  /** Set when the digest is rendered as a web page, not a mail (see DigestPage). */
+  page?: DigestPage;
   strings: DigestStrings;
+}
+
+/**
+ * A digest as a web page (/digests/…): the recipient's own links (preferences,
+ * unsubscribe) are left out — a copy's URL may be forwarded — and this note and these
+ * links take their place.
+ */
+export interface DigestPage {
+  note: string;
+  links: Array<{ href: string; label: string }>;
 }
 
 export interface DigestStrings {

@@ -7,9 +7,9 @@ import { digestText } from "../../templates/email/digest-text.js";
 import { MAX_LISTED, type DigestItem } from "./items.js";
 import { dateFormatter, format, messagesFor, plural, type Messages } from "../i18n/index.js";
 import type { Cadence } from "./schedule.js";
-import type { DigestModel, DigestStrings } from "./model.js";
+import type { DigestModel, DigestPage, DigestStrings } from "./model.js";
 
-export type { DigestModel, DigestStrings } from "./model.js";
+export type { DigestModel, DigestPage, DigestStrings } from "./model.js";
 
 function stringsFor(t: Messages, cadence: Cadence, total: number, siteTitle: string): DigestStrings & { subject: string } {
   const m = t.digest;
@@ -43,6 +43,10 @@ export interface RenderInput {
   items: DigestItem[];
   preferencesUrl: string;
   unsubscribeUrl: string;
+  /** The mail's web copy ("view in browser"). */
+  webCopyUrl?: string;
+  /** Every new item, when `items` holds only the first MAX_LISTED (a web copy reads no more than it lists). */
+  total?: number;
 }
 
 export interface RenderedDigest {
@@ -51,16 +55,35 @@ export interface RenderedDigest {
   text: string;
 }
 
-export function renderDigest(input: RenderInput): RenderedDigest {
-  const total = input.items.length;
+function modelOf(input: RenderInput): DigestModel & { subject: string } {
+  const total = input.total ?? input.items.length;
   const t = messagesFor(input.lang);
   const { subject, ...strings } = stringsFor(t, input.cadence, total, input.siteTitle);
+  return { ...input, lang: t.lang, t, date: dateFormatter(t, input.timezone), items: input.items.slice(0, MAX_LISTED), total, strings, subject };
+}
+
+export function renderDigest(input: RenderInput): RenderedDigest {
+  const { subject, ...model } = modelOf(input);
+  const t = model.t;
+  const total = model.total;
   const lead = clip((input.items[0]?.title ?? "").replace(/\s+/g, " ").trim(), 90);
-  const model: DigestModel = { ...input, lang: t.lang, t, date: dateFormatter(t, input.timezone), items: input.items.slice(0, MAX_LISTED), total, strings };
   return {
     // Mail as articles appear: one article's subject is its title.
     subject: input.cadence === "instant" && total === 1 ? lead : `${subject}${t.digest.subjectSeparator}${lead}`,
     html: digestHtml(model),
     text: digestText(model),
   };
+}
+
+export interface PageInput extends Omit<RenderInput, "preferencesUrl" | "unsubscribeUrl" | "webCopyUrl"> {
+  page: DigestPage;
+  /** Replaces the mail's intro ("… since your last mail") where it would not be true. */
+  intro?: string;
+}
+
+/** A digest as a web page — a mail's web copy, or a public site-wide digest: the mail's own template, without the personal links. */
+export function renderDigestPage(input: PageInput): string {
+  const { page, intro, ...rest } = input;
+  const { subject: _subject, strings, ...model } = modelOf({ ...rest, preferencesUrl: "", unsubscribeUrl: "" });
+  return digestHtml({ ...model, page, strings: intro === undefined ? strings : { ...strings, intro } });
 }

@@ -171,3 +171,32 @@ export async function recordDeadLettered(db: D1Database, runId: string, batch: n
     .bind(runId, batch)
     .run();
 }
+
+/** What one mail listed, read back for its web copy (items as frozen, at most `limit` of them). */
+export interface DeliveredCopy {
+  cadence: Cadence;
+  timezone: string | null;
+  items: DigestItem[];
+  /** Every item the mail counted, listed or not. */
+  total: number;
+}
+
+/**
+ * One delivery's items for its web copy; null when the run or the row no longer exists.
+ * Only the listed snapshots leave D1 (json_each over the row's indices), never the
+ * run's whole item window.
+ */
+export async function deliveredCopy(db: D1Database, runId: string, subscriberId: string, limit: number): Promise<DeliveredCopy | null> {
+  const row = await db
+    .prepare(
+      `SELECT CASE WHEN r.instant THEN 'instant' ELSE r.cadence END AS cadence, d.timezone, json_array_length(d.items) AS total,
+              (SELECT json_group_array(json(json_extract(r.items, '$[' || j.value || ']'))) FROM json_each(d.items) AS j WHERE j.key < ?3) AS listed
+       FROM digest_deliveries d JOIN digest_runs r ON r.id = d.run_id
+       WHERE d.run_id = ?1 AND d.subscriber_id = ?2`,
+    )
+    .bind(runId, subscriberId, limit)
+    .first<{ cadence: Cadence; timezone: string | null; total: number; listed: string }>();
+  if (!row) return null;
+  const items = (JSON.parse(row.listed) as Array<DigestItem | null>).filter((x): x is DigestItem => x !== null);
+  return { cadence: row.cadence, timezone: row.timezone, items, total: row.total };
+}

@@ -119,6 +119,7 @@ export async function sendDigestBatch(env: Env, runId: string, batch: number, se
         composeDigest(env, run.cadence, {
           subscriberId: row.subscriber_id,
           email: row.email,
+          runId,
           ...(row.timezone ? { timezone: row.timezone } : {}),
           items: (JSON.parse(row.items) as number[]).map((i) => run.items[i]).filter((x): x is DigestItem => x !== undefined),
         }),

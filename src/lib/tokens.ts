@@ -9,8 +9,11 @@
  * token has exactly one string. Rotation: verify with several secrets (the current one
  * first), sign with the current one only.
  */
-/** `admin-session`: the /admin console's session cookie (subject: a fingerprint of ADMIN_TOKEN). */
-export type TokenPurpose = "confirm" | "preferences" | "unsubscribe" | "admin-session";
+/**
+ * `admin-session`: the /admin console's session cookie (subject: a fingerprint of ADMIN_TOKEN).
+ * `digest-copy`: one mail's web copy, /digests/{token} (subject: run id "/" subscriber id).
+ */
+export type TokenPurpose = "confirm" | "preferences" | "unsubscribe" | "admin-session" | "digest-copy";
 
 /** Confirmation links (and so unconfirmed sign-ups) live this long. */
 export const CONFIRM_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;

@@ -34,6 +34,22 @@ export async function subscriberLinks(env: Env, subscriberId: string): Promise<{
   return { preferencesUrl, unsubscribeUrl };
 }
 
+/**
+ * One mail's web copy, `/digests/{token}` ("view in browser"): signed for the run and the
+ * recipient together, so a token opens that one delivery and no other, and no other
+ * purpose's token opens it. Never expires; the copy itself is gone once its run is pruned.
+ */
+export function webCopyUrl(env: Env, runId: string, subscriberId: string): Promise<string> {
+  return link(env, "digests", `${runId}/${subscriberId}`, "digest-copy");
+}
+
+/** The delivery a verified web copy token names; null for a subject no copy link carries. */
+export function webCopySubject(subject: string): { runId: string; subscriberId: string } | null {
+  // Run ids and subscriber ids never hold a "/" (schedule.ts cronRunId, scheduler.ts, randomUUID).
+  const parts = subject.split("/");
+  return parts.length === 2 && parts[0] && parts[1] ? { runId: parts[0], subscriberId: parts[1] } : null;
+}
+
 /** The double opt-in link; valid for 30 days (CONFIRM_TOKEN_TTL_MS) from `now`. */
 export function confirmUrl(env: Env, subscriberId: string, expiresAt?: number): Promise<string> {
   return link(env, "confirm", subscriberId, "confirm", expiresAt);

@@ -2,7 +2,9 @@
 import type { DigestModel } from "../../src/digest/model.js";
 
 export function digestText(model: DigestModel): string {
-  const lines: string[] = [`${model.siteTitle} — ${model.strings.heading}`, "", model.strings.intro, ""];
+  const lines: string[] = [`${model.siteTitle} — ${model.strings.heading}`, ""];
+  if (model.webCopyUrl) lines.push(`${model.t.digest.viewInBrowser}: ${model.webCopyUrl}`, "");
+  lines.push(model.strings.intro, "");
   model.items.forEach((item, i) => {
     lines.push(`${i + 1}. ${item.title}`, `   ${model.date(item.date)}`);
     if (item.summary) lines.push(`   ${item.summary}`);

@@ -4,7 +4,7 @@
  * it), and a dark-mode override for clients that honour prefers-color-scheme.
  */
 import type { DigestItem } from "../../src/digest/items.js";
-import type { DigestModel } from "../../src/digest/model.js";
+import type { DigestModel, DigestPage } from "../../src/digest/model.js";
 import { htmlDocument } from "../../src/lib/html.js";
 
 const FONT = `-apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC",Roboto,Helvetica,Arial,sans-serif`;
@@ -41,6 +41,23 @@ function Item({ item, read, date }: { item: DigestItem; read: string; date: (iso
   );
 }
 
+/** A web page's footer (model.page): a note and links to the site's own pages, nothing personal. */
+function PageFooter({ page }: { page: DigestPage }) {
+  return (
+    <>
+      <p style="margin:0 0 8px;">{page.note}</p>
+      <p style="margin:0;">
+        {page.links.map((l, i) => (
+          <>
+            {i > 0 ? " · " : null}
+            <a class="link" href={l.href} style="color:#0b57d0;">{l.label}</a>
+          </>
+        ))}
+      </p>
+    </>
+  );
+}
+
 export function digestHtml(model: DigestModel): string {
   const s = model.strings;
   const preheader = model.items[0]?.summary ?? s.intro;
@@ -59,6 +76,11 @@ export function digestHtml(model: DigestModel): string {
         <table role="presentation" class="bg" width="100%" cellpadding={0} cellspacing={0} border={0} style="background-color:#f2f3f5;">
           <tr>
             <td align="center" style="padding:24px 8px;">
+              {model.webCopyUrl ? (
+                <p class="muted" style={`margin:0 0 12px;font:12px/1.4 ${FONT};color:#5f6368;`}>
+                  <a class="link" href={model.webCopyUrl} style="color:#0b57d0;">{model.t.digest.viewInBrowser}</a>
+                </p>
+              ) : null}
               <table role="presentation" class="wrap card" width="600" cellpadding={0} cellspacing={0} border={0} style="width:600px;max-width:600px;background-color:#ffffff;border:1px solid #e3e5e8;border-radius:12px;">
                 <tr>
                   <td class="pad" style="padding:24px 24px 16px;">
@@ -81,12 +103,18 @@ export function digestHtml(model: DigestModel): string {
                 ) : null}
                 <tr>
                   <td class="pad muted" style={`padding:20px 24px 24px;border-top:1px solid #e3e5e8;font:13px/1.6 ${FONT};color:#5f6368;`}>
-                    <p style="margin:0 0 8px;">{s.why}</p>
-                    <p style="margin:0;">
-                      <a class="link" href={model.preferencesUrl} style="color:#0b57d0;">{s.preferences}</a>
-                      {" · "}
-                      <a class="link" href={model.unsubscribeUrl} style="color:#0b57d0;">{s.unsubscribe}</a>
-                    </p>
+                    {model.page ? (
+                      <PageFooter page={model.page} />
+                    ) : (
+                      <>
+                        <p style="margin:0 0 8px;">{s.why}</p>
+                        <p style="margin:0;">
+                          <a class="link" href={model.preferencesUrl} style="color:#0b57d0;">{s.preferences}</a>
+                          {" · "}
+                          <a class="link" href={model.unsubscribeUrl} style="color:#0b57d0;">{s.unsubscribe}</a>
+                        </p>
+                      </>
+                    )}
                   </td>
                 </tr>
               </table>

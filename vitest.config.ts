@@ -5,6 +5,9 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   return {
     test: {
+      // Quiet by default: what the code under test logs is shown only for failing tests
+      // (`npx vitest run --silent=false` shows it all).
+      silent: "passed-only" as const,
       projects: [
         {
           // The content build and other Node-side scripts.

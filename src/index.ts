@@ -4,7 +4,6 @@ import { pruneAudience } from "./audience/store.js";
 import { consumeDigestQueue } from "./digest/consumer.js";
 import { consumeDeadLetters } from "./digest/dead-letter.js";
 import { pruneDigestHistory } from "./digest/prune.js";
-import type { DigestMessage } from "./digest/messages.js";
 import { runScheduledDigests } from "./digest/scheduler.js";
 import { createSender } from "./email/create-sender.js";
 import { sweepMailOutbox } from "./email/transactional.js";
@@ -37,9 +36,9 @@ export default {
     const env = withPublicUrl(configured);
     const now = controller.scheduledTime;
     await runTasks({
-      digests: () => runScheduledDigests(env, now, { queue: env.DIGEST_QUEUE as Queue<DigestMessage> }),
+      digests: () => runScheduledDigests(env, now, { queue: env.DIGEST_QUEUE }),
       purgeExpiredPending: () => purgeExpiredPending(env, now),
-      mailOutbox: () => sweepMailOutbox(env.DB, env.DIGEST_QUEUE as Queue<DigestMessage>, now),
+      mailOutbox: () => sweepMailOutbox(env.DB, env.DIGEST_QUEUE, now),
       pruneDigestHistory: () => pruneDigestHistory(env, now),
       websub: () => publishWebSub(env, now),
       pruneAudience: () => pruneAudience(env.DB, utcDay(now - AUDIENCE_KEPT_DAYS * 86_400_000)),

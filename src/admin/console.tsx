@@ -6,7 +6,6 @@
  */
 import { Hono, type Context } from "hono";
 import { siteContent } from "../content/index.js";
-import type { DigestMessage } from "../digest/messages.js";
 import { redriveRun } from "../digest/redrive.js";
 import { listRuns } from "../digest/runs.js";
 import { pageSite, type AppEnv } from "../env.js";
@@ -138,7 +137,7 @@ consoleRoutes.get("/admin/console/digests", async (c) => {
 });
 
 consoleRoutes.post("/admin/console/digests/:id/redrive", async (c) => {
-  const result = await redriveRun(c.env.DB, c.env.DIGEST_QUEUE as Queue<DigestMessage>, c.req.param("id"));
+  const result = await redriveRun(c.env.DB, c.env.DIGEST_QUEUE, c.req.param("id"));
   return c.redirect(`/admin/console/digests?redriven=${encodeURIComponent(`${result.runId}, ${result.batches} batch(es)`)}`, 303);
 });
 

@@ -9,7 +9,6 @@ import { requireAdmin } from "../admin/auth.js";
 import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
 import { problem, wantsJson } from "../lib/http.js";
-import type { DigestMessage } from "./messages.js";
 import { previewForEmail, previewForFilters } from "./preview.js";
 import { redriveRun } from "./redrive.js";
 import { listRuns } from "./runs.js";
@@ -38,7 +37,7 @@ digestAdminRoutes.use("*", requireAdmin);
 digestAdminRoutes.post("/run", async (c) => {
   const input = await body(c.req.raw);
   if (input.invalid) return problem(c, 400, "body is not valid JSON or form data");
-  const queue = c.env.DIGEST_QUEUE as Queue<DigestMessage>;
+  const queue = c.env.DIGEST_QUEUE;
   if (typeof input.redrive === "string") {
     return c.json({ redrive: await redriveRun(c.env.DB, queue, input.redrive) }, 202);
   }

@@ -20,7 +20,7 @@ type Verdict = { retry: false } | { retry: true; reason: string };
 
 async function handle(message: DigestMessage, env: Env, deps: ConsumerDeps): Promise<Verdict> {
   if (message.kind === "plan") {
-    const queue = deps.queue ?? (env.DIGEST_QUEUE as Queue<DigestMessage>);
+    const queue = deps.queue ?? env.DIGEST_QUEUE;
     await planRun(env, message.runId, { ...deps.plan, queue });
     return { retry: false };
   }

@@ -67,7 +67,7 @@ async function handle(message: DigestMessage, env: Env, queue: Queue<DigestMessa
 }
 
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env, deps: DeadLetterDeps = {}): Promise<void> {
-  const queue = deps.queue ?? (env.DIGEST_QUEUE as Queue<DigestMessage>);
+  const queue = deps.queue ?? env.DIGEST_QUEUE;
   const now = deps.now ?? Date.now();
   // A throw here is D1 or the queue itself failing: try this dead letter again later.
   await settleEach(batch, "digest.dlq", () => REQUEUE_DELAY_SECONDS, async (message) => {

@@ -7,7 +7,6 @@ import { problem, wantsJson } from "../lib/http.js";
 import { getOutboxMessage, listOutbox } from "./outbox.js";
 import { runManualDigest } from "../digest/scheduler.js";
 import { CADENCES } from "../digest/schedule.js";
-import type { DigestMessage } from "../digest/messages.js";
 
 export const outboxRoutes = new Hono<AppEnv>();
 
@@ -36,7 +35,7 @@ outboxRoutes.get("/", async (c) => {
  * `npm run dev` shows a digest for whatever is new without waiting for a subscriber's hour.
  */
 outboxRoutes.post("/digests", async (c) => {
-  const queue = c.env.DIGEST_QUEUE as Queue<DigestMessage>;
+  const queue = c.env.DIGEST_QUEUE;
   const runs = [];
   for (const cadence of CADENCES) runs.push(await runManualDigest(c.env, cadence, { queue }));
   if (wantsJson(c.req.raw)) return c.json({ runs }, 202);

@@ -4,7 +4,6 @@
  * only stores and enqueues it.
  */
 import { alreadySubscribedMail, confirmationMail, type RenderedMail } from "../../templates/email/confirm.js";
-import type { DigestMessage } from "../digest/messages.js";
 import type { EmailMessage } from "../email/sender.js";
 import { enqueueMail } from "../email/transactional.js";
 import { pageSite as site, type Env } from "../env.js";
@@ -32,7 +31,7 @@ async function render(env: Env, subscriber: Subscriber, kind: SubscriptionMail, 
  * dropped by the consumer, so the request does the same work whatever the address).
  */
 export async function queueSubscriptionMail(env: Env, subscriber: Subscriber, kind: SubscriptionMail, now: number): Promise<void> {
-  await enqueueMail(env.DB, env.DIGEST_QUEUE as Queue<DigestMessage>, {
+  await enqueueMail(env.DB, env.DIGEST_QUEUE, {
     kind,
     subscriberId: subscriber.id,
     sendWhile: kind === "confirm" ? ["pending"] : ["active"],

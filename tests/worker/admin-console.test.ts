@@ -1,5 +1,6 @@
 /** /admin console: sign-in session cookie, CSRF on every action, pages, sign-out. */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.js";
 

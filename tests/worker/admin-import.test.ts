@@ -1,5 +1,6 @@
 /** POST /admin/subscribers/import: CSV rules, consent, update, suppression, errors per line, 50,000 rows. */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.js";
 import { BASE, mailTo as mailToRaw, normalised, row as rowRaw, uniqueEmail } from "./subscribers-helpers.js";

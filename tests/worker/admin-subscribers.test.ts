@@ -1,5 +1,6 @@
 /** /admin/subscribers: bearer auth, counts, paging, CSV export, delete with data. */
-import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app.js";
 import { BASE, activeSubscriber, get, postJson, row, uniqueEmail, normalised, mailTo } from "./subscribers-helpers.js";
@@ -87,13 +88,13 @@ describe("/admin/subscribers", () => {
     await env.DB.exec("CREATE TABLE IF NOT EXISTS test_deliveries (id INTEGER PRIMARY KEY, subscriber_id TEXT NOT NULL)");
     await env.DB.prepare("INSERT INTO test_deliveries (subscriber_id) VALUES (?1), (?1)").bind(id).run();
     expect(await (await get(`/admin/subscribers/${id}`, auth)).json()).toMatchObject({ id, email: sub.email, status: "active" });
-    const res = await SELF.fetch(`${BASE}/admin/subscribers/${id}`, { method: "DELETE", headers: auth });
+    const res = await exports.default.fetch(`${BASE}/admin/subscribers/${id}`, { method: "DELETE", headers: auth });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ deleted: true, id, email: sub.email });
     expect(await row(sub.email)).toBeNull();
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM test_deliveries WHERE subscriber_id = ?1").bind(id).first("n")).toBe(0);
     expect(await mailTo(sub.email)).toHaveLength(0);
-    expect((await SELF.fetch(`${BASE}/admin/subscribers/${id}`, { method: "DELETE", headers: auth })).status).toBe(404);
+    expect((await exports.default.fetch(`${BASE}/admin/subscribers/${id}`, { method: "DELETE", headers: auth })).status).toBe(404);
     expect((await get(`/admin/subscribers/${id}`, auth)).status).toBe(404);
     // Their links now say the subscription is gone.
     expect((await get(sub.preferences)).status).toBe(404);

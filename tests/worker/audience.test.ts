@@ -1,5 +1,6 @@
 /** Feed audience: aggregator counts from User-Agent, distinct clients by keyed daily hash, batched after the response. */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { audienceBufferUsage, FLUSH_BYTES } from "../../src/audience/recorder.js";
 import worker from "../../src/index.js";

@@ -1,5 +1,5 @@
 /** A person opening a feed URL gets a readable page; every reader still gets the feed. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { format, messagesFor } from "../../src/i18n/index.js";
 import { acceptRanges as parseAccept, quality, wantsBrowserView } from "../../src/lib/negotiate.js";
@@ -7,7 +7,7 @@ const t = messagesFor(env.SITE_LANGUAGE);
 
 const BASE = "http://localhost:8787";
 const get = (path: string, headers: Record<string, string> = {}, method = "GET") =>
-  SELF.fetch(BASE + path, { redirect: "manual", headers, method });
+  exports.default.fetch(BASE + path, { redirect: "manual", headers, method });
 
 const CHROME = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 const FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";

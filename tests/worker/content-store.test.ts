@@ -1,5 +1,5 @@
 /** The content store on Workers Static Assets: never served as-is, and pack layout never shows in a feed. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createMemoryContent, siteContent } from "../../src/content/index.js";
 import { FeedService } from "../../src/feeds/service.js";
@@ -8,7 +8,7 @@ const content = await siteContent(env);
 
 describe("content store", () => {
   it.each(["/__content/index.bin", "/__content/ids.json", "/__content/m/0.json", "/__content/b/0.bin"])("%s is not public", async (path) => {
-    const res = await SELF.fetch(`http://localhost${path}`);
+    const res = await exports.default.fetch(`http://localhost${path}`);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain(content.hash);
   });

@@ -3,7 +3,8 @@
  * longer than the ~1 h of queue backoff) is put back on the digest queue while Resend's
  * 24 h idempotency key still guards it; later it is left for an admin, never resent blind.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { consumeDeadLetters, REQUEUE_DELAY_SECONDS, REQUEUE_WITHIN_MS } from "../../src/digest/dead-letter.js";
 import { backoffSeconds, latestAttemptAfter, MAX_RETRIES, type DigestMessage } from "../../src/digest/messages.js";

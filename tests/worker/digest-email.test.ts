@@ -1,5 +1,5 @@
 /** The digest email itself, and the admin preview. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { composeDigest } from "../../src/digest/compose.js";
 import { snapshot } from "../../src/digest/items.js";
@@ -59,12 +59,12 @@ describe("admin preview", () => {
   beforeEach(resetDigestTables);
 
   it("needs the admin token", async () => {
-    expect((await SELF.fetch("http://localhost/admin/digests/preview?cadence=daily")).status).toBe(401);
+    expect((await exports.default.fetch("http://localhost/admin/digests/preview?cadence=daily")).status).toBe(401);
   });
 
   it("renders a subscriber's digest without sending it", async () => {
     await addSubscriber({ id: "p1" });
-    const res = await SELF.fetch("http://localhost/admin/digests/preview?email=p1@example.com", { headers: { ...auth, accept: "application/json" } });
+    const res = await exports.default.fetch("http://localhost/admin/digests/preview?email=p1@example.com", { headers: { ...auth, accept: "application/json" } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { to: string; subject: string; headers: Record<string, string>; sample: boolean };
     expect(body.to).toBe("p1@example.com");
@@ -74,17 +74,17 @@ describe("admin preview", () => {
   });
 
   it("renders by cadence and topics as HTML, and 404s an unknown email", async () => {
-    const res = await SELF.fetch("http://localhost/admin/digests/preview?cadence=weekly&topics=open-source", { headers: auth });
+    const res = await exports.default.fetch("http://localhost/admin/digests/preview?cadence=weekly&topics=open-source", { headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     expect(await res.text()).toContain("<table");
-    expect((await SELF.fetch("http://localhost/admin/digests/preview?email=nobody@example.com", { headers: auth })).status).toBe(404);
-    expect((await SELF.fetch("http://localhost/admin/digests/preview?cadence=hourly", { headers: auth })).status).toBe(400);
+    expect((await exports.default.fetch("http://localhost/admin/digests/preview?email=nobody@example.com", { headers: auth })).status).toBe(404);
+    expect((await exports.default.fetch("http://localhost/admin/digests/preview?cadence=hourly", { headers: auth })).status).toBe(400);
   });
 
   it("runs a digest now on request", async () => {
     await addSubscriber({ id: "p1" });
-    const res = await SELF.fetch("http://localhost/admin/digests/run", { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ cadence: "daily" }) });
+    const res = await exports.default.fetch("http://localhost/admin/digests/run", { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ cadence: "daily" }) });
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: Array<{ runId: string }> };
     expect(runs[0]!.runId).toMatch(/^manual:daily:/);

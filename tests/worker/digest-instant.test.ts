@@ -1,5 +1,5 @@
 /** Mail as articles appear (cadence `instant`), quiet hours and pause — through the same ledger, runs and queue as digests. */
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Content } from "../../src/content/index.js";
 import { runScheduledDigests } from "../../src/digest/scheduler.js";

@@ -1,5 +1,5 @@
 /** Old digest history is pruned; unfinished and recent runs, and the ledger, are kept. */
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, expect, it } from "vitest";
 import { HISTORY_MS, pruneDigestHistory } from "../../src/digest/prune.js";
 import { addSubscriber, HOUR, resetDigestTables, T0 } from "./digest-support.js";

@@ -2,7 +2,8 @@
  * Issue 8: the recipient's status is re-checked before every send attempt, and no batch is
  * sent with an idempotency key whose 24 h window may have closed.
  */
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { consumeDigestQueue } from "../../src/digest/consumer.js";
 import type { DigestMessage } from "../../src/digest/messages.js";

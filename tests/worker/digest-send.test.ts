@@ -1,5 +1,6 @@
 /** The queue consumer: provider failures, retries, quota, permissive results, send-time suppression, real sender. */
-import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { consumeDigestQueue } from "../../src/digest/consumer.js";
 import { backoffSeconds, type DigestMessage } from "../../src/digest/messages.js";
@@ -142,11 +143,11 @@ describe("run records", () => {
     await env.DB.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE id = 's000'").run();
     await drain(queue, fakeResend({ fail: (_call, key) => (key.endsWith("/1") ? error(403, "validation_error") : null) }).sender);
     const auth = { authorization: "Bearer test-admin-token" };
-    expect((await SELF.fetch("http://localhost/admin/digests/runs")).status).toBe(401);
-    const res = await SELF.fetch("http://localhost/admin/digests/runs", { headers: auth });
+    expect((await exports.default.fetch("http://localhost/admin/digests/runs")).status).toBe(401);
+    const res = await exports.default.fetch("http://localhost/admin/digests/runs", { headers: auth });
     const { runs } = (await res.json()) as { runs: Array<Record<string, unknown>> };
     expect(runs.find((r) => r.id === "daily:2026-01-05T09Z")).toMatchObject({ status: "planned", items: 1, planned: 4, sent: 1, skipped: 1, failed: 2, pending: 0, batches: 2 });
-    const one = await SELF.fetch("http://localhost/admin/digests/runs/daily:2026-01-05T09Z", { headers: auth });
+    const one = await exports.default.fetch("http://localhost/admin/digests/runs/daily:2026-01-05T09Z", { headers: auth });
     expect(((await one.json()) as { sent: number }).sent).toBe(1);
   });
 });

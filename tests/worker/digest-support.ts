@@ -1,5 +1,6 @@
 /** Helpers for the digest tests: synthetic content, subscribers, a capturing queue, a fake Resend. */
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { createMemoryContent, type Article, type Content } from "../../src/content/index.js";
 import { consumeDigestQueue } from "../../src/digest/consumer.js";
 import type { DigestMessage } from "../../src/digest/messages.js";

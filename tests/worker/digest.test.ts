@@ -1,5 +1,6 @@
 /** Digest planning: new items by identity, who is due when, filters, double fires, crashes. */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { siteContent, type Content } from "../../src/content/index.js";
 import { runScheduledDigests } from "../../src/digest/scheduler.js";

@@ -1,5 +1,5 @@
 /** `/feeds`, `/feeds.opml` and the landing pages `/`, `/topics/{topic}/`, `/tags/{tag}/`. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dateFormatter, format, messagesFor } from "../../src/i18n/index.js";
 const t = messagesFor(env.SITE_LANGUAGE);
@@ -10,7 +10,7 @@ import { all, one, parseXml, type XmlNode } from "../support/xml.js";
 const content = await siteContent(env);
 
 const BASE = "http://localhost:8787";
-const get = (path: string, init?: RequestInit) => SELF.fetch(BASE + path, { redirect: "manual", ...init });
+const get = (path: string, init?: RequestInit) => exports.default.fetch(BASE + path, { redirect: "manual", ...init });
 const now = () => Date.now();
 
 /** Text between tags, entities decoded enough for assertions. */
@@ -166,7 +166,7 @@ describe("/feeds.opml", () => {
     expect(scale.attrs.htmlUrl).toBe("https://news.example.com/tags/scale-ai/");
     // Every xmlUrl answers with a feed.
     for (const o of [...site, ...topics.slice(0, 2), scale]) {
-      const feed = await SELF.fetch(o.attrs.xmlUrl!);
+      const feed = await exports.default.fetch(o.attrs.xmlUrl!);
       expect(feed.status, o.attrs.xmlUrl).toBe(200);
       await feed.arrayBuffer();
     }

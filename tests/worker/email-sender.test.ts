@@ -1,5 +1,5 @@
 /** The EmailSender implementations: Resend (exact API requests, against a stubbed fetch) and the dev outbox. */
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { format, messagesFor } from "../../src/i18n/index.js";
 const t = messagesFor(env.SITE_LANGUAGE);

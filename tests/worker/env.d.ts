@@ -1,14 +1,11 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Env as WorkerEnv } from "../../src/env.js";
 
+// `env` from "cloudflare:workers" is the generated Cloudflare.Env (worker-configuration.d.ts,
+// which also types `exports`); the tests' config adds the migrations binding.
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
-    }
-    /** Types `exports` from "cloudflare:workers" (the Worker's own default export). */
-    interface GlobalProps {
-      mainModule: typeof import("../../src/index.js");
     }
   }
 }

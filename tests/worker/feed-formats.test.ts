@@ -2,7 +2,7 @@
  * Every feed parsed by a strict XML 1.0 parser (or JSON.parse) and checked field by field
  * against the sample content in content/posts/.
  */
-import { SELF } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { all, NS, one, parseXml, text, type XmlNode } from "../support/xml.js";
 
@@ -14,7 +14,7 @@ const DRAFT = "数据标注赛道融资回暖";
 const FUTURE = "2030年展望";
 
 async function get(path: string, init?: RequestInit): Promise<Response> {
-  return SELF.fetch(`http://localhost:8787${path}`, init);
+  return exports.default.fetch(`http://localhost:8787${path}`, init);
 }
 
 async function xml(path: string): Promise<XmlNode> {

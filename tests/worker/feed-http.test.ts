@@ -1,11 +1,11 @@
 /** HTTP behaviour of feed URLs: types, caching, conditional GET, HEAD, errors, redirects, filters. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { feedService } from "../../src/feeds/routes.js";
 import { all, one, parseXml, text } from "../support/xml.js";
 
 const BASE = "http://localhost:8787";
-const get = (path: string, init?: RequestInit) => SELF.fetch(BASE + path, { redirect: "manual", ...init });
+const get = (path: string, init?: RequestInit) => exports.default.fetch(BASE + path, { redirect: "manual", ...init });
 
 async function guids(path: string): Promise<string[]> {
   const res = await get(path);

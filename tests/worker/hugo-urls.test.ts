@@ -1,9 +1,9 @@
 /** Every feed URL a Hugo site publishes answers: the feed itself, or one 301 to the canonical Tidings feed. */
-import { SELF } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
 const BASE = "http://localhost:8787";
-const get = (path: string, init?: RequestInit) => SELF.fetch(BASE + path, { redirect: "manual", ...init });
+const get = (path: string, init?: RequestInit) => exports.default.fetch(BASE + path, { redirect: "manual", ...init });
 const enc = encodeURIComponent;
 
 async function redirectOf(path: string, method = "GET"): Promise<string | null> {
@@ -49,7 +49,7 @@ describe("Hugo feed URLs", () => {
   it("every redirect lands on a feed in one hop", async () => {
     for (const path of ["/main_topics/Open%20Source/index.xml", "/categories/open-source/index.xml", "/posts/index.xml", "/tags/index.xml"]) {
       const target = (await redirectOf(path))!;
-      const res = await SELF.fetch(target, { redirect: "manual" });
+      const res = await exports.default.fetch(target, { redirect: "manual" });
       expect(res.status, target).toBe(200);
       expect(await res.text()).toContain("<rss");
     }

@@ -2,7 +2,7 @@
  * The message catalogue (src/i18n): every language has every key, and every page and mail
  * speaks SITE_LANGUAGE alone — no English beside Chinese or the reverse.
  */
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app.js";
 import { siteContent } from "../../src/content/index.js";

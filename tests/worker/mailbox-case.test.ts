@@ -1,5 +1,5 @@
 /** One subscriber per mailbox whatever its letter case (issue 8), and per-network sign-up limits. */
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { networkKey } from "../../src/lib/ratelimit.js";
 import { mailboxKey } from "../../src/subscribers/email.js";

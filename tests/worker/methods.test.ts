@@ -1,6 +1,6 @@
 /** Issue 8: pages answer other methods with 405 and an Allow header, not 404. */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.js";
 

@@ -1,5 +1,6 @@
 /** ORIGIN_URL: Tidings on the site's own domain, every path it does not answer passed to the origin unchanged. */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.js";
 

@@ -2,7 +2,8 @@
  * Issue 8: every HTML page Tidings renders carries a CSP (no script but our own inline
  * scripts, by hash), nosniff and framing protection; feed redirects carry the CORS grant.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.js";
 

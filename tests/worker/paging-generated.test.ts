@@ -18,6 +18,7 @@ const SETTINGS: FeedSettings = {
   SITE_LANGUAGE: "en",
   SITE_AUTHOR: "Tester",
   PUBLIC_URL: "https://feeds.example.com",
+  WEBSUB_HUB: "",
 };
 const TOTAL = 47; // prime: not a multiple of any chunk size below
 /** Just after the newest of the TOTAL articles. */

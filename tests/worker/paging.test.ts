@@ -1,12 +1,12 @@
 /** RFC 5005 archived feeds: walking back covers every item once; archives never change. */
-import { SELF } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { archivePlan, pageItems } from "../../src/feeds/paging.js";
 import { all, parseXml, type XmlNode } from "../support/xml.js";
 
 const BASE = "http://localhost:8787";
 const HISTORY = "http://purl.org/syndication/history/1.0";
-const get = (url: string, init?: RequestInit) => SELF.fetch(url.startsWith("http") ? url : BASE + url, { redirect: "manual", ...init });
+const get = (url: string, init?: RequestInit) => exports.default.fetch(url.startsWith("http") ? url : BASE + url, { redirect: "manual", ...init });
 
 interface Doc {
   ids: string[];

@@ -1,5 +1,5 @@
 /** The choices of issue 11 on the subscriber endpoints: instant cadence, quiet hours, pause; the form's order and layout. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { siteContent } from "../../src/content/index.js";
 import { messagesFor } from "../../src/i18n/index.js";
@@ -55,7 +55,7 @@ describe("instant cadence, quiet hours and pause", () => {
 describe("CSV import", () => {
   it("takes cadence instant (stored as the instant flag)", async () => {
     const email = `import.instant.${Date.now().toString(36)}@example.com`;
-    const res = await SELF.fetch(`${BASE}/admin/subscribers/import?consent=confirmed`, {
+    const res = await exports.default.fetch(`${BASE}/admin/subscribers/import?consent=confirmed`, {
       method: "POST",
       body: `email,cadence\n${email},instant\n`,
       headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, "Content-Type": "text/csv; charset=utf-8" },

@@ -1,5 +1,5 @@
 /** Helpers for the subscriber, email, webhook and admin tests (workerd + real D1). */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 
 export const BASE = "http://localhost:8787";
 let ipCounter = 0;
@@ -14,7 +14,7 @@ export function formBody(fields: Record<string, string | string[]>): URLSearchPa
 
 /** A same-origin browser form post. */
 export function postForm(path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Response> {
-  return SELF.fetch(BASE + path, {
+  return exports.default.fetch(BASE + path, {
     method: "POST",
     body: formBody(fields),
     redirect: "manual",
@@ -23,7 +23,7 @@ export function postForm(path: string, fields: Record<string, string | string[]>
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return SELF.fetch(BASE + path, {
+  return exports.default.fetch(BASE + path, {
     method: "POST",
     body: JSON.stringify(body),
     redirect: "manual",
@@ -32,7 +32,7 @@ export function postJson(path: string, body: unknown, headers: Record<string, st
 }
 
 export function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-  return SELF.fetch(BASE + path, { redirect: "manual", headers });
+  return exports.default.fetch(BASE + path, { redirect: "manual", headers });
 }
 
 export interface Captured {

@@ -1,5 +1,5 @@
 /** Tokens, address normalisation and the D1 rate limiter. */
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hitRateLimit } from "../../src/lib/ratelimit.js";
 import { CONFIRM_TOKEN_TTL_MS, signToken, verifyToken } from "../../src/lib/tokens.js";

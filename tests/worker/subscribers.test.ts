@@ -1,5 +1,5 @@
 /** Subscribe → confirm → preferences → unsubscribe, with every bad input along the way. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { format, messagesFor } from "../../src/i18n/index.js";
 const t = messagesFor(env.SITE_LANGUAGE);
@@ -137,10 +137,10 @@ describe("POST /subscribe", () => {
     const email = uniqueEmail("csrf");
     const cross = await postForm("/subscribe", { email }, { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" });
     expect(cross.status).toBe(403);
-    const bare = await SELF.fetch(BASE + "/subscribe", { method: "POST", body: `email=${encodeURIComponent(email)}`, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const bare = await exports.default.fetch(BASE + "/subscribe", { method: "POST", body: `email=${encodeURIComponent(email)}`, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect(bare.status).toBe(403);
     expect(await row(normalised(email))).toBeNull();
-    const api = await SELF.fetch(BASE + "/subscribe", { method: "POST", body: JSON.stringify({ email }), headers: { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.9" } });
+    const api = await exports.default.fetch(BASE + "/subscribe", { method: "POST", body: JSON.stringify({ email }), headers: { "Content-Type": "application/json", "CF-Connecting-IP": "192.0.2.9" } });
     expect(api.status).toBe(202);
   });
 
@@ -192,7 +192,7 @@ describe("POST /subscribe", () => {
       [{ body: JSON.stringify({ email: "x".repeat(40_000) }), headers: { "Content-Type": "application/json" } }, 413],
     ];
     for (const [init, status] of cases) {
-      const res = await SELF.fetch(BASE + "/subscribe", { method: "POST", ...init, headers: { "CF-Connecting-IP": "192.0.2.50", ...(init.headers as Record<string, string>) } });
+      const res = await exports.default.fetch(BASE + "/subscribe", { method: "POST", ...init, headers: { "CF-Connecting-IP": "192.0.2.50", ...(init.headers as Record<string, string>) } });
       expect(res.status, String(init.body).slice(0, 20)).toBe(status);
     }
   });
@@ -349,7 +349,7 @@ describe("unsubscribe", () => {
 
   it("RFC 8058 one-click POST from a mail provider (no Origin, no cookie): 200, empty body", async () => {
     const l = await links();
-    const res = await SELF.fetch(BASE + l.unsubscribe, {
+    const res = await exports.default.fetch(BASE + l.unsubscribe, {
       method: "POST",
       body: "List-Unsubscribe=One-Click",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -360,7 +360,7 @@ describe("unsubscribe", () => {
     expect(stored).toMatchObject({ status: "unsubscribed" });
     expect(stored!.unsubscribed_at).toBeGreaterThan(0);
     // Again: still 200, nothing changes.
-    const again = await SELF.fetch(BASE + l.unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const again = await exports.default.fetch(BASE + l.unsubscribe, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect(again.status).toBe(200);
     expect((await row(l.email))!.unsubscribed_at).toBe(stored!.unsubscribed_at);
   });
@@ -369,7 +369,7 @@ describe("unsubscribe", () => {
     const l = await links();
     const body = new FormData();
     body.append("List-Unsubscribe", "One-Click");
-    const res = await SELF.fetch(BASE + l.unsubscribe, { method: "POST", body });
+    const res = await exports.default.fetch(BASE + l.unsubscribe, { method: "POST", body });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("");
     expect((await row(l.email))!.status).toBe("unsubscribed");

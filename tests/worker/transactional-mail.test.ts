@@ -4,7 +4,8 @@
  * retries, backoff and an Idempotency-Key: delayed by a flaky provider, never lost, never
  * doubled, and the request never waits on the provider.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app.js";
 import type { DigestMessage } from "../../src/digest/messages.js";

@@ -1,5 +1,5 @@
 /** POST /webhooks/resend: Svix signatures, tolerance, de-dup, replay, suppression rules. */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signSvix, svixKey } from "../../src/subscribers/svix.js";
 import { BASE, activeSubscriber, row } from "./subscribers-helpers.js";
@@ -13,7 +13,7 @@ async function deliver(payload: unknown, opts: { id?: string; timestamp?: number
   const id = opts.id ?? newId();
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = opts.signature ?? (await signSvix(await key(), id, timestamp, body));
-  const res = await SELF.fetch(`${BASE}/webhooks/resend`, {
+  const res = await exports.default.fetch(`${BASE}/webhooks/resend`, {
     method: "POST",
     body,
     headers: { "Content-Type": "application/json", "svix-id": id, "svix-timestamp": String(timestamp), "svix-signature": signature },
@@ -93,7 +93,7 @@ describe("/webhooks/resend", () => {
       await deliver(complaint, { body: body.replace("complained", "delivered"), signature: await signSvix(await key(), "msg_y", now, body), id: "msg_y" }),
     ];
     for (const c of cases) expect(c.res.status).toBe(401);
-    const missing = await SELF.fetch(`${BASE}/webhooks/resend`, { method: "POST", body, headers: { "Content-Type": "application/json" } });
+    const missing = await exports.default.fetch(`${BASE}/webhooks/resend`, { method: "POST", body, headers: { "Content-Type": "application/json" } });
     expect(missing.status).toBe(401);
     expect((await row(sub.email))!.status).toBe("active");
 

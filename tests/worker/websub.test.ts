@@ -1,5 +1,6 @@
 /** WebSub: hub and self links when WEBSUB_HUB is set; publish pings counted with a mocked hub. */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.js";
 import { siteContent } from "../../src/content/index.js";

@@ -3,7 +3,7 @@
  * recipient's mail, as a page; a signed, purpose-bound token; 404 for a bad token, 410
  * once the run is pruned.
  */
-import { env, SELF } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Content } from "../../src/content/index.js";
 import { HISTORY_MS, pruneDigestHistory } from "../../src/digest/prune.js";
@@ -64,7 +64,7 @@ describe("view in browser", () => {
     for (const [id, mail] of box) {
       const link = copyLink(mail.message.html);
       expect(mail.message.text, id).toContain(`${t.digest.viewInBrowser}: ${link}`);
-      const res = await SELF.fetch(link);
+      const res = await exports.default.fetch(link);
       expect(res.status, id).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^text\/html; charset=utf-8/i);
       const page = await res.text();
@@ -73,7 +73,7 @@ describe("view in browser", () => {
       expect(page).toContain(`<html lang="${t.lang}"`);
     }
     // Dates in the recipient's own zone, as in the mail: 20:30 on the 5th in LA is the 6th in Shanghai, the 5th in New York.
-    const pageOf = async (id: string) => (await SELF.fetch(copyLink(box.get(id)!.message.html))).text();
+    const pageOf = async (id: string) => (await exports.default.fetch(copyLink(box.get(id)!.message.html))).text();
     const shanghai = new Intl.DateTimeFormat(t.lang, { dateStyle: "medium", timeZone: "Asia/Shanghai" }).format(Date.parse(a.date));
     const newYork = new Intl.DateTimeFormat(t.lang, { dateStyle: "medium", timeZone: "America/New_York" }).format(Date.parse(a.date));
     expect(shanghai).not.toBe(newYork);
@@ -86,7 +86,7 @@ describe("view in browser", () => {
   it("the page is private, unindexed, leaks no token by Referer, and carries no tracking and no personal links", async () => {
     const box = await twoMails();
     const mail = box.get("all")!;
-    const res = await SELF.fetch(copyLink(mail.message.html));
+    const res = await exports.default.fetch(copyLink(mail.message.html));
     expect(res.headers.get("x-robots-tag")).toBe("noindex");
     expect(res.headers.get("cache-control")).toMatch(/^private\b/);
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
@@ -109,7 +109,7 @@ describe("view in browser", () => {
     await cron(site(old, article("now", T0 - 10 * 60_000, { title: "Just in" })), T0);
     const mail = (await send()).get("fast")!;
     expect(mail.subject).toBe("Just in");
-    const page = await (await SELF.fetch(copyLink(mail.message.html))).text();
+    const page = await (await exports.default.fetch(copyLink(mail.message.html))).text();
     expect(listed(page).map((i) => i.title)).toEqual(["Just in"]);
     expect(mail.message.text).toContain(copyLink(mail.message.html));
   });
@@ -140,16 +140,16 @@ describe("tokens", () => {
     const copy = copyLink(mail.message.html).split("/").pop()!;
     for (const path of ["preferences", "unsubscribe"]) {
       const token = new RegExp(`/${path}/([A-Za-z0-9._-]+)`).exec(mail.message.html)![1]!;
-      const res = await SELF.fetch(`${env.PUBLIC_URL}/digests/${token}`);
+      const res = await exports.default.fetch(`${env.PUBLIC_URL}/digests/${token}`);
       expect(res.status, path).toBe(404);
       expect(await res.text()).toContain(t.errors.badLink);
-      const other = await SELF.fetch(`${env.PUBLIC_URL}/${path}/${copy}`);
+      const other = await exports.default.fetch(`${env.PUBLIC_URL}/${path}/${copy}`);
       expect(other.status, path).toBeGreaterThanOrEqual(400);
       expect(other.status, path).toBeLessThan(500);
     }
     // A copy token signed for the subscriber id alone (the other purposes' subject) is not a copy either.
     const bare = await signToken(env.TOKEN_SECRET!, "all", "digest-copy");
-    expect((await SELF.fetch(`${env.PUBLIC_URL}/digests/${bare}`)).status).toBe(404);
+    expect((await exports.default.fetch(`${env.PUBLIC_URL}/digests/${bare}`)).status).toBe(404);
   });
 
   it("a tampered, unknown or malformed token is a 404 with a reason, never a 500", async () => {
@@ -158,10 +158,10 @@ describe("tokens", () => {
     const flipped = token.slice(0, -2) + (token.at(-2) === "A" ? "B" : "A") + token.at(-1);
     const otherRun = await signToken("another-secret-entirely-0123456789", "daily:2026-01-05T09Z/all", "digest-copy");
     for (const bad of [flipped, otherRun, "x", "a.b.c", "%ZZ", "a..b", "%2e", "a".repeat(5000), encodeURIComponent("é✓\u0000")]) {
-      const res = await SELF.fetch(`${env.PUBLIC_URL}/digests/${bad}`);
+      const res = await exports.default.fetch(`${env.PUBLIC_URL}/digests/${bad}`);
       expect(res.status, bad.slice(0, 20)).toBe(404);
       expect((await res.text()).length, bad.slice(0, 20)).toBeGreaterThan(0);
-      const json = await SELF.fetch(`${env.PUBLIC_URL}/digests/${bad}`, { headers: { accept: "application/json" } });
+      const json = await exports.default.fetch(`${env.PUBLIC_URL}/digests/${bad}`, { headers: { accept: "application/json" } });
       expect(json.status).toBe(404);
       expect(((await json.json()) as { error: string }).error).toBeTruthy();
     }
@@ -170,16 +170,16 @@ describe("tokens", () => {
   it("once the run is pruned the copy answers 410 Gone with a reason", async () => {
     const box = await twoMails();
     const link = copyLink(box.get("all")!.message.html);
-    expect((await SELF.fetch(link)).status).toBe(200);
+    expect((await exports.default.fetch(link)).status).toBe(200);
     expect(await pruneDigestHistory(env, T0 + HISTORY_MS + DAY)).toEqual({ runs: expect.any(Number) });
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM digest_runs WHERE id = 'daily:2026-01-05T09Z'").first("n")).toBe(0);
-    const res = await SELF.fetch(link);
+    const res = await exports.default.fetch(link);
     expect(res.status).toBe(410);
     expect(await res.text()).toContain(t.digests.gone);
   });
 
   it("other methods are a 405", async () => {
-    const res = await SELF.fetch(`${env.PUBLIC_URL}/digests/x`, { method: "POST" });
+    const res = await exports.default.fetch(`${env.PUBLIC_URL}/digests/x`, { method: "POST" });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toContain("GET");
   });

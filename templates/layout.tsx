@@ -65,6 +65,7 @@ export function Layout({ title, lang, head, children }: LayoutProps) {
             <a href="/">Tidings</a>
             <a href="/feeds">{t.nav.feeds}</a>
             <a href="/subscribe">{t.nav.subscribe}</a>
+            <a href="/digests">{t.nav.digests}</a>
           </nav>
         </header>
         <main>{children}</main>

@@ -3,14 +3,21 @@
  * link). The copy is the mail's template rendered from the delivery's frozen items and
  * time zone, so it lists exactly what that recipient got, dated as in the mail; it leaves
  * out the personal links (a copy's URL may be forwarded) and carries no tracking.
+ *
+ * And the public side: `/digests` lists the newest site-wide digests of a cadence — a
+ * run's site-wide digest is what a recipient who chose no topics and no tags was planned
+ * in it (migrations/0007, recorded by the planner) — and `/digests/run/{runId}` is its
+ * copy, which holds articles only, nothing of any subscriber.
  */
 import type { Env } from "../env.js";
-import { messagesFor, type Messages } from "../i18n/index.js";
+import { messagesFor, plural, type Messages } from "../i18n/index.js";
+import { digestRunPath } from "../lib/urls.js";
 import { verifyLink, webCopySubject } from "../subscribers/links.js";
 import { MAX_LISTED } from "./items.js";
 import type { DigestPage } from "./model.js";
 import { renderDigestPage } from "./render.js";
-import { deliveredCopy } from "./runs.js";
+import { deliveredCopy, listPublicDigests, publicCopy, publicCursor, type PublicDigest } from "./runs.js";
+import { CADENCES, type Cadence } from "./schedule.js";
 
 export type WebAnswer = { status: 200; html: string } | { status: 404 | 410; reason: string };
 
@@ -42,4 +49,50 @@ export async function webCopy(env: Env, token: string): Promise<WebAnswer> {
     page: pageFooter(t, t.digests.copyNote),
   });
   return { status: 200, html };
+}
+
+/** A run's public copy: its site-wide digest as a page (dates as the author wrote them). 404 when the run has none. */
+export async function publicDigest(env: Env, runId: string): Promise<WebAnswer> {
+  const t = messagesFor(env.SITE_LANGUAGE);
+  const copy = await publicCopy(env.DB, runId, MAX_LISTED);
+  if (!copy) return { status: 404, reason: t.digests.notFound };
+  const html = renderDigestPage({
+    siteTitle: env.SITE_TITLE,
+    siteUrl: env.SITE_URL,
+    lang: env.SITE_LANGUAGE,
+    cadence: copy.cadence,
+    items: copy.items,
+    total: copy.total,
+    intro: plural(t, t.digests.items, copy.total),
+    page: pageFooter(t, t.digests.publicNote),
+  });
+  return { status: 200, html };
+}
+
+/** Site-wide digests per page of /digests, and titles shown per digest. */
+export const DIGESTS_PER_PAGE = 20;
+const TITLES_SHOWN = 3;
+
+export interface DigestList {
+  cadence: Cadence;
+  digests: Array<PublicDigest & { path: string }>;
+  /** The run id the next (older) page starts after, when there is one. */
+  next: string | null;
+}
+
+/** One page of /digests: `?cadence=` (default daily, a new subscriber's) and `?before=<run id>`. A bad query is a 400 reason. */
+export async function digestList(env: Env, query: { cadence: string[]; before: string[] }): Promise<DigestList | { status: 400; reason: string }> {
+  const t = messagesFor(env.SITE_LANGUAGE);
+  const cadence = (query.cadence[0] ?? "daily") as Cadence;
+  if (query.cadence.length > 1 || !CADENCES.includes(cadence)) return { status: 400, reason: t.digests.badCadence };
+  if (query.before.length > 1) return { status: 400, reason: t.digests.badCursor };
+  const before = query.before[0] ? await publicCursor(env.DB, cadence, query.before[0]) : null;
+  if (query.before[0] !== undefined && !before) return { status: 400, reason: t.digests.badCursor };
+  const rows = await listPublicDigests(env.DB, cadence, { limit: DIGESTS_PER_PAGE + 1, before, titles: TITLES_SHOWN });
+  const shown = rows.slice(0, DIGESTS_PER_PAGE);
+  return {
+    cadence,
+    digests: shown.map((r) => ({ ...r, path: digestRunPath(r.id) })),
+    next: rows.length > DIGESTS_PER_PAGE ? shown[shown.length - 1]!.id : null,
+  };
 }

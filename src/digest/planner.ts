@@ -8,7 +8,7 @@ import { MAX_BATCH } from "../email/sender.js";
 import type { Env } from "../env.js";
 import { LOOKBACK_MS, selectItems, slugList } from "./items.js";
 import { enqueueSends, type DigestMessage } from "./messages.js";
-import { claimRun, type Cursor, type Run } from "./runs.js";
+import { claimRun, publicItemsStatement, type Cursor, type Run } from "./runs.js";
 import { heldBack, type Target } from "./schedule.js";
 
 export interface PlanOptions {
@@ -104,6 +104,18 @@ export function entriesFor(run: Run, rows: readonly DueRow[]): Entry[] {
   return entries;
 }
 
+/**
+ * The page's site-wide digest (/digests): the items of a recipient who chose no topics and
+ * no tags — of the one whose last digest is the newest when there are several, i.e. a
+ * regular reader rather than one just confirmed or back from a pause.
+ */
+export function siteWideItems(rows: readonly DueRow[], entries: readonly Entry[]): number[] | null {
+  const open = new Set(rows.filter((r) => slugList(r.topics).length === 0 && slugList(r.tags).length === 0).map((r) => r.id));
+  let best: Entry | null = null;
+  for (const e of entries) if (open.has(e.id) && (best === null || (e.w ?? -1) > (best.w ?? -1))) best = e;
+  return best ? best.items : null;
+}
+
 function pageStatements(db: D1Database, run: Run, entries: Entry[], firstBatch: number, batchSize: number, now: number): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (let i = 0, b = firstBatch; i < entries.length; i += batchSize, b++) {
@@ -154,6 +166,7 @@ export async function planRun(env: Pick<Env, "DB">, runId: string, options: Plan
     if (options.crashAfterPages !== undefined && pages >= options.crashAfterPages) throw new Error("planner crash (test)");
     const page = await nextPage(db, run, cursor, pageSize);
     const entries = entriesFor(run, page.rows);
+    const siteWide = siteWideItems(page.rows, entries);
     const batches = Math.ceil(entries.length / batchSize);
     const [runUpdate, ...writes] = [
       db
@@ -164,6 +177,7 @@ export async function planRun(env: Pick<Env, "DB">, runId: string, options: Plan
         )
         .bind(run.id, JSON.stringify(page.cursor), batch + batches, batch, clock() + LEASE_MS, clock()),
       ...pageStatements(db, run, entries, batch, batchSize, now),
+      ...(siteWide ? [publicItemsStatement(db, run.id, siteWide)] : []),
     ];
     await db.batch([...writes, runUpdate!]);
     await enqueueSends(options.queue, run.id, range(batch, batch + batches));

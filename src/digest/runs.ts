@@ -181,22 +181,88 @@ export interface DeliveredCopy {
   total: number;
 }
 
+const CADENCE_SQL = "CASE WHEN r.instant THEN 'instant' ELSE r.cadence END";
+
 /**
- * One delivery's items for its web copy; null when the run or the row no longer exists.
- * Only the listed snapshots leave D1 (json_each over the row's indices), never the
- * run's whole item window.
+ * SQL for the snapshots of run `r` at the first `limit` indices of the JSON array `indices`,
+ * in order: only those leave D1, never the run's whole item window.
  */
+function listedSql(indices: string, limit: string): string {
+  return `(SELECT json_group_array(json(json_extract(r.items, '$[' || j.value || ']'))) FROM json_each(${indices}) AS j WHERE j.key < ${limit})`;
+}
+
+function listedItems(json: string): DigestItem[] {
+  return (JSON.parse(json) as Array<DigestItem | null>).filter((x): x is DigestItem => x !== null);
+}
+
+/** One delivery's items for its web copy; null when the run or the row no longer exists. */
 export async function deliveredCopy(db: D1Database, runId: string, subscriberId: string, limit: number): Promise<DeliveredCopy | null> {
   const row = await db
     .prepare(
-      `SELECT CASE WHEN r.instant THEN 'instant' ELSE r.cadence END AS cadence, d.timezone, json_array_length(d.items) AS total,
-              (SELECT json_group_array(json(json_extract(r.items, '$[' || j.value || ']'))) FROM json_each(d.items) AS j WHERE j.key < ?3) AS listed
+      `SELECT ${CADENCE_SQL} AS cadence, d.timezone, json_array_length(d.items) AS total, ${listedSql("d.items", "?3")} AS listed
        FROM digest_deliveries d JOIN digest_runs r ON r.id = d.run_id
        WHERE d.run_id = ?1 AND d.subscriber_id = ?2`,
     )
     .bind(runId, subscriberId, limit)
     .first<{ cadence: Cadence; timezone: string | null; total: number; listed: string }>();
-  if (!row) return null;
-  const items = (JSON.parse(row.listed) as Array<DigestItem | null>).filter((x): x is DigestItem => x !== null);
-  return { cadence: row.cadence, timezone: row.timezone, items, total: row.total };
+  return row ? { cadence: row.cadence, timezone: row.timezone, items: listedItems(row.listed), total: row.total } : null;
+}
+
+/**
+ * Records a run's site-wide digest — the items a recipient with no topics and no tags was
+ * planned (migrations/0007) — unless one is recorded already (the first page that has one wins).
+ */
+export function publicItemsStatement(db: D1Database, runId: string, items: readonly number[]): D1PreparedStatement {
+  return db.prepare("UPDATE digest_runs SET public_items = ?2 WHERE id = ?1 AND public_items IS NULL").bind(runId, JSON.stringify(items));
+}
+
+/** A run's site-wide digest as the public list shows it. */
+export interface PublicDigest {
+  id: string;
+  cadence: Cadence;
+  slot: number;
+  total: number;
+  /** The first few titles, newest first. */
+  titles: string[];
+}
+
+/** The column values a cadence is stored as (instant runs: instant = 1, cadence 'daily'; migrations/0005). */
+function storedCadence(cadence: Cadence): [number, string] {
+  return cadence === "instant" ? [1, "daily"] : [0, cadence];
+}
+
+/** Where a page of the public list continues: after this run (it must be listed, of this cadence). */
+export async function publicCursor(db: D1Database, cadence: Cadence, id: string): Promise<{ slot: number; id: string } | null> {
+  return db
+    .prepare("SELECT slot, id FROM digest_runs WHERE id = ?1 AND instant = ?2 AND cadence = ?3 AND public_items IS NOT NULL")
+    .bind(id, ...storedCadence(cadence))
+    .first<{ slot: number; id: string }>();
+}
+
+/**
+ * Up to `limit` site-wide digests of a cadence, newest first, after `before`: one indexed
+ * query (digest_runs_public) reading a few titles per run, whatever the runs hold.
+ */
+export async function listPublicDigests(db: D1Database, cadence: Cadence, options: { limit: number; before?: { slot: number; id: string } | null; titles: number }): Promise<PublicDigest[]> {
+  const before = options.before ?? { slot: Number.MAX_SAFE_INTEGER, id: "" };
+  const { results } = await db
+    .prepare(
+      `SELECT r.id, ${CADENCE_SQL} AS cadence, r.slot, json_array_length(r.public_items) AS total,
+              (SELECT json_group_array(json_extract(r.items, '$[' || j.value || '].title')) FROM json_each(r.public_items) AS j WHERE j.key < ?6) AS titles
+       FROM digest_runs r
+       WHERE r.instant = ?1 AND r.cadence = ?2 AND r.public_items IS NOT NULL AND (r.slot < ?3 OR (r.slot = ?3 AND r.id < ?4))
+       ORDER BY r.slot DESC, r.id DESC LIMIT ?5`,
+    )
+    .bind(...storedCadence(cadence), before.slot, before.id, options.limit, options.titles)
+    .all<{ id: string; cadence: Cadence; slot: number; total: number; titles: string }>();
+  return results.map((r) => ({ id: r.id, cadence: r.cadence, slot: r.slot, total: r.total, titles: (JSON.parse(r.titles) as Array<string | null>).filter((x): x is string => x !== null) }));
+}
+
+/** A run's site-wide digest for its public copy; null when the run has none (or is gone). */
+export async function publicCopy(db: D1Database, runId: string, limit: number): Promise<Omit<DeliveredCopy, "timezone"> | null> {
+  const row = await db
+    .prepare(`SELECT ${CADENCE_SQL} AS cadence, json_array_length(r.public_items) AS total, ${listedSql("r.public_items", "?2")} AS listed FROM digest_runs r WHERE r.id = ?1 AND r.public_items IS NOT NULL`)
+    .bind(runId, limit)
+    .first<{ cadence: Cadence; total: number; listed: string }>();
+  return row ? { cadence: row.cadence, items: listedItems(row.listed), total: row.total } : null;
 }

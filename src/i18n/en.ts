@@ -54,6 +54,8 @@ const en = {
     whereToLook: "Look for a mail from {from} with the subject “{subject}”. Nothing there after a few minutes? Check the spam or promotions folder.",
     devOutbox: "Development: no mail leaves this machine; open the {outbox} to read it.",
     devOutboxLink: "dev outbox",
+    recent: "Not sure yet? See {link}.",
+    recentLink: "what recent digests held",
   },
   confirm: {
     title: "Confirm your subscription",
@@ -142,6 +144,13 @@ const en = {
     copyTitle: "Web copy",
     copyNote: "The web copy of a mail sent to you. It has no tracking.",
     gone: "This mail is no longer kept (mail older than 90 days is deleted).",
+    publicNote: "This is what subscribers who chose no topics or tags got in this mail. Subscribe to get the next one.",
+    notFound: "No public digest has this address.",
+    badCadence: "cadence must be instant, daily or weekly (once)",
+    badCursor: "before: no such digest in this list",
+    cadences: "Digests by cadence",
+    older: "Older digests →",
+    sentAt: "{date} UTC",
   },
   feeds: {
     title: "Feeds",

@@ -48,6 +48,8 @@ const zhCN: Messages = {
     whereToLook: "请查找发件人为 {from}、主题为“{subject}”的邮件。几分钟后仍未收到？请查看垃圾邮件或推广邮件文件夹。",
     devOutbox: "开发环境：邮件不会真正发出，请在{outbox}中查看。",
     devOutboxLink: "开发发件箱",
+    recent: "还没想好？看看{link}。",
+    recentLink: "最近的摘要",
   },
   confirm: {
     title: "确认订阅",
@@ -135,6 +137,13 @@ const zhCN: Messages = {
     copyTitle: "网页版",
     copyNote: "发送给你的邮件的网页版，不含任何跟踪。",
     gone: "此邮件已不再保留（超过 90 天的邮件会被删除）。",
+    publicNote: "这是未选择专题或标签的订阅者收到的这封邮件。订阅即可收到下一封。",
+    notFound: "没有这个地址的公开摘要。",
+    badCadence: "频率（cadence）只能是 instant、daily 或 weekly，且只能给一次",
+    badCursor: "before：此列表中没有这封摘要",
+    cadences: "按频率查看摘要",
+    older: "更早的摘要 →",
+    sentAt: "{date}（UTC）",
   },
   feeds: {
     title: "订阅源",

@@ -48,6 +48,8 @@ const zhTW: Messages = {
     whereToLook: "請尋找寄件者為 {from}、主旨為「{subject}」的郵件。幾分鐘後仍未收到？請查看垃圾郵件或促銷內容資料夾。",
     devOutbox: "開發環境：郵件不會真正寄出，請在{outbox}中查看。",
     devOutboxLink: "開發寄件匣",
+    recent: "還沒想好？看看{link}。",
+    recentLink: "最近的摘要",
   },
   confirm: {
     title: "確認訂閱",
@@ -135,6 +137,13 @@ const zhTW: Messages = {
     copyTitle: "網頁版",
     copyNote: "寄給你的郵件的網頁版，不含任何追蹤。",
     gone: "此郵件已不再保留（超過 90 天的郵件會被刪除）。",
+    publicNote: "這是未選擇專題或標籤的訂閱者收到的這封郵件。訂閱即可收到下一封。",
+    notFound: "沒有這個地址的公開摘要。",
+    badCadence: "頻率（cadence）只能是 instant、daily 或 weekly，且只能給一次",
+    badCursor: "before：此列表中沒有這封摘要",
+    cadences: "依頻率檢視摘要",
+    older: "更早的摘要 →",
+    sentAt: "{date}（UTC）",
   },
   feeds: {
     title: "訂閱源",

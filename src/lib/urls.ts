@@ -87,3 +87,8 @@ export function withPublicUrl<E extends { PUBLIC_URL: string; ENVIRONMENT: strin
   if (requestUrl) lastDevOrigin = new URL(requestUrl).origin;
   return { ...env, PUBLIC_URL: lastDevOrigin ?? DEV_DEFAULT_ORIGIN };
 }
+
+/** Path of a run's public copy (`/digests/run/daily:2026-01-05T09Z`): `:` kept readable, the rest encoded. */
+export function digestRunPath(runId: string): string {
+  return `/digests/run/${encodeURIComponent(runId).replace(/%3A/g, ":")}`;
+}

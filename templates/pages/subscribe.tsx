@@ -26,6 +26,7 @@ export function SubscribePage(props: SubscribePageProps) {
     <SubscriberLayout site={props.site} title={m.title}>
       <h1>{m.title}</h1>
       <p class="muted">{fill(m.intro, { site: props.site.title })}</p>
+      <p class="muted">{fill(m.recent, { link: <a href="/digests">{m.recentLink}</a> })}</p>
       {props.error ? (
         <p class="notice error" role="alert">
           {props.error}

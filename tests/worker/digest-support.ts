@@ -2,7 +2,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createMemoryContent, type Article, type Content } from "../../src/content/index.js";
+import { beforeEach } from "vitest";
 import { consumeDigestQueue } from "../../src/digest/consumer.js";
+import { runScheduledDigests } from "../../src/digest/scheduler.js";
 import type { DigestMessage } from "../../src/digest/messages.js";
 import type { BatchOutcome, EmailMessage, EmailSender, SendError } from "../../src/email/sender.js";
 
@@ -168,4 +170,25 @@ export async function deliveries(runId?: string) {
     .bind(...(runId ? [runId] : []))
     .all<{ run_id: string; subscriber_id: string; status: string; items: string; error: string | null }>();
   return results;
+}
+
+/**
+ * For a test file: empty digest tables and a fresh capturing queue before each test, a
+ * cron that plans onto it, and a send that drains it through a fake Resend (the mail per
+ * subscriber id).
+ */
+export function digestHarness() {
+  let queue = captureQueue();
+  beforeEach(async () => {
+    await resetDigestTables();
+    queue = captureQueue();
+  });
+  return {
+    cron: (content: Content, at: number) => runScheduledDigests(env, at, { queue, content, now: at }),
+    async send(): Promise<Map<string, Delivered>> {
+      const resend = fakeResend();
+      await drain(queue, resend.sender);
+      return new Map(resend.delivered.map((d) => [d.to.split("@")[0]!, d]));
+    },
+  };
 }

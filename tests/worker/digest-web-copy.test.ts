@@ -4,33 +4,16 @@
  * once the run is pruned.
  */
 import { env, exports } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
-import type { Content } from "../../src/content/index.js";
+import { describe, expect, it } from "vitest";
 import { HISTORY_MS, pruneDigestHistory } from "../../src/digest/prune.js";
-import { runScheduledDigests } from "../../src/digest/scheduler.js";
 import { app } from "../../src/app.js";
 import { CATALOGUES, LANGUAGES, messagesFor } from "../../src/i18n/index.js";
 import { signToken } from "../../src/lib/tokens.js";
-import { addSubscriber, article, captureQueue, drain, fakeResend, HOUR, resetDigestTables, site, T0, type Delivered } from "./digest-support.js";
+import { addSubscriber, article, digestHarness, HOUR, site, T0 } from "./digest-support.js";
 
 const DAY = 24 * HOUR;
 const t = messagesFor(env.SITE_LANGUAGE);
-let queue: ReturnType<typeof captureQueue>;
-
-beforeEach(async () => {
-  await resetDigestTables();
-  queue = captureQueue();
-});
-
-function cron(content: Content, at: number) {
-  return runScheduledDigests(env, at, { queue, content, now: at });
-}
-
-async function send(): Promise<Map<string, Delivered>> {
-  const resend = fakeResend();
-  await drain(queue, resend.sender);
-  return new Map(resend.delivered.map((d) => [d.to.split("@")[0]!, d]));
-}
+const { cron, send } = digestHarness();
 
 /** The "view in browser" link of a mail's HTML part. */
 function copyLink(html: string): string {

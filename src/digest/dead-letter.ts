@@ -16,7 +16,7 @@ import { sendDeadline } from "../email/sender.js";
 import type { Env } from "../env.js";
 import { latestAttemptAfter, settleEach, type DigestMessage } from "./messages.js";
 import { recordDeadLettered } from "./runs.js";
-import { batchFirstAttempt } from "./send.js";
+import { batchFirstAttempt } from "./deliveries.js";
 
 export const REQUEUE_DELAY_SECONDS = 3600;
 /**

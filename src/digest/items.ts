@@ -55,6 +55,15 @@ export function matches(item: Pick<DigestItem, "topics" | "tags">, filters: Filt
   return topicOk && tagOk;
 }
 
+/**
+ * Where a subscriber's next mail starts: after their last digest's window end, else after
+ * they confirmed (or signed up), and never further back than `floor` (the run's lookback).
+ * Items first seen after this are new for them.
+ */
+export function windowStart(subscriber: { digestThrough: number | null; confirmedAt: number | null; createdAt: number }, floor: number): number {
+  return Math.max(subscriber.digestThrough ?? subscriber.confirmedAt ?? subscriber.createdAt, floor);
+}
+
 /** Indices of the items first seen after `since` that match the filters. */
 export function selectItems(items: readonly DigestItem[], since: number, filters: Filters): number[] {
   const out: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * The articles_seen ledger: when each article was first seen as published. The very first
+ * The articles_seen ledger (this module holds all its SQL): when each article was first seen as published. The very first
  * sync (empty ledger, i.e. a new deployment) records the archive with first_seen_at = 0,
  * so it is never mailed.
  */
@@ -38,6 +38,12 @@ export async function syncLedger(db: D1Database, content: Content, now: number):
   const results = await db.batch(statements);
   const added = results.slice(baseline ? 1 : 0).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
   return { added, baseline };
+}
+
+/** Every article id the ledger has seen (the preview's "not yet seen" test). */
+export async function seenArticleIds(db: D1Database): Promise<Set<string>> {
+  const { results } = await db.prepare("SELECT article_id FROM articles_seen").all<{ article_id: string }>();
+  return new Set(results.map((r) => r.article_id));
 }
 
 /** Snapshots of the articles first seen in (windowEnd − LOOKBACK, windowEnd], newest first. */

@@ -5,25 +5,17 @@
  * unfinished is touched (an admin may still redrive it).
  */
 import type { Env } from "../env.js";
+import { deleteForRunsStatement } from "./deliveries.js";
+import { deleteRunsStatement, finishedRunsBefore } from "./runs.js";
 
 export const HISTORY_MS = 90 * 24 * 3_600_000;
 /** Bounded work per cron run; the rest goes next hour. */
 const MAX_RUNS = 200;
 
 export async function pruneDigestHistory(env: Pick<Env, "DB">, now: number): Promise<{ runs: number }> {
-  const { results } = await env.DB.prepare(
-    `SELECT id FROM digest_runs r
-     WHERE r.created_at < ?1
-       AND NOT EXISTS (SELECT 1 FROM digest_deliveries d WHERE d.run_id = r.id AND d.status IN ('queued', 'sending'))
-     ORDER BY r.created_at LIMIT ?2`,
-  )
-    .bind(now - HISTORY_MS, MAX_RUNS)
-    .all<{ id: string }>();
-  if (results.length === 0) return { runs: 0 };
-  const ids = JSON.stringify(results.map((r) => r.id));
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM digest_deliveries WHERE run_id IN (SELECT value FROM json_each(?1))").bind(ids),
-    env.DB.prepare("DELETE FROM digest_runs WHERE id IN (SELECT value FROM json_each(?1))").bind(ids),
-  ]);
-  return { runs: results.length };
+  const ids = await finishedRunsBefore(env.DB, now - HISTORY_MS, MAX_RUNS);
+  if (ids.length === 0) return { runs: 0 };
+  const json = JSON.stringify(ids);
+  await env.DB.batch([deleteForRunsStatement(env.DB, json), deleteRunsStatement(env.DB, json)]);
+  return { runs: ids.length };
 }

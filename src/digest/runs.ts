@@ -1,13 +1,14 @@
-/** Digest run records in D1: creation, the planner lease, and the admin view. */
+/**
+ * The `digest_runs` table: one record per cadence and slot (or manual trigger) with the
+ * items frozen at plan time. Its only SQL: creation, the planner's lease and progress,
+ * cron statistics, the admin view, dead-letter notes and pruning.
+ */
+import type { DueCursor } from "../subscribers/store.js";
 import type { DigestItem } from "./items.js";
 import type { Cadence, Target } from "./schedule.js";
 
-export interface Cursor {
-  /** Index into the run's targets. */
-  t: number;
-  /** Last subscriber id planned within that target. */
-  id: string;
-}
+/** Where planning stands: target index and last subscriber id planned within it. */
+export type Cursor = DueCursor;
 
 export interface NewRun {
   id: string;
@@ -265,4 +266,61 @@ export async function publicCopy(db: D1Database, runId: string, limit: number): 
     .bind(runId, limit)
     .first<{ cadence: Cadence; total: number; listed: string }>();
   return row ? { cadence: row.cadence, items: listedItems(row.listed), total: row.total } : null;
+}
+
+/** Planner progress after one page, in the page's transaction: cursor, batches written and handed over, lease, planned count. */
+export function pageProgressStatement(db: D1Database, runId: string, progress: { cursor: Cursor; nextBatch: number; enqueuedBatches: number; leaseUntil: number }, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE digest_runs SET cursor = ?2, next_batch = ?3, enqueued_batches = ?4, lease_until = ?5, updated_at = ?6,
+         planned = planned + (SELECT COUNT(*) FROM digest_deliveries WHERE run_id = ?1 AND batch_no >= ?4 AND batch_no < ?3)
+       WHERE id = ?1`,
+    )
+    .bind(runId, JSON.stringify(progress.cursor), progress.nextBatch, progress.enqueuedBatches, progress.leaseUntil, now);
+}
+
+/** Ends one planner invocation: releases the lease, counts it, and marks the run planned when `done`. */
+export async function endPlanning(db: D1Database, runId: string, result: { enqueuedBatches: number; done: boolean; pages: number }, now: number): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE digest_runs SET enqueued_batches = ?2, lease_until = 0, updated_at = ?3,
+         status = CASE WHEN ?4 THEN 'planned' ELSE status END,
+         planned_at = CASE WHEN ?4 THEN ?3 ELSE planned_at END,
+         stats = json_set(stats, '$.pages', COALESCE(json_extract(stats, '$.pages'), 0) + ?5,
+                                 '$.invocations', COALESCE(json_extract(stats, '$.invocations'), 0) + 1)
+       WHERE id = ?1`,
+    )
+    .bind(runId, result.enqueuedBatches, now, result.done ? 1 : 0, result.pages)
+    .run();
+}
+
+/** Notes the cron invocation's cost on the runs it opened (`plannedBy`: run id → subscribers planned then). */
+export async function recordCronStats(db: D1Database, stats: { ms: number; subrequests: number }, plannedBy: Record<string, number>): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE digest_runs SET stats = json_set(stats, '$.cronMs', ?1, '$.cronSubrequests', ?2,
+         '$.cronPlanned', COALESCE(json_extract(?3, '$."' || id || '"'), 0))
+       WHERE id IN (SELECT key FROM json_each(?3))`,
+    )
+    .bind(stats.ms, stats.subrequests, JSON.stringify(plannedBy))
+    .run();
+}
+
+/** Up to `limit` runs created before `before` with no delivery left queued or sending, oldest first. */
+export async function finishedRunsBefore(db: D1Database, before: number, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id FROM digest_runs r
+       WHERE r.created_at < ?1
+         AND NOT EXISTS (SELECT 1 FROM digest_deliveries d WHERE d.run_id = r.id AND d.status IN ('queued', 'sending'))
+       ORDER BY r.created_at LIMIT ?2`,
+    )
+    .bind(before, limit)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+/** Deletes the runs in `runIdsJson` (a JSON array); a statement, to go with their deliveries. */
+export function deleteRunsStatement(db: D1Database, runIdsJson: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM digest_runs WHERE id IN (SELECT value FROM json_each(?1))").bind(runIdsJson);
 }

@@ -8,7 +8,8 @@ import { syncLedger, windowItems, type LedgerSync } from "./ledger.js";
 import type { DigestMessage } from "./messages.js";
 import { meteredDb, meteredQueue, newMeter, subrequests } from "./meter.js";
 import { planRun, type PlanOptions, type PlanResult } from "./planner.js";
-import { createRun, runExists, staleRuns } from "./runs.js";
+import { activeTimezones } from "../subscribers/store.js";
+import { createRun, recordCronStats, runExists, staleRuns } from "./runs.js";
 import { CADENCES, cronRunId, dueTargets, slotOf, type Cadence, type Target } from "./schedule.js";
 
 export interface DigestDeps {
@@ -25,18 +26,6 @@ export interface CronReport {
   runs: Array<PlanResult | { runId: string; skipped: true }>;
   ms: number;
   subrequests: number;
-}
-
-async function activeZones(db: D1Database, cadence: Cadence): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      cadence === "instant"
-        ? "SELECT DISTINCT timezone FROM subscribers WHERE status = 'active' AND instant = 1 AND ?1 = 'instant'"
-        : "SELECT DISTINCT timezone FROM subscribers WHERE status = 'active' AND instant = 0 AND cadence = ?1",
-    )
-    .bind(cadence)
-    .all<{ timezone: string }>();
-  return results.map((r) => r.timezone);
 }
 
 async function openRun(
@@ -64,7 +53,7 @@ export async function runScheduledDigests(env: Pick<Env, "DB" | "ASSETS">, sched
   for (const cadence of CADENCES) {
     const id = cronRunId(cadence, slot);
     if (!(await runExists(db, id))) {
-      await openRun(db, content, { id, cadence, trigger: "cron", slot, now }, async (c) => dueTargets(c, await activeZones(db, c), slot));
+      await openRun(db, content, { id, cadence, trigger: "cron", slot, now }, async (c) => dueTargets(c, await activeTimezones(db, c), slot));
       opened.push(id);
     }
     runs.push((await planRun(env, id, { ...deps.plan, db, queue, now })) ?? { runId: id, skipped: true });
@@ -78,14 +67,7 @@ export async function runScheduledDigests(env: Pick<Env, "DB" | "ASSETS">, sched
     return r && "planned" in r ? r.planned : 0;
   };
   if (opened.length) {
-    await db
-      .prepare(
-        `UPDATE digest_runs SET stats = json_set(stats, '$.cronMs', ?1, '$.cronSubrequests', ?2,
-           '$.cronPlanned', COALESCE(json_extract(?3, '$."' || id || '"'), 0))
-         WHERE id IN (SELECT key FROM json_each(?3))`,
-      )
-      .bind(report.ms, report.subrequests, JSON.stringify(Object.fromEntries(opened.map((id) => [id, plannedBy(id)]))))
-      .run();
+    await recordCronStats(db, report, Object.fromEntries(opened.map((id) => [id, plannedBy(id)])));
   }
   console.log("digest.cron " + JSON.stringify(report));
   return report;

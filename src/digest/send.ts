@@ -12,17 +12,11 @@
 import { acceptedEarlier, isRetryable, sendDeadline, type EmailSender } from "../email/sender.js";
 import type { Env } from "../env.js";
 import { composeDigest } from "./compose.js";
+import { claimBatch, recordOutcomes } from "./deliveries.js";
 import type { DigestItem } from "./items.js";
 import { loadRun, recordDeadLettered } from "./runs.js";
 
 export type SendVerdict = { retry: false; sent: number; failed: number; skipped: number } | { retry: true; reason: string };
-
-interface Row {
-  subscriber_id: string;
-  email: string;
-  items: string;
-  timezone: string | null;
-}
 
 const MAX_PER_CALL = 100;
 
@@ -34,77 +28,11 @@ export function idempotencyKey(runId: string, batch: number, firstOfOversized?: 
   return `tidings-digest/${runId}/${batch}${firstOfOversized ? `/${firstOfOversized}` : ""}`;
 }
 
-/**
- * Skips rows whose subscriber is no longer active (every attempt), freezes the batch on
- * first sight, and returns the rows to send (in a stable order) with the batch's first
- * attempt time.
- */
-async function claim(db: D1Database, runId: string, batch: number, now: number): Promise<{ rows: Row[]; skipped: number; firstAttempt: number | null }> {
-  const active = `(SELECT 1 FROM subscribers s WHERE s.id = digest_deliveries.subscriber_id AND s.status = 'active' AND s.suppressed_at IS NULL)`;
-  const [skip, , sending, first] = await db.batch([
-    db
-      .prepare(
-        `UPDATE digest_deliveries SET status = 'skipped', error = 'not active at send time', updated_at = ?3
-         WHERE run_id = ?1 AND batch_no = ?2 AND status IN ('queued', 'sending') AND NOT EXISTS ${active}`,
-      )
-      .bind(runId, batch, now),
-    db
-      .prepare(
-        `UPDATE digest_deliveries SET status = 'sending', attempted_at = ?3, updated_at = ?3
-         WHERE run_id = ?1 AND batch_no = ?2 AND status = 'queued'
-           AND NOT EXISTS (SELECT 1 FROM digest_deliveries x WHERE x.run_id = ?1 AND x.batch_no = ?2 AND x.status = 'sending')`,
-      )
-      .bind(runId, batch, now),
-    db
-      .prepare(
-        `SELECT subscriber_id, email, items, timezone FROM digest_deliveries
-         WHERE run_id = ?1 AND batch_no = ?2 AND status = 'sending' ORDER BY subscriber_id`,
-      )
-      .bind(runId, batch),
-    firstAttemptQuery(db, runId, batch),
-  ]);
-  const firstAttempt = (first!.results[0] as { first: number | null } | undefined)?.first ?? null;
-  return { rows: (sending!.results ?? []) as Row[], skipped: skip!.meta.changes ?? 0, firstAttempt };
-}
-
-function firstAttemptQuery(db: D1Database, runId: string, batch: number): D1PreparedStatement {
-  // updated_at stands in for rows frozen before attempted_at existed.
-  return db
-    .prepare(
-      `SELECT MIN(CASE WHEN status = 'sending' THEN COALESCE(attempted_at, updated_at) END) AS first, COUNT(*) AS open
-       FROM digest_deliveries WHERE run_id = ?1 AND batch_no = ?2 AND status IN ('queued', 'sending')`,
-    )
-    .bind(runId, batch);
-}
-
-/**
- * When a batch was first handed to the provider: a time, null when it never was (no key
- * used yet), undefined when nothing in it is left to send.
- */
-export async function batchFirstAttempt(db: D1Database, runId: string, batch: number): Promise<number | null | undefined> {
-  const row = await firstAttemptQuery(db, runId, batch).first<{ first: number | null; open: number }>();
-  if (!row || row.open === 0) return undefined;
-  return row.first;
-}
-
-function record(db: D1Database, runId: string, outcomes: Array<{ id: string; status: "sent" | "failed"; providerId?: string; error?: string }>, now: number) {
-  return db
-    .prepare(
-      `UPDATE digest_deliveries SET status = j.status, provider_id = j.pid, error = j.err, updated_at = ?2
-       FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.status') AS status,
-                    json_extract(value, '$.providerId') AS pid, json_extract(value, '$.error') AS err
-             FROM json_each(?3)) AS j
-       WHERE digest_deliveries.run_id = ?1 AND digest_deliveries.subscriber_id = j.id AND digest_deliveries.status = 'sending'`,
-    )
-    .bind(runId, now, JSON.stringify(outcomes))
-    .run();
-}
-
 export async function sendDigestBatch(env: Env, runId: string, batch: number, sender: EmailSender, db: D1Database = env.DB): Promise<SendVerdict> {
   const run = await loadRun(db, runId);
   if (!run) return { retry: false, sent: 0, failed: 0, skipped: 0 };
   const now = Date.now();
-  const { rows, skipped, firstAttempt } = await claim(db, runId, batch, now);
+  const { rows, skipped, firstAttempt } = await claimBatch(db, runId, batch, now);
   if (rows.length > 0 && firstAttempt !== null && now > sendDeadline(firstAttempt)) {
     console.error(`digest.batch ${runId}#${batch}: first attempted ${Math.round((now - firstAttempt) / 3_600_000)} h ago, past its idempotency deadline; left for POST /admin/digests/run {redrive}`);
     await recordDeadLettered(db, runId, batch);
@@ -137,7 +65,7 @@ export async function sendDigestBatch(env: Env, runId: string, batch: number, se
         ? { id: row.subscriber_id, status: "sent" as const, providerId: result.id }
         : { id: row.subscriber_id, status: "failed" as const, error: result?.error ?? "no result" };
     });
-    await record(db, runId, outcomes, Date.now());
+    await recordOutcomes(db, runId, outcomes, Date.now());
     const ok = outcomes.filter((o) => o.status === "sent").length;
     sent += ok;
     failed += outcomes.length - ok;

@@ -99,3 +99,8 @@ export async function getOutboxMessage(db: D1Database, id: string): Promise<Outb
   const row = await db.prepare("SELECT * FROM dev_outbox WHERE id = ?1").bind(id).first<Row>();
   return row ? fromRow(row) : null;
 }
+
+/** Deletes the stored mail to a mailbox (lower-cased address), e.g. with its subscriber; a statement, to share their batch. */
+export function outboxDeleteStatement(db: D1Database, mailbox: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM dev_outbox WHERE lower(to_addr) = ?1").bind(mailbox);
+}

@@ -1,17 +1,19 @@
 /** Parsing and validating feed URLs: term segments and `?tag=&topic=&limit=`. */
 import type { Content } from "../content/index.js";
+import type { Parsed } from "../lib/parsed.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 import type { FeedQuery, FeedScope } from "./select.js";
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; status: 400 | 404; reason: string };
+/** A parse of request text: the value, or the status and reason to answer with. */
+export type ParsedRequest<T> = Parsed<T, { status: 400 | 404 }>;
 
 const KIND_NAME: Record<TermKind, string> = { tags: "tag", topics: "topic" };
 
 /** Decodes a raw (percent-encoded) path segment; malformed encoding is a 400. */
-export function decodeSegment(raw: string): Parsed<string> {
+export function decodeSegment(raw: string): ParsedRequest<string> {
   try {
     return { ok: true, value: decodeURIComponent(raw) };
   } catch {
@@ -24,7 +26,7 @@ export function parseFeedQuery(
   scope: FeedScope | undefined,
   content: Pick<Content, "catalogue">,
   now: number,
-): Parsed<{ query: FeedQuery; search: string; page?: number }> {
+): ParsedRequest<{ query: FeedQuery; search: string; page?: number }> {
   const lists: Record<TermKind, string[]> = { tags: [], topics: [] };
   for (const [param, kind] of [["tag", "tags"], ["topic", "topics"]] as const) {
     const catalogue = content.catalogue(kind, now);
@@ -75,7 +77,7 @@ export function resolveTerm(
   rawSegment: string,
   content: Pick<Content, "catalogue">,
   now: number,
-): Parsed<{ scope: FeedScope; redirect: boolean }> {
+): ParsedRequest<{ scope: FeedScope; redirect: boolean }> {
   const decoded = decodeSegment(rawSegment);
   if (!decoded.ok) return decoded;
   const slug = termSlug(decoded.value);

@@ -3,10 +3,12 @@
  * and their JSON variants). Topics and tags are stored as canonical termSlug()s.
  */
 import type { Content } from "../content/index.js";
+import type { Cadence } from "../digest/schedule.js";
+import type { Parsed } from "../lib/parsed.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 
-export type Cadence = "instant" | "daily" | "weekly";
-export const CADENCES: readonly Cadence[] = ["instant", "daily", "weekly"];
+/** The cadences in the order the forms offer them (digest/schedule.ts defines `Cadence`). */
+export const CADENCE_CHOICES: readonly Cadence[] = ["instant", "daily", "weekly"];
 
 /** Local hours [start, end) with no instant mail (wraps midnight when start > end). */
 export interface QuietHours {
@@ -35,8 +37,6 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = { topics: [], tags: []
 
 /** Field values as a form or JSON body gives them. */
 export type Fields = Record<string, unknown>;
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const MAX_TERMS = 200;
 
@@ -93,7 +93,7 @@ export function parsePreferences(fields: Fields, base: Preferences, listsAbsentM
     out[kind] = parsed.value;
   }
   if (fields.cadence !== undefined && fields.cadence !== "") {
-    if (!CADENCES.includes(fields.cadence as Cadence)) return { ok: false, reason: "cadence must be instant, daily or weekly" };
+    if (!CADENCE_CHOICES.includes(fields.cadence as Cadence)) return { ok: false, reason: "cadence must be instant, daily or weekly" };
     out.cadence = fields.cadence as Cadence;
   }
   if (fields.quiet !== undefined) {

@@ -17,7 +17,7 @@ import { compareNames } from "../pages/directory.js";
 import { senderAddress } from "./email.js";
 import { readInput } from "./input.js";
 import { ConfigError, subscriberLinks, verifyLink } from "./links.js";
-import { CADENCES, DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
+import { CADENCE_CHOICES, DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
 import { answersJson, fail, json, page, sameOriginForms, site } from "./respond.js";
 import { subscribe } from "./service.js";
 import { activate, findById, savePreferences, unsubscribe, type Subscriber } from "./store.js";
@@ -81,7 +81,7 @@ subscriberRoutes.get("/subscribe", async (c) => {
     const now = Date.now();
     return json(c, 200, {
       fields: { email: "", ...DEFAULT_PREFERENCES },
-      cadences: CADENCES,
+      cadences: CADENCE_CHOICES,
       topics: options(content, "topics", [], now),
       tags: options(content, "tags", [], now),
     });

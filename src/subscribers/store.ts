@@ -1,8 +1,12 @@
 /**
- * Subscriber rows in D1: the only module that writes the `subscribers` table. Addresses
- * are compared by mailbox (mailboxKey(): any letter case), matching the unique index on
- * lower(email).
+ * Subscriber rows in D1: the one module that holds the `subscribers` table's SQL (sign-up,
+ * preferences, status, import, the admin views, the digest planner's due pages and
+ * watermarks, housekeeping); everything else calls it. Addresses are compared by mailbox
+ * (mailboxKey(): any letter case), matching the unique index on lower(email).
  */
+import type { Cadence, Target } from "../digest/schedule.js";
+import { outboxDeleteStatement } from "../email/outbox.js";
+import { CONFIRM_TOKEN_TTL_MS } from "../lib/tokens.js";
 import { mailboxKey } from "./email.js";
 import type { Preferences } from "./preferences.js";
 
@@ -18,8 +22,11 @@ export interface Subscriber extends Preferences {
   confirmedAt: number | null;
   unsubscribedAt: number | null;
   suppressedAt: number | null;
+  /** Digest watermark: articles first seen up to here were considered (null: none yet). */
+  digestThrough: number | null;
 }
 
+/** A `subscribers` row as D1 returns it (`SELECT *`): the one row type of the table. */
 export interface SubscriberRow {
   id: string;
   email: string;
@@ -40,6 +47,7 @@ export interface SubscriberRow {
   confirmed_at: number | null;
   unsubscribed_at: number | null;
   suppressed_at: number | null;
+  digest_through: number | null;
 }
 
 /** The strings of a stored JSON array (anything else: none). */
@@ -70,6 +78,7 @@ export function fromRow(row: SubscriberRow): Subscriber {
     confirmedAt: row.confirmed_at,
     unsubscribedAt: row.unsubscribed_at,
     suppressedAt: row.suppressed_at,
+    digestThrough: row.digest_through,
   };
 }
 
@@ -169,7 +178,7 @@ export async function deleteSubscriber(db: D1Database, id: string): Promise<Subs
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   await db.batch([
     ...results.map((t) => db.prepare(`DELETE FROM ${quote(t.name)} WHERE subscriber_id = ?1`).bind(id)),
-    db.prepare("DELETE FROM dev_outbox WHERE lower(to_addr) = ?1").bind(mailboxKey(subscriber.email)),
+    outboxDeleteStatement(db, mailboxKey(subscriber.email)),
     db.prepare("DELETE FROM subscribers WHERE id = ?1").bind(id),
   ]);
   return subscriber;
@@ -342,4 +351,75 @@ export async function listSubscribers(db: D1Database, filter: { status?: Status;
   const sql = `SELECT * FROM subscribers ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY created_at, id LIMIT ?${args.push(limit)}`;
   const { results } = await db.prepare(sql).bind(...args).all<SubscriberRow>();
   return results.map(fromRow);
+}
+
+/** Sign-ups left unconfirmed for 30 days (their confirm links have expired by then) are deleted. */
+export async function deleteExpiredPending(db: D1Database, now: number): Promise<number> {
+  const result = await db.prepare("DELETE FROM subscribers WHERE status = 'pending' AND updated_at <= ?1").bind(now - CONFIRM_TOKEN_TTL_MS).run();
+  return result.meta.changes ?? 0;
+}
+
+/** Where the digest planner is in a run's targets: target index, last subscriber id. */
+export interface DueCursor {
+  t: number;
+  id: string;
+}
+
+/** Active, unsuppressed subscribers of a cadence (instant = 1 is its own flag: migrations/0005), as SQL. */
+function cadenceSql(cadence: Cadence): { sql: string; params: unknown[] } {
+  return cadence === "instant" ? { sql: "instant = 1", params: [] } : { sql: "instant = 0 AND cadence = ?", params: [cadence] };
+}
+
+function targetSql(target: Target): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, value] of [["timezone", target.timezone], ["send_hour", target.hour], ["send_weekday", target.weekday]] as const) {
+    if (value === undefined) continue;
+    clauses.push(` AND ${column} = ?`);
+    params.push(value);
+  }
+  return { sql: clauses.join(""), params };
+}
+
+/** Up to `size` subscribers due in a run after `cursor`, walking its targets in order (keyset on id). */
+export async function dueSubscribers(db: D1Database, cadence: Cadence, targets: readonly Target[], cursor: DueCursor, size: number): Promise<{ subscribers: Subscriber[]; cursor: DueCursor }> {
+  const rows: SubscriberRow[] = [];
+  let at = cursor;
+  const which = cadenceSql(cadence);
+  while (rows.length < size && at.t < targets.length) {
+    const target = targetSql(targets[at.t]!);
+    const limit = size - rows.length;
+    const { results } = await db
+      .prepare(`SELECT * FROM subscribers WHERE status = 'active' AND suppressed_at IS NULL AND ${which.sql}${target.sql} AND id > ? ORDER BY id LIMIT ?`)
+      .bind(...which.params, ...target.params, at.id, limit)
+      .all<SubscriberRow>();
+    rows.push(...results);
+    at = results.length < limit ? { t: at.t + 1, id: "" } : { t: at.t, id: results[results.length - 1]!.id };
+  }
+  return { subscribers: rows.map(fromRow), cursor: at };
+}
+
+/** The time zones that active subscribers of a cadence live in (who can be due this hour). */
+export async function activeTimezones(db: D1Database, cadence: Cadence): Promise<string[]> {
+  const which = cadenceSql(cadence);
+  const { results } = await db
+    .prepare(`SELECT DISTINCT timezone FROM subscribers WHERE status = 'active' AND ${which.sql}`)
+    .bind(...which.params)
+    .all<{ timezone: string }>();
+  return results.map((r) => r.timezone);
+}
+
+/**
+ * Moves the digest watermark of each `{ id, w }` in `entriesJson` to `windowEnd`, only
+ * where it still reads `w` (compare-and-set). A statement, to share a transaction with the
+ * deliveries it stands for.
+ */
+export function advanceWatermarksStatement(db: D1Database, windowEnd: number, entriesJson: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE subscribers SET digest_through = ?1
+       FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.w') AS w FROM json_each(?2)) AS j
+       WHERE subscribers.id = j.id AND subscribers.digest_through IS j.w`,
+    )
+    .bind(windowEnd, entriesJson);
 }

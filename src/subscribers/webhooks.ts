@@ -11,6 +11,7 @@ import { problem } from "../lib/http.js";
 import { normaliseEmail } from "./email.js";
 import { suppress } from "./store.js";
 import { svixKey, verifySvix } from "./svix.js";
+import { claimEvent, forgetEvent } from "./webhook-events.js";
 
 export const webhookRoutes = new Hono<AppEnv>();
 
@@ -70,15 +71,9 @@ webhookRoutes.post("/webhooks/resend", bodyLimit({ maxSize: 256 * 1024, onError:
 
   const db = c.env.DB;
   const now = Date.now();
-  const claimed = await db
-    .prepare("INSERT INTO webhook_events (svix_id, svix_timestamp, type, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (svix_id) DO NOTHING RETURNING svix_id")
-    .bind(check.id, check.timestamp, event.type.slice(0, 100), now)
-    .first();
-  if (!claimed) {
-    const seen = await db.prepare("SELECT svix_timestamp FROM webhook_events WHERE svix_id = ?1").bind(check.id).first<{ svix_timestamp: number }>();
-    if (seen?.svix_timestamp === check.timestamp) return problem(c, 401, "replayed delivery");
-    return c.json({ ok: true, duplicate: true });
-  }
+  const claim = await claimEvent(db, { id: check.id, timestamp: check.timestamp, type: event.type }, now);
+  if (claim === "replayed") return problem(c, 401, "replayed delivery");
+  if (claim === "duplicate") return c.json({ ok: true, duplicate: true });
   const status = suppressionFor(event);
   let suppressed = 0;
   if (status) {
@@ -86,7 +81,7 @@ webhookRoutes.post("/webhooks/resend", bodyLimit({ maxSize: 256 * 1024, onError:
       for (const email of recipients(event)) suppressed += await suppress(db, email, status, event.type, now);
     } catch (error) {
       // Let Resend redeliver: forget the claim.
-      await db.prepare("DELETE FROM webhook_events WHERE svix_id = ?1").bind(check.id).run();
+      await forgetEvent(db, check.id);
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 /** The preference fields shared by the subscribe and preferences forms (names fixed by DESIGN.md). */
 import type { Messages } from "../../src/i18n/index.js";
-import { CADENCES, type Preferences } from "../../src/subscribers/preferences.js";
+import { CADENCE_CHOICES, type Preferences } from "../../src/subscribers/preferences.js";
 
 export interface TermOption {
   slug: string;
@@ -63,7 +63,7 @@ export function PreferenceFields({ t, topics, tags, prefs, timeZones }: Preferen
       <TermBoxes kind="tags" legend={f.tags} hint={f.tagsHint} options={tags} chosen={prefs.tags} />
       <fieldset>
         <legend>{f.cadence}</legend>
-        {CADENCES.map((cadence) => (
+        {CADENCE_CHOICES.map((cadence) => (
           <label>
             <input type="radio" name="cadence" value={cadence} checked={prefs.cadence === cadence} />
             {t.cadence[cadence]}

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
-import { normaliseEmail } from "../src/subscribers/email.js";
+import { normaliseEmail } from "../src/subscribers/address.js";
 
 export interface Secret {
   name: string;

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { digestAdminRoutes } from "./digest/admin.js";
+import { digestAdminRoutes, digestDevRoutes } from "./digest/admin.js";
 import { digestWebRoutes } from "./digest/web.js";
 import type { AppEnv } from "./env.js";
 import { hugoFeedRoutes } from "./feeds/hugo.js";
@@ -9,7 +9,7 @@ import { passToOrigin } from "./origin.js";
 import { pageRoutes } from "./pages/routes.js";
 import { consoleRoutes } from "./admin/console.js";
 import { adminSubscriberRoutes } from "./admin/subscribers.js";
-import { outboxRoutes } from "./email/routes.js";
+import { outboxRoutes } from "./email/outbox-routes.js";
 import { subscriberRoutes } from "./subscribers/routes.js";
 import { webhookRoutes } from "./subscribers/webhooks.js";
 import { pageSecurity } from "./lib/page-security.js";
@@ -29,6 +29,7 @@ app.route("/", digestWebRoutes);
 app.route("/", webhookRoutes);
 app.route("/admin/subscribers", adminSubscriberRoutes);
 app.route("/", consoleRoutes);
+app.route("/dev/outbox/digests", digestDevRoutes);
 app.route("/dev/outbox", outboxRoutes);
 
 /** Every path Tidings does not answer: the fronted site's (ORIGIN_URL), else a 404. */

@@ -4,11 +4,11 @@
  * `feed@6` generating the same 20 items. Encoding to bytes is timed by the caller.
  * Imports src/ statically, so load it only once src/generated/content.js exists.
  */
+import type { FeedFormat } from "../../src/lib/feed-formats.js";
 import type { Content } from "../../src/content/index.js";
 import { buildFeedDocument, type SiteSettings } from "../../src/feeds/document.js";
 import { RENDERERS } from "../../src/feeds/render.js";
 import type { FeedQuery } from "../../src/feeds/select.js";
-import type { FeedFormat } from "../../src/lib/urls.js";
 import { siteVar } from "../site-config.js";
 import { renderWithFeedLib } from "./feedlib.js";
 

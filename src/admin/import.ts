@@ -13,8 +13,8 @@
  */
 import type { Env } from "../env.js";
 import { parseCsv } from "../lib/csv.js";
-import { normaliseEmail } from "../subscribers/email.js";
-import { queueSubscriptionMail } from "../subscribers/mail.js";
+import { normaliseEmail } from "../subscribers/address.js";
+import { queueSubscriptionMail } from "../subscribers/subscription-mail.js";
 import { DEFAULT_PREFERENCES, parsePreferences, type TermLookup, type Fields } from "../subscribers/preferences.js";
 import { findByMailboxes, insertImported, updateImported, type ImportedRow, type Subscriber } from "../subscribers/store.js";
 

@@ -12,7 +12,7 @@ import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
 import { problem } from "../lib/http.js";
 import { base64url, decodeBase64 } from "../lib/tokens.js";
-import { normaliseEmail } from "../subscribers/email.js";
+import { normaliseEmail } from "../subscribers/address.js";
 import { countByStatus, deleteSubscriber, findById, listSubscribers, STATUSES, type Status, type Subscriber, type SubscriberCursor as Cursor } from "../subscribers/store.js";
 import { requireAdmin } from "./auth.js";
 import { importSubscribers, mailImportConfirmations, MAX_IMPORT_BYTES, parseImportOptions } from "./import.js";

@@ -11,12 +11,13 @@
  * Client ids are HMAC(TOKEN_SECRET, "audience/v1", day, /64 or IPv4, User-Agent): salted
  * per day, keyed, truncated; the address itself is never stored or kept.
  */
+import { FEED_FILES } from "../lib/feed-formats.js";
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../env.js";
 import { CACHE_BUDGETS } from "../lib/cache.js";
 import { termSlug } from "../lib/terms.js";
 import { keyedDigest } from "../lib/tokens.js";
-import { FEED_FILES, feedPath } from "../lib/urls.js";
+import { feedPath } from "../lib/urls.js";
 import { tokenSecret } from "../subscribers/links.js";
 import { clientNetwork, readAggregator } from "./agents.js";
 import { writeSightings, type AggregatorSighting, type ClientSighting } from "./store.js";

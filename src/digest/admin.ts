@@ -8,12 +8,12 @@ import { Hono } from "hono";
 import { requireAdmin } from "../admin/auth.js";
 import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
-import { problem, wantsJson } from "../lib/http.js";
+import { developmentOnly, problem, wantsJson } from "../lib/http.js";
 import { previewForEmail, previewForFilters } from "./preview.js";
 import { redriveRun } from "./redrive.js";
 import { listRuns } from "./runs.js";
 import { runManualDigest, runScheduledDigests } from "./scheduler.js";
-import { CADENCES, type Cadence } from "./schedule.js";
+import { CADENCES, type Cadence } from "./due.js";
 
 function cadences(value: unknown): Cadence[] | null {
   if (value === undefined || value === null || value === "" || value === "both") return [...CADENCES];
@@ -79,3 +79,18 @@ digestAdminRoutes.get("/runs/:id", async (c) => {
   const [run] = await listRuns(c.env.DB, { limit: 1, id: c.req.param("id") });
   return run ? c.json(run) : problem(c, 404, "no such run");
 });
+
+/**
+ * Development only, at POST /dev/outbox/digests (the outbox page's button): what POST
+ * /admin/digests/run does for every cadence, without a token, so `npm run dev` shows a
+ * digest for whatever is new without waiting for a subscriber's hour.
+ */
+export const digestDevRoutes = new Hono<AppEnv>();
+digestDevRoutes.post("/", developmentOnly, async (c) => {
+  const queue = c.env.DIGEST_QUEUE;
+  const runs = [];
+  for (const cadence of CADENCES) runs.push(await runManualDigest(c.env, cadence, { queue }));
+  if (wantsJson(c.req.raw)) return c.json({ runs }, 202);
+  return c.redirect("/dev/outbox?digests=1", 303);
+});
+

@@ -4,7 +4,7 @@ import type { Env } from "../env.js";
 import { subscriberLinks, webCopyUrl } from "../subscribers/links.js";
 import type { DigestItem } from "./items.js";
 import { renderDigest } from "./render.js";
-import type { Cadence } from "./schedule.js";
+import type { Cadence } from "./due.js";
 
 export interface Recipient {
   subscriberId: string;

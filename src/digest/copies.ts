@@ -17,7 +17,7 @@ import { MAX_LISTED } from "./items.js";
 import type { DigestPage } from "./model.js";
 import { renderDigestPage } from "./render.js";
 import { deliveredCopy, listPublicDigests, publicCopy, publicCursor, type PublicDigest } from "./runs.js";
-import { CADENCES, type Cadence } from "./schedule.js";
+import { CADENCES, type Cadence } from "./due.js";
 
 export type WebAnswer = { status: 200; html: string } | { status: 404 | 410; reason: string };
 

@@ -4,7 +4,6 @@
  * sender claims and records them, redrive and pruning tidy them. A row moves
  * queued → sending (frozen at the batch's first attempt) → sent | failed | skipped.
  */
-
 export type DeliveryStatus = "queued" | "sending" | "sent" | "failed" | "skipped";
 
 /** A `digest_deliveries` row (the columns this code reads). */

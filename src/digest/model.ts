@@ -1,7 +1,7 @@
 /** What a digest template renders (templates/email/digest.tsx, digest-text.ts): data only. */
 import type { Messages } from "../i18n/index.js";
 import type { DigestItem } from "./items.js";
-import type { Cadence } from "./schedule.js";
+import type { Cadence } from "./due.js";
 
 export interface DigestModel {
   siteTitle: string;

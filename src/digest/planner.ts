@@ -11,7 +11,7 @@ import { insertDeliveriesStatement } from "./deliveries.js";
 import { LOOKBACK_MS, selectItems, windowStart } from "./items.js";
 import { enqueueSends, type DigestMessage } from "./messages.js";
 import { claimRun, endPlanning, pageProgressStatement, publicItemsStatement, type Run } from "./runs.js";
-import { heldBack } from "./schedule.js";
+import { heldBack } from "./due.js";
 
 export interface PlanOptions {
   queue: Queue<DigestMessage>;
@@ -62,7 +62,7 @@ export function entriesFor(run: Run, subscribers: readonly Subscriber[]): Entry[
  * no tags — of the one whose last digest is the newest when there are several, i.e. a
  * regular reader rather than one just confirmed or back from a pause.
  */
-export function siteWideItems(subscribers: readonly Subscriber[], entries: readonly Entry[]): number[] | null {
+export function siteWideItems(subscribers: readonly Pick<Subscriber, "id" | "topics" | "tags">[], entries: readonly Entry[]): number[] | null {
   const open = new Set(subscribers.filter((s) => s.topics.length === 0 && s.tags.length === 0).map((s) => s.id));
   let best: Entry | null = null;
   for (const e of entries) if (open.has(e.id) && (best === null || (e.w ?? -1) > (best.w ?? -1))) best = e;

@@ -6,7 +6,7 @@ import { composeDigest } from "./compose.js";
 import { findByEmail } from "../subscribers/store.js";
 import { LOOKBACK_MS, selectItems, snapshot, windowStart, type DigestItem, type Filters } from "./items.js";
 import { seenArticleIds, windowItems } from "./ledger.js";
-import type { Cadence } from "./schedule.js";
+import type { Cadence } from "./due.js";
 
 export interface Preview {
   message: EmailMessage;

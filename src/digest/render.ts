@@ -6,7 +6,7 @@ import { digestHtml } from "../../templates/email/digest.js";
 import { digestText } from "../../templates/email/digest-text.js";
 import { MAX_LISTED, type DigestItem } from "./items.js";
 import { dateFormatter, format, messagesFor, plural, type Messages } from "../i18n/index.js";
-import type { Cadence } from "./schedule.js";
+import type { Cadence } from "./due.js";
 import type { DigestModel, DigestPage, DigestStrings } from "./model.js";
 
 export type { DigestModel, DigestPage, DigestStrings } from "./model.js";

@@ -5,7 +5,7 @@
  */
 import type { DueCursor } from "../subscribers/store.js";
 import type { DigestItem } from "./items.js";
-import type { Cadence, Target } from "./schedule.js";
+import type { Cadence, Target } from "./due.js";
 
 /** Where planning stands: target index and last subscriber id planned within it. */
 export type Cursor = DueCursor;

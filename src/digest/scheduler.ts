@@ -10,7 +10,7 @@ import { meteredDb, meteredQueue, newMeter, subrequests } from "./meter.js";
 import { planRun, type PlanOptions, type PlanResult } from "./planner.js";
 import { activeTimezones } from "../subscribers/store.js";
 import { createRun, recordCronStats, runExists, staleRuns } from "./runs.js";
-import { CADENCES, cronRunId, dueTargets, slotOf, type Cadence, type Target } from "./schedule.js";
+import { CADENCES, cronRunId, dueTargets, slotOf, type Cadence, type Target } from "./due.js";
 
 export interface DigestDeps {
   queue: Queue<DigestMessage>;

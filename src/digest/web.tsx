@@ -15,7 +15,7 @@ import { methodNotAllowed, wantsJson } from "../lib/http.js";
 import { ConfigError } from "../subscribers/links.js";
 import { fail } from "../subscribers/respond.js";
 import { digestList, publicDigest, webCopy, type DigestList, type WebAnswer } from "./copies.js";
-import { CADENCES, type Cadence } from "./schedule.js";
+import { CADENCES, type Cadence } from "./due.js";
 
 const COPY_HEADERS = { "Cache-Control": "private", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer" };
 /** A run's public copy never changes; it only goes, when the run is pruned. */

@@ -1,6 +1,7 @@
 import { element, escapeAttr, escapeText, markupText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
-import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
+import { MEDIA_TYPES } from "../lib/feed-formats.js";
+import { FH_ARCHIVE } from "./model.js";
 
 /** Atom 1.0 (RFC 4287). Titles are `type="text"`, so `AT&T <C++>` shows as written. */
 export function renderAtom({ meta, items }: FeedDocument): string {

@@ -1,9 +1,10 @@
 /** Articles + settings → the format-neutral feed document. */
+import type { FeedFormat } from "../lib/feed-formats.js";
 import type { Article, Content } from "../content/index.js";
 import type { Env } from "../env.js";
 import { isoUtc } from "../lib/dates.js";
 import { kindLabel, messagesFor } from "../i18n/index.js";
-import { feedPath, publicUrl, scopePath, trimBase, type FeedFormat } from "../lib/urls.js";
+import { feedPath, publicUrl, scopePath, trimBase } from "../lib/urls.js";
 import type { FeedCategory, FeedDocument, FeedItem, FeedLink } from "./model.js";
 import type { FeedQuery } from "./select.js";
 

@@ -1,7 +1,7 @@
 /**
  * The one item model every feed format is written from. Pure data: no Worker APIs.
  */
-import type { FeedFormat } from "../lib/urls.js";
+import type { FeedFormat } from "../lib/feed-formats.js";
 
 export interface FeedLink {
   rel: string;
@@ -57,9 +57,3 @@ export interface FeedDocument {
 
 /** RFC 5005 §4 archive marker, with its namespace declared in place. */
 export const FH_ARCHIVE = '<fh:archive xmlns:fh="http://purl.org/syndication/history/1.0"/>';
-
-export const MEDIA_TYPES: Record<FeedFormat, string> = {
-  rss: "application/rss+xml",
-  atom: "application/atom+xml",
-  json: "application/feed+json",
-};

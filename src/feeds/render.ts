@@ -1,4 +1,4 @@
-import type { FeedFormat } from "../lib/urls.js";
+import type { FeedFormat } from "../lib/feed-formats.js";
 import { renderAtom } from "./atom.js";
 import { renderJsonFeed } from "./json.js";
 import type { FeedDocument } from "./model.js";

@@ -1,4 +1,5 @@
 /** HTTP for every feed URL of DESIGN.md. */
+import { FEED_FILES, MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.js";
 import { Hono, type Context } from "hono";
 import { recordFeedResponse } from "../audience/recorder.js";
 import { siteContent } from "../content/index.js";
@@ -7,9 +8,9 @@ import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { conditionalResponse } from "../lib/conditional.js";
 import { methodNotAllowed, problem } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
-import { FEED_FILES, feedFilePath, publicUrl, type FeedFormat } from "../lib/urls.js";
+import { feedFilePath, publicUrl } from "../lib/urls.js";
 import { browserView } from "../pages/views.js";
-import { MEDIA_TYPES, type FeedLink } from "./model.js";
+import type { FeedLink } from "./model.js";
 import { FEED_VARY, wantsBrowserView } from "../lib/negotiate.js";
 import { withPage } from "./paging.js";
 import { parseFeedQuery, resolveTerm } from "./query.js";

@@ -1,7 +1,8 @@
 import { rfc822 } from "../lib/dates.js";
 import { element, escapeAttr, escapeText, markupText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
-import { FH_ARCHIVE, MEDIA_TYPES } from "./model.js";
+import { MEDIA_TYPES } from "../lib/feed-formats.js";
+import { FH_ARCHIVE } from "./model.js";
 
 /** RSS 2.0 with the content, dc, atom and media namespaces. */
 export function renderRss({ meta, items }: FeedDocument): string {

@@ -3,14 +3,15 @@
  * identified and rendered once per isolate; conditional requests are answered from the
  * identity alone, without rendering.
  */
+import { MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.js";
 import type { Content, Selection } from "../content/index.js";
 import { settingsKey, type Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
-import { feedPath, publicUrl, type FeedFormat } from "../lib/urls.js";
+import { feedPath, publicUrl } from "../lib/urls.js";
 import { buildFeedDocument, type SiteSettings } from "./document.js";
-import { MEDIA_TYPES, type FeedDocument, type FeedLink } from "./model.js";
+import type { FeedDocument, FeedLink } from "./model.js";
 import { archivePlan, pageItems, pagingLinks, withPage, type ArchivePlan } from "./paging.js";
 import { RENDERERS } from "./render.js";
 import { variantKey, type FeedQuery } from "./select.js";

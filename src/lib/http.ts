@@ -1,5 +1,5 @@
 /** Error answers in one shape: a reason in plain text, or `{ error }` JSON when asked. */
-import type { Context } from "hono";
+import type { Context, Next } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 import { wantsJson } from "./negotiate.js";
@@ -11,6 +11,16 @@ export function problem(c: Context, status: ContentfulStatusCode, reason: string
     return c.json({ error: reason, status }, status, headers);
   }
   return c.text(reason + "\n", status, headers);
+}
+
+/**
+ * Middleware for development-only paths (the dev outbox, "run digests now"): outside
+ * ENVIRONMENT=development they do not exist (404), and nothing there is ever cached.
+ */
+export async function developmentOnly(c: Context<{ Bindings: { ENVIRONMENT: string } }>, next: Next): Promise<Response | void> {
+  if (c.env.ENVIRONMENT !== "development") return problem(c, 404, `no page at ${new URL(c.req.url).pathname}`);
+  c.header("Cache-Control", "no-store");
+  await next();
 }
 
 /** A handler for the methods a path does not answer: 405 with `Allow` (RFC 9110 §15.5.6). */

@@ -10,6 +10,7 @@
  *   navigation, so both always get the feed.
  */
 import { parseAccept } from "hono/utils/accept";
+import { FEED_ACCEPT_TYPES } from "./feed-formats.js";
 
 export interface MediaRange {
   type: string;
@@ -49,20 +50,11 @@ export function wantsJson(req: Request): boolean {
   return json > 0 && json > quality(ranges, "text/html");
 }
 
-const FEED_TYPES = [
-  "application/rss+xml",
-  "application/atom+xml",
-  "application/feed+json",
-  "application/xml",
-  "text/xml",
-  "application/json",
-];
-
 export function wantsBrowserView(headers: Headers): boolean {
   if (headers.get("sec-fetch-mode") !== "navigate") return false;
   const ranges = acceptRanges(headers.get("accept") ?? "");
   const html = quality(ranges, "text/html");
-  return html > 0 && FEED_TYPES.every((t) => quality(ranges, t) < html);
+  return html > 0 && FEED_ACCEPT_TYPES.every((t) => quality(ranges, t) < html);
 }
 
 /** Feeds vary by these request headers (the browser view, and compression). */

@@ -1,18 +1,5 @@
+import { FORMAT_FILE, type FeedFormat } from "./feed-formats.js";
 import type { TermKind } from "./terms.js";
-
-/** The three feed formats, keyed by the file name that selects them. */
-export const FEED_FILES = {
-  "rss.xml": "rss",
-  "index.xml": "rss",
-  "atom.xml": "atom",
-  "feed.json": "json",
-} as const;
-export type FeedFormat = (typeof FEED_FILES)[keyof typeof FEED_FILES];
-export const FORMAT_FILE: Record<FeedFormat, string> = {
-  rss: "rss.xml",
-  atom: "atom.xml",
-  json: "feed.json",
-};
 
 /** Base URL without a trailing slash. */
 export function trimBase(base: string): string {

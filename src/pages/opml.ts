@@ -1,7 +1,7 @@
 /** OPML 2.0 (http://opml.org/spec2.opml) subscription list of the directory. */
+import type { FeedFormat } from "../lib/feed-formats.js";
 import { messagesFor } from "../i18n/index.js";
 import { isoUtc, rfc822 } from "../lib/dates.js";
-import type { FeedFormat } from "../lib/urls.js";
 import { element, escapeAttr } from "../lib/xml.js";
 import type { Directory, FeedEntry } from "./directory.js";
 

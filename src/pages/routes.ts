@@ -1,4 +1,5 @@
 /** People- and aggregator-facing pages: `/feeds`, `/feeds.opml`, landing pages. */
+import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
 import { Hono, type Context } from "hono";
 import { siteContent, type Content } from "../content/index.js";
 import { settingsKey, type AppEnv, type Env } from "../env.js";
@@ -10,7 +11,7 @@ import { httpDate } from "../lib/dates.js";
 import { htmlDocument } from "../lib/html.js";
 import { methodNotAllowed, problem, shortHash, wantsJson } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
-import { FORMAT_FILE, publicUrl, type FeedFormat } from "../lib/urls.js";
+import { publicUrl } from "../lib/urls.js";
 import { format, kindLabel, messagesFor } from "../i18n/index.js";
 import { FeedsPage } from "../../templates/pages/feeds.js";
 import { TermProblemPage } from "../../templates/pages/landing.js";

@@ -45,7 +45,7 @@ export function webCopyUrl(env: Env, runId: string, subscriberId: string): Promi
 
 /** The delivery a verified web copy token names; null for a subject no copy link carries. */
 export function webCopySubject(subject: string): { runId: string; subscriberId: string } | null {
-  // Run ids and subscriber ids never hold a "/" (schedule.ts cronRunId, scheduler.ts, randomUUID).
+  // Run ids and subscriber ids never hold a "/" (due.ts cronRunId, scheduler.ts, randomUUID).
   const parts = subject.split("/");
   return parts.length === 2 && parts[0] && parts[1] ? { runId: parts[0], subscriberId: parts[1] } : null;
 }

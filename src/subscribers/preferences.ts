@@ -3,11 +3,11 @@
  * and their JSON variants). Topics and tags are stored as canonical termSlug()s.
  */
 import type { Content } from "../content/index.js";
-import type { Cadence } from "../digest/schedule.js";
+import type { Cadence } from "../digest/due.js";
 import type { Parsed } from "../lib/parsed.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 
-/** The cadences in the order the forms offer them (digest/schedule.ts defines `Cadence`). */
+/** The cadences in the order the forms offer them (digest/due.ts defines `Cadence`). */
 export const CADENCE_CHOICES: readonly Cadence[] = ["instant", "daily", "weekly"];
 
 /** Local hours [start, end) with no instant mail (wraps midnight when start > end). */

@@ -14,7 +14,7 @@ import type { TokenPurpose } from "../lib/tokens.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 import { methodNotAllowed } from "../lib/http.js";
 import { compareNames } from "../pages/directory.js";
-import { senderAddress } from "./email.js";
+import { senderAddress } from "./address.js";
 import { readInput } from "./input.js";
 import { ConfigError, subscriberLinks, verifyLink } from "./links.js";
 import { CADENCE_CHOICES, DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";

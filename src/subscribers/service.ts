@@ -4,8 +4,8 @@
  */
 import type { Env } from "../env.js";
 import { hitRateLimit, networkKey, type RateLimit } from "../lib/ratelimit.js";
-import { mailboxKey, normaliseEmail } from "./email.js";
-import { queueSubscriptionMail, type SubscriptionMail } from "./mail.js";
+import { mailboxKey, normaliseEmail } from "./address.js";
+import { queueSubscriptionMail, type SubscriptionMail } from "./subscription-mail.js";
 import { siteContent } from "../content/index.js";
 import { DEFAULT_PREFERENCES, parsePreferences, type Fields } from "./preferences.js";
 import { insertPending, restartPending, type Subscriber } from "./store.js";

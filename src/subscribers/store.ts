@@ -4,10 +4,10 @@
  * watermarks, housekeeping); everything else calls it. Addresses are compared by mailbox
  * (mailboxKey(): any letter case), matching the unique index on lower(email).
  */
-import type { Cadence, Target } from "../digest/schedule.js";
+import type { Cadence, Target } from "../digest/due.js";
 import { outboxDeleteStatement } from "../email/outbox.js";
 import { CONFIRM_TOKEN_TTL_MS } from "../lib/tokens.js";
-import { mailboxKey } from "./email.js";
+import { mailboxKey } from "./address.js";
 import type { Preferences } from "./preferences.js";
 
 export const STATUSES = ["pending", "active", "unsubscribed", "bounced", "complained"] as const;

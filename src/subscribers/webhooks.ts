@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env.js";
 import { problem } from "../lib/http.js";
-import { normaliseEmail } from "./email.js";
+import { normaliseEmail } from "./address.js";
 import { suppress } from "./store.js";
 import { svixKey, verifySvix } from "./svix.js";
 import { claimEvent, forgetEvent } from "./webhook-events.js";

@@ -1,9 +1,10 @@
 /** The feeds a WebSub hub is told about: every canonical feed URL, with a fingerprint of its bytes. */
+import { FEED_FILES } from "../lib/feed-formats.js";
 import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import { feedService } from "../feeds/routes.js";
 import type { FeedScope } from "../feeds/select.js";
-import { FEED_FILES, feedFilePath, publicUrl } from "../lib/urls.js";
+import { feedFilePath, publicUrl } from "../lib/urls.js";
 
 export interface PublishableFeed {
   url: string;

@@ -2,7 +2,7 @@
  * `/digests`: the newest site-wide digests (what a subscriber who chose no topics or tags
  * was mailed), one cadence at a time, each linking its public copy. Data in, markup out.
  */
-import type { Cadence } from "../../src/digest/schedule.js";
+import type { Cadence } from "../../src/digest/due.js";
 import { plural, type Messages } from "../../src/i18n/index.js";
 import { Layout } from "../layout.js";
 

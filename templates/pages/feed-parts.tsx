@@ -4,12 +4,10 @@
  * that enhances copy fields (everything works without it).
  */
 import type { FeedItem } from "../../src/feeds/model.js";
-import { readableUrl, type FeedFormat } from "../../src/lib/urls.js";
-import { MEDIA_TYPES } from "../../src/feeds/model.js";
+import { FEED_FORMATS, FORMAT_NAMES, MEDIA_TYPES, type FeedFormat } from "../../src/lib/feed-formats.js";
+import { readableUrl } from "../../src/lib/urls.js";
 import { dateFormatter, format, type Messages } from "../../src/i18n/index.js";
 
-export const FORMAT_NAMES: Record<FeedFormat, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
-export const FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
 
 /** Styles for these pages, on top of the layout's. */
 export const PAGE_STYLES = `
@@ -77,7 +75,7 @@ export function CopyField({ t, id, label, url }: { t: Messages; id: string; labe
 export function Autodiscovery({ title, urls }: { title: string; urls: Record<FeedFormat, string> }) {
   return (
     <>
-      {FORMATS.map((f) => (
+      {FEED_FORMATS.map((f) => (
         <link rel="alternate" type={MEDIA_TYPES[f]} title={`${title} (${FORMAT_NAMES[f]})`} href={urls[f]} />
       ))}
     </>

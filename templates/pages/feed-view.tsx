@@ -3,11 +3,11 @@
  * Explains what a feed is and how to subscribe, with the URL to copy; readers still get
  * the feed itself from the same URL (see src/lib/negotiate.ts). No XSLT.
  */
+import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from "../../src/lib/feed-formats.js";
 import type { FeedDocument } from "../../src/feeds/model.js";
 import { format as fmt, messagesFor } from "../../src/i18n/index.js";
-import type { FeedFormat } from "../../src/lib/urls.js";
 import { Layout } from "../layout.js";
-import { CopyField, CopyScript, FeedItems, FORMAT_NAMES, FORMATS, PAGE_STYLES } from "./feed-parts.js";
+import { CopyField, CopyScript, FeedItems, PAGE_STYLES } from "./feed-parts.js";
 
 export interface FeedViewProps {
   doc: FeedDocument;
@@ -49,7 +49,7 @@ export function FeedViewPage({ doc, format, pagePath, subscribePath, archivePage
         <CopyField t={t} id="feed-url" label={FORMAT_NAMES[format]} url={feedUrl} />
         <p class="formats-inline">
           {archivePage ? m.otherFormatsArchive : m.otherFormats}:{" "}
-          {FORMATS.filter((f) => f !== format).map((f) => (
+          {FEED_FORMATS.filter((f) => f !== format).map((f) => (
             <a href={meta.formatUrls[f]}>{FORMAT_NAMES[f]}</a>
           ))}
         </p>

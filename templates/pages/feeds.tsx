@@ -2,10 +2,11 @@
  * `/feeds`: every feed, with counts, newest dates, copyable URLs in three formats, a
  * filter (a GET form without JavaScript, live with it) and email subscribe links.
  */
+import { FEED_FORMATS, FORMAT_NAMES } from "../../src/lib/feed-formats.js";
 import type { Directory, FeedEntry } from "../../src/pages/directory.js";
 import { dateFormatter, fill, format, messagesFor, pluralForm, type Messages } from "../../src/i18n/index.js";
 import { Layout } from "../layout.js";
-import { Autodiscovery, CopyField, CopyScript, FORMAT_NAMES, FORMATS, PAGE_STYLES } from "./feed-parts.js";
+import { Autodiscovery, CopyField, CopyScript, PAGE_STYLES } from "./feed-parts.js";
 
 export interface FeedsPageProps {
   dir: Directory;
@@ -68,7 +69,7 @@ function FeedRow({ t, entry, id, hidden }: { t: Messages; entry: FeedEntry; id: 
           </>
         ) : null}
       </p>
-      {FORMATS.map((f) => (
+      {FEED_FORMATS.map((f) => (
         <CopyField t={t} id={`${id}-${f}`} label={FORMAT_NAMES[f]} url={entry.urls[f]} />
       ))}
       <p class="actions">

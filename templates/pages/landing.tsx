@@ -1,8 +1,9 @@
 /** Landing pages `/`, `/topics/{topic}/`, `/tags/{tag}/`: latest articles + autodiscovery. */
+import { FEED_FORMATS, FORMAT_NAMES } from "../../src/lib/feed-formats.js";
 import type { FeedDocument } from "../../src/feeds/model.js";
 import { fill, messagesFor } from "../../src/i18n/index.js";
 import { Layout } from "../layout.js";
-import { Autodiscovery, FeedItems, FORMAT_NAMES, FORMATS, PAGE_STYLES } from "./feed-parts.js";
+import { Autodiscovery, FeedItems, PAGE_STYLES } from "./feed-parts.js";
 
 export interface LandingProps {
   doc: FeedDocument;
@@ -34,7 +35,7 @@ export function LandingPage({ doc, heading, kindLabel, subscribePath }: LandingP
       <p class="lead muted">{meta.description}</p>
       <p class="card formats-inline">
         <strong>{m.subscribe}</strong>{" "}
-        {FORMATS.map((f) => (
+        {FEED_FORMATS.map((f) => (
           <a href={meta.formatUrls[f]}>{FORMAT_NAMES[f]}</a>
         ))}
         <a href={subscribePath}>{m.email}</a>

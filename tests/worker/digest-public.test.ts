@@ -56,8 +56,8 @@ describe("/digests", () => {
   });
 
   it("takes a regular reader's mail as the run's site-wide digest, not one just confirmed or back from a pause", () => {
-    const row = (id: string, topics = "[]") => ({ id, topics, tags: "[]", confirmed_at: 0, created_at: 0, digest_through: null, timezone: "UTC", quiet_start: null, quiet_end: null, paused_until: null });
-    const rows = [row("new"), row("paused"), row("regular"), row("narrow", '["x"]')];
+    const row = (id: string, topics: string[] = []) => ({ id, topics, tags: [] });
+    const rows = [row("new"), row("paused"), row("regular"), row("narrow", ["x"])];
     const entries = [
       { id: "new", w: null, items: [0] },
       { id: "paused", w: 10, items: [0, 1, 2, 3] },

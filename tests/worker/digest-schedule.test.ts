@@ -1,6 +1,6 @@
 /** When digests are due: local hours through DST changes (pure functions, in workerd's ICU). */
 import { describe, expect, it } from "vitest";
-import { cronRunId, dueTargets, hoursReached, localClock, slotOf } from "../../src/digest/schedule.js";
+import { cronRunId, dueTargets, hoursReached, localClock, slotOf } from "../../src/digest/due.js";
 
 const utc = (iso: string) => Date.parse(iso);
 

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { networkKey } from "../../src/lib/ratelimit.js";
-import { mailboxKey } from "../../src/subscribers/email.js";
+import { mailboxKey } from "../../src/subscribers/address.js";
 import { get, postJson } from "./subscribers-helpers.js";
 
 const auth = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };

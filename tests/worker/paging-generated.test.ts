@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Content } from "../../src/content/index.js";
 import { parseFeedQuery } from "../../src/feeds/query.js";
 import { FeedService, type FeedSettings } from "../../src/feeds/service.js";
-import type { FeedFormat } from "../../src/lib/urls.js";
+import type { FeedFormat } from "../../src/lib/feed-formats.js";
 import { all, one, parseXml } from "../support/xml.js";
 import { article, site, T0, HOUR } from "./digest-support.js";
 

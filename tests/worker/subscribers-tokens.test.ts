@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hitRateLimit } from "../../src/lib/ratelimit.js";
 import { CONFIRM_TOKEN_TTL_MS, signToken, verifyToken } from "../../src/lib/tokens.js";
-import { normaliseEmail } from "../../src/subscribers/email.js";
+import { normaliseEmail } from "../../src/subscribers/address.js";
 import { subscriberLinks, verifyLink } from "../../src/subscribers/links.js";
 
 const SECRET = "unit-secret";

@@ -3,22 +3,14 @@ import { Hono } from "hono";
 import { OutboxListPage, OutboxMessagePage } from "../../templates/pages/outbox.js";
 import { pageSite as site, type AppEnv } from "../env.js";
 import { htmlDocument } from "../lib/html.js";
-import { problem, wantsJson } from "../lib/http.js";
+import { developmentOnly, problem, wantsJson } from "../lib/http.js";
 import { getOutboxMessage, listOutbox } from "./outbox.js";
-import { runManualDigest } from "../digest/scheduler.js";
-import { CADENCES } from "../digest/schedule.js";
 
 export const outboxRoutes = new Hono<AppEnv>();
 
 const MAX_LIMIT = 1000;
 
-outboxRoutes.use("*", async (c, next) => {
-  // Outside development the outbox does not exist.
-  if (c.env.ENVIRONMENT !== "development") return problem(c, 404, `no page at ${new URL(c.req.url).pathname}`);
-  c.header("Cache-Control", "no-store");
-  await next();
-});
-
+outboxRoutes.use("*", developmentOnly);
 
 outboxRoutes.get("/", async (c) => {
   const limitText = c.req.query("limit") ?? "100";
@@ -28,18 +20,6 @@ outboxRoutes.get("/", async (c) => {
   const messages = await listOutbox(c.env.DB, { limit, to });
   if (wantsJson(c.req.raw)) return c.json(messages.map(({ id, to, subject, html, text, headers, sentAt }) => ({ id, to, subject, html, text, headers, sentAt })));
   return c.html(htmlDocument(<OutboxListPage site={site(c.env)} messages={messages} ranDigests={c.req.query("digests") === "1"} />));
-});
-
-/**
- * "Run digests now": what an admin's POST /admin/digests/run does, without a token, so
- * `npm run dev` shows a digest for whatever is new without waiting for a subscriber's hour.
- */
-outboxRoutes.post("/digests", async (c) => {
-  const queue = c.env.DIGEST_QUEUE;
-  const runs = [];
-  for (const cadence of CADENCES) runs.push(await runManualDigest(c.env, cadence, { queue }));
-  if (wantsJson(c.req.raw)) return c.json({ runs }, 202);
-  return c.redirect("/dev/outbox?digests=1", 303);
 });
 
 outboxRoutes.get("/:id", async (c) => {

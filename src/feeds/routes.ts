@@ -2,19 +2,18 @@
 import { FEED_FILES, MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.js";
 import { Hono, type Context } from "hono";
 import { recordFeedResponse } from "../audience/recorder.js";
-import { siteContent } from "../content/index.js";
-import { settingsKey, type AppEnv, type Env } from "../env.js";
+import type { AppEnv, Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { conditionalResponse } from "../lib/conditional.js";
 import { methodNotAllowed, problem } from "../lib/http.js";
 import type { TermKind } from "../lib/terms.js";
 import { feedFilePath, publicUrl } from "../lib/urls.js";
-import { browserView } from "../pages/views.js";
+import { browserView } from "./views.js";
 import type { FeedLink } from "./model.js";
 import { FEED_VARY, wantsBrowserView } from "../lib/negotiate.js";
 import { withPage } from "./paging.js";
 import { parseFeedQuery, resolveTerm } from "./query.js";
-import { FeedService, type FeedVariant } from "./service.js";
+import { feedService, type FeedService, type FeedVariant } from "./service.js";
 
 const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400";
 /** Archive pages never change; the newest one only gains a `next-archive` link later. */
@@ -32,20 +31,6 @@ export function feedRedirect(location: string): Response {
 }
 const ALLOW = "GET, HEAD, OPTIONS";
 
-let service: FeedService | undefined;
-let serviceSettings: string | undefined;
-/** One service (and so one byte cache) per isolate, configuration and content version. */
-export async function feedService(env: Env): Promise<FeedService> {
-  const content = await siteContent(env);
-  const key = `${settingsKey(env)}|${content.hash}`;
-  if (!service || serviceSettings !== key) {
-    service = new FeedService(content, env);
-    serviceSettings = key;
-    resolved.clear();
-  }
-  return service;
-}
-
 /**
  * Canonical request URL → its variant and headers, while what is visible stays the same:
  * a repeat request, above all a reader's conditional poll, skips term resolution, query
@@ -57,6 +42,17 @@ interface Resolved {
   headers: Record<string, string>;
 }
 const resolved = createByteCache<string, Resolved>({ name: "feedRequests", sizeOf: (r) => 128 + estimateBytes(r.headers) });
+/** The service the remembered answers came from; a new one (settings or content changed) forgets them. */
+let resolvedBy: FeedService | undefined;
+
+async function currentService(env: Env): Promise<FeedService> {
+  const service = await feedService(env);
+  if (service !== resolvedBy) {
+    resolved.clear();
+    resolvedBy = service;
+  }
+  return service;
+}
 
 function cacheControl(variant: FeedVariant): string {
   if (!variant.archive) return CACHE_CONTROL;
@@ -69,7 +65,7 @@ function linkHeader(links: FeedLink[]): string {
 
 async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Promise<Response> {
   const now = Date.now();
-  const service = await feedService(c.env);
+  const service = await currentService(c.env);
   const { content } = service;
   const view = wantsBrowserView(c.req.raw.headers) ? browserView : undefined;
   const memoKey = `${content.visibleCount(now)}|${view ? "html" : ""}|${c.req.url}`;

@@ -4,7 +4,7 @@
  * identity alone, without rendering.
  */
 import { MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.js";
-import type { Content, Selection } from "../content/index.js";
+import { siteContent, type Content, type Selection } from "../content/index.js";
 import { settingsKey, type Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
@@ -149,4 +149,18 @@ export class FeedService {
       ...pagingLinks(plan, request.page, urlOf, type),
     ];
   }
+}
+
+let service: FeedService | undefined;
+let serviceKey: string | undefined;
+
+/** One service (and so one byte cache) per isolate, configuration and content version. */
+export async function feedService(env: Env): Promise<FeedService> {
+  const content = await siteContent(env);
+  const key = `${settingsKey(env)}|${content.hash}`;
+  if (!service || serviceKey !== key) {
+    service = new FeedService(content, env);
+    serviceKey = key;
+  }
+  return service;
 }

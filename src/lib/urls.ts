@@ -1,6 +1,16 @@
 import { FORMAT_FILE, type FeedFormat } from "./feed-formats.js";
 import type { TermKind } from "./terms.js";
 
+/** Landing page of a feed: `/`, `/tags/scale-ai/`. */
+export function landingPath(scope?: { kind: TermKind; slug: string }): string {
+  return scopePath(scope);
+}
+
+/** The subscribe page preselected for a feed: `/subscribe?topics=…` or `?tags=…`. */
+export function subscribePath(scope?: { kind: TermKind; slug: string }): string {
+  return scope ? `/subscribe?${scope.kind}=${encodeURIComponent(scope.slug)}` : "/subscribe";
+}
+
 /** Base URL without a trailing slash. */
 export function trimBase(base: string): string {
   return base.endsWith("/") ? base.slice(0, -1) : base;

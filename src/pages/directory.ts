@@ -2,13 +2,13 @@
  * The feed directory as data: the site feed and every topic and tag feed visible now,
  * with counts, newest dates and URLs. Pure: the HTML page and the OPML are renderings.
  */
+import { landingPath, subscribePath } from "../lib/urls.js";
 import type { FeedFormat } from "../lib/feed-formats.js";
 import type { Article, Content } from "../content/index.js";
 import { buildFeedDocument, type SiteSettings } from "../feeds/document.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import type { FeedScope } from "../feeds/select.js";
 import type { TermKind } from "../lib/terms.js";
-import { landingPath, subscribePath } from "./paths.js";
 
 export interface FeedEntry {
   scope?: FeedScope;

@@ -2,7 +2,7 @@
 import { FEED_FILES } from "../lib/feed-formats.js";
 import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
-import { feedService } from "../feeds/routes.js";
+import { feedService } from "../feeds/service.js";
 import type { FeedScope } from "../feeds/select.js";
 import { feedFilePath, publicUrl } from "../lib/urls.js";
 

@@ -1,7 +1,7 @@
 /** HTTP behaviour of feed URLs: types, caching, conditional GET, HEAD, errors, redirects, filters. */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { feedService } from "../../src/feeds/routes.js";
+import { feedService } from "../../src/feeds/service.js";
 import { all, one, parseXml, text } from "../support/xml.js";
 
 const BASE = "http://localhost:8787";

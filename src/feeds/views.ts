@@ -2,12 +2,12 @@
  * HTML renderings of a feed document, served and cached by the FeedService like the
  * feed formats: the browser view of a feed URL and the landing pages.
  */
-import type { FeedView } from "../feeds/service.js";
+import type { FeedView } from "./service.js";
+import { landingPath, subscribePath } from "../lib/urls.js";
 import { htmlDocument } from "../lib/html.js";
 import { FeedViewPage } from "../../templates/pages/feed-view.js";
 import { LandingPage } from "../../templates/pages/landing.js";
 import { kindLabel, messagesFor } from "../i18n/index.js";
-import { landingPath, subscribePath } from "./paths.js";
 
 export const HTML_TYPE = "text/html; charset=utf-8";
 

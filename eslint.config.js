@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "src/generated/", "test-results/", "bench-results/", ".tmp/", "dist/"] },
+  { ignores: ["node_modules/", ".wrangler/", ".cache/", "src/generated/", "test-results/", "bench-results/", ".tmp/", "dist/"] },
   ...tseslint.configs.recommended,
   {
     rules: {

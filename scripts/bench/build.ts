@@ -45,7 +45,7 @@ export async function runTimed(args: string[]): Promise<RunResult & { cpuMs: num
 
 async function measureOnce(contentDir: string, outDir: string): Promise<BuildMeasure> {
   // The real CLI, exactly as `npm run build` runs it (not --quiet: its summary line carries the timing).
-  const cli = await runTimed(["node", "--import", "tsx", "scripts/build-content.ts", "--content", contentDir, "--out", outDir]);
+  const cli = await runTimed(["node", "scripts/build.mjs", "--content", contentDir, "--out", outDir]);
   if (cli.code !== 0) throw new Error(`content build failed:\n${cli.stderr}`);
   const parsed = parseOutput(cli.stdout);
   const module = await readFile(join(outDir, "content.js"));

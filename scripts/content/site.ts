@@ -3,29 +3,73 @@
  * cache), write the content store into `outDir/assets` and the manifest module
  * `outDir/content.js`. Files whose bytes would not change are not touched, so
  * `wrangler dev` reloads only when something did.
+ *
+ * `outDir/build.json` records the input key of the build that made the outputs (with its
+ * summary and warnings): a later build with the same key, whose outputs are all still
+ * there, does nothing at all — no article is read or parsed, nothing is written.
  */
-import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, writeFile, mkdir, rm, rename } from "node:fs/promises";
 import { join } from "node:path";
-import { buildContent, MODULE_TYPES, type BuildOptions, type BuildResult } from "./build.js";
-import { writeStore, type StoreStats } from "./store.js";
+import { buildContent, MODULE_TYPES, type BuildOptions, type BuildResult, type BuildSummary } from "./build.js";
+import { storeFilesPresent, writeStore, type StoreStats } from "./store.js";
 
 export interface SiteBuild {
   result: BuildResult;
   store?: StoreStats;
 }
 
+interface BuildRecord {
+  input: string;
+  summary: BuildSummary;
+  warnings: string[];
+  store: StoreStats;
+}
+
+const RECORD = "build.json";
+
 async function writeIfChanged(path: string, text: string): Promise<void> {
   const old = await readFile(path, "utf8").catch(() => undefined);
   if (old !== text) await writeFile(path, text);
 }
 
+function readRecord(outDir: string): BuildRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(join(outDir, RECORD), "utf8")) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The outputs the record describes are all in place: the manifest names its hash and every store file exists. */
+function outputsPresent(outDir: string, record: BuildRecord): boolean {
+  const manifest = join(outDir, "content.js");
+  if (!existsSync(manifest) || !readFileSync(manifest, "utf8").includes(`content-hash: ${record.summary.hash}`)) return false;
+  return existsSync(join(outDir, "content.d.ts")) && storeFilesPresent(join(outDir, "assets"), outDir);
+}
+
 export async function buildSite(options: BuildOptions & { outDir: string }): Promise<SiteBuild> {
-  const result = await buildContent(options);
-  if (!result.data || !result.module || !result.digests || !result.body) return { result };
+  const record = readRecord(options.outDir);
+  const result = await buildContent({
+    ...options,
+    isCurrent: (input) => record !== undefined && record.input === input && outputsPresent(options.outDir, record),
+  });
+  if (result.upToDate && record) {
+    return { result: { ...result, summary: record.summary, warnings: record.warnings }, store: { ...record.store, written: 0, removed: 0 } };
+  }
+  if (!result.data || !result.module || !result.digests || !result.body || !result.summary) return { result };
   await mkdir(options.outDir, { recursive: true });
+  // Whatever happens next, the old record no longer describes the outputs.
+  await rm(join(options.outDir, RECORD), { force: true });
   const store = await writeStore(join(options.outDir, "assets"), options.outDir, { data: result.data, digests: result.digests, body: result.body });
   // The manifest last: once it names the new version, every file of that version is there.
   await writeIfChanged(join(options.outDir, "content.js"), result.module);
   await writeIfChanged(join(options.outDir, "content.d.ts"), MODULE_TYPES);
+  if (result.inputKey) {
+    const next: BuildRecord = { input: result.inputKey, summary: result.summary, warnings: result.warnings, store };
+    const tmp = join(options.outDir, `${RECORD}.tmp`);
+    await writeFile(tmp, JSON.stringify(next));
+    await rename(tmp, join(options.outDir, RECORD));
+  }
   return { result, store };
 }

@@ -67,6 +67,17 @@ async function listFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
 }
 
+/** Every file the record in `recordDir` lists exists under `assetsDir` (and the record itself does). */
+export function storeFilesPresent(assetsDir: string, recordDir: string): boolean {
+  let record: StoreRecord;
+  try {
+    record = JSON.parse(readFileSync(join(recordDir, RECORD), "utf8")) as StoreRecord;
+  } catch {
+    return false;
+  }
+  return Object.keys(record.files).every((path) => existsSync(join(assetsDir, path)));
+}
+
 /** Writes the store for `input` under `assetsDir` (the `[assets]` directory). */
 export async function writeStore(assetsDir: string, recordDir: string, input: StoreInput, packSize = PACK_SIZE): Promise<StoreStats> {
   const { data, digests } = input;

@@ -3,7 +3,7 @@
  * version. Unchanged articles are neither parsed nor rendered again, only the packs that
  * hold a changed article are rewritten, and deleting the cache gives byte-identical output.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -74,6 +74,60 @@ describe("incremental build", () => {
     const next = await build();
     expect(next.result.parsed).toBe(1);
     expect(next.store!.written).toBe(4);
+  }, 60_000);
+
+  it("answers a rebuild with nothing changed from the stamps and the output record alone", async () => {
+    const contentDir = corpus();
+    write(contentDir, N, "[^9]"); // a warning: footnote never defined
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const outDir = join(root, "out");
+    const cacheDir = join(root, "cache");
+    const build = (toolVersion = "tool-1") => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1, toolVersion });
+
+    // The outputs, less the record of which build made them.
+    const outputs = () => new Map([...treeBytes(outDir)].filter(([path]) => path !== "build.json"));
+    const cold = await build();
+    expect(cold.result.upToDate).toBeFalsy();
+    const before = outputs();
+    // The per-article entries are not even read: a broken entries file cannot matter.
+    writeFileSync(join(cacheDir, "entries.json"), "not json");
+    const again = await build();
+    expect(again.result).toMatchObject({ upToDate: true, parsed: 0, cached: N + 1 });
+    expect(again.store).toMatchObject({ written: 0, removed: 0, files: cold.store!.files, bytes: cold.store!.bytes });
+    expect(again.result.summary).toEqual(cold.result.summary);
+    expect(again.result.warnings).toEqual(cold.result.warnings);
+    expect(again.result.warnings.join("\n")).toContain("[^9]");
+    expect(outputs()).toEqual(before);
+
+    // A file touched but not changed is hashed again: same bytes, same key, still up to date.
+    const touched = join(contentDir, "posts", "p3.md");
+    utimesSync(touched, new Date(), new Date(Date.now() + 5_000));
+    expect((await build()).result.upToDate).toBe(true);
+
+    // Another build tool (its sources changed) never takes the shortcut.
+    const retool = await build("tool-2");
+    expect(retool.result.upToDate).toBeFalsy();
+    expect(retool.result.parsed).toBe(N + 1); // the broken entries file: everything parsed again
+    expect(outputs()).toEqual(before);
+
+    // Changed bytes are seen, whatever the stamp says.
+    write(contentDir, 5, " — 改过");
+    const changed = await build("tool-2");
+    expect(changed.result).toMatchObject({ parsed: 1 });
+    expect(changed.result.upToDate).toBeFalsy();
+
+    // An output file gone: not up to date, the file is written again.
+    const [first] = Object.keys((JSON.parse(readFileSync(join(outDir, "store.json"), "utf8")) as { files: object }).files);
+    rmSync(join(outDir, "assets", first!));
+    const repaired = await build("tool-2");
+    expect(repaired.result.upToDate).toBeFalsy();
+    expect(repaired.store!.written).toBe(1);
+
+    // No cache folder: a cold build, never the shortcut.
+    rmSync(cacheDir, { recursive: true });
+    const fresh = await build("tool-2");
+    expect(fresh.result.upToDate).toBeFalsy();
+    expect(fresh.result.parsed).toBe(N + 1);
   }, 60_000);
 
   it("keys entries by the renderer version, the site URL, the path and the bytes", () => {

@@ -1,0 +1,45 @@
+/**
+ * The compiled build tool (scripts/build-tool.mjs): bundled once into .cache/ under the
+ * hash of its sources, reused while they are unchanged, compiled again when one changes.
+ */
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ensureTool } from "../../scripts/build-tool.mjs";
+
+function fixture(): string {
+  const root = mkdtempSync(join(tmpdir(), "tidings-tool-"));
+  mkdirSync(join(root, "lib"));
+  writeFileSync(join(root, "main.ts"), `import { word } from "./lib/word.js";\nexport const said: string = word();\n`);
+  writeFileSync(join(root, "lib/word.ts"), `export function word(): string { return "one"; }\n`);
+  return root;
+}
+
+describe("build tool cache", () => {
+  it("is keyed by every source's bytes: reused while unchanged, recompiled when an imported file changes", async () => {
+    const root = fixture();
+    const toolDir = join(root, ".cache/tool");
+    const entries = { main: "main.ts" };
+
+    const first = await ensureTool({ root, toolDir, entries });
+    expect(first.compiled).toBe(true);
+    expect(((await import(pathToFileURL(join(first.dir, "main.mjs")).href)) as { said: string }).said).toBe("one");
+
+    const again = await ensureTool({ root, toolDir, entries });
+    expect(again).toEqual({ ...first, compiled: false });
+
+    writeFileSync(join(root, "lib/word.ts"), `export function word(): string { return "two"; }\n`);
+    const changed = await ensureTool({ root, toolDir, entries });
+    expect(changed.compiled).toBe(true);
+    expect(changed.key).not.toBe(first.key);
+    expect(((await import(pathToFileURL(join(changed.dir, "main.mjs")).href)) as { said: string }).said).toBe("two");
+    // Only the current bundle is kept.
+    expect(readdirSync(toolDir).sort()).toEqual([changed.key, "current.json"].sort());
+
+    // Back to the first bytes: the first key again.
+    writeFileSync(join(root, "lib/word.ts"), `export function word(): string { return "one"; }\n`);
+    expect((await ensureTool({ root, toolDir, entries })).key).toBe(first.key);
+  }, 30_000);
+});

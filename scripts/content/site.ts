@@ -55,7 +55,7 @@ export async function buildSite(options: BuildOptions & { outDir: string }): Pro
     isCurrent: (input) => record !== undefined && record.input === input && outputsPresent(options.outDir, record),
   });
   if (result.upToDate && record) {
-    return { result: { ...result, summary: record.summary, warnings: record.warnings }, store: { ...record.store, written: 0, removed: 0 } };
+    return { result: { ...result, summary: record.summary, warnings: record.warnings }, store: { ...record.store, written: 0, changed: [], removed: 0 } };
   }
   if (!result.data || !result.module || !result.digests || !result.body || !result.summary) return { result };
   await mkdir(options.outDir, { recursive: true });
@@ -66,7 +66,7 @@ export async function buildSite(options: BuildOptions & { outDir: string }): Pro
   await writeIfChanged(join(options.outDir, "content.js"), result.module);
   await writeIfChanged(join(options.outDir, "content.d.ts"), MODULE_TYPES);
   if (result.inputKey) {
-    const next: BuildRecord = { input: result.inputKey, summary: result.summary, warnings: result.warnings, store };
+    const next: BuildRecord = { input: result.inputKey, summary: result.summary, warnings: result.warnings, store: { ...store, changed: [] } };
     const tmp = join(options.outDir, `${RECORD}.tmp`);
     await writeFile(tmp, JSON.stringify(next));
     await rename(tmp, join(options.outDir, RECORD));

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { packPositions, compileIndex } from "../../src/content/compile.js";
+import { packPositions, compileIndex, termChunks, termPackPositions } from "../../src/content/compile.js";
 import {
   bodyPath,
   encodeBodies,
@@ -19,6 +19,8 @@ import {
   PACK_SIZE,
   packCount,
   STORE_PREFIX,
+  termBodyPath,
+  termMetaPath,
 } from "../../src/content/format.js";
 import type { Article, CompiledContent } from "../../src/content/types.js";
 
@@ -33,6 +35,8 @@ export interface StoreInput {
 export interface StoreStats {
   files: number;
   written: number;
+  /** Store paths written by this build. */
+  changed: string[];
   removed: number;
   bytes: number;
   largest: { path: string; bytes: number };
@@ -84,7 +88,7 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   const format = `${FORMAT_VERSION}/${packSize}`;
   const old = readRecord(recordDir, format);
   const next: StoreRecord = { format, files: {} };
-  let written = 0;
+  const changed: string[] = [];
   const root = join(assetsDir, STORE_PREFIX);
   const put = async (path: string, key: string, make: () => Promise<Uint8Array | string>) => {
     const file = join(root, path.slice(STORE_PREFIX.length));
@@ -99,7 +103,7 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     await writeFile(`${file}.tmp`, bytes);
     await rename(`${file}.tmp`, file);
     next.files[path] = { key, bytes: typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.byteLength };
-    written++;
+    changed.push(path);
   };
 
   const count = data.articles.length;
@@ -112,6 +116,21 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   }
   await put(idsPath(), sha256(format, data.hash), async () => JSON.stringify(data.articles.map((a) => a.id)));
   const { header, arrays } = compileIndex(data, packSize);
+  // Term packs: keyed, as packs are, by what they hold, so only those holding a changed article are rewritten.
+  for (const kind of ["tags", "topics"] as const) {
+    for (const entry of header.termPacks[kind]) {
+      const positions = [...termPackPositions(arrays, kind, entry)];
+      const id = entry[2];
+      const key = sha256(format, data.siteUrl, kind, id, ...positions.map((p) => digests[p]!));
+      await put(termMetaPath(kind, id), key, async () => JSON.stringify(positions.map((p) => data.articles[p]!)));
+      const chunks = termChunks(positions);
+      for (const [c, chunk] of chunks.entries()) {
+        await put(termBodyPath(kind, id, c), sha256(format, data.siteUrl, ...chunk.map((p) => digests[p]!)), async () =>
+          encodeBodies(await Promise.all(chunk.map((p) => input.body(p)))),
+        );
+      }
+    }
+  }
   await put(indexPath(), sha256(format, data.hash), async () => encodeIndex(header, arrays));
 
   let removed = 0;
@@ -126,5 +145,5 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   await writeFile(join(recordDir, RECORD), JSON.stringify(next));
   const entries = Object.entries(next.files);
   const largest = entries.reduce((max, [path, f]) => (f.bytes > max.bytes ? { path, bytes: f.bytes } : max), { path: "", bytes: 0 });
-  return { files: entries.length, written, removed, bytes: entries.reduce((n, [, f]) => n + f.bytes, 0), largest };
+  return { files: entries.length, written: changed.length, changed, removed, bytes: entries.reduce((n, [, f]) => n + f.bytes, 0), largest };
 }

@@ -3,7 +3,19 @@
  * the build writes what this returns, and tests build an in-memory store from it.
  */
 import { termSlug, type TermKind } from "../lib/terms.js";
-import { encodeBodies, FORMAT_VERSION, PACK_SIZE, packCount, type IndexArrays, type IndexHeader } from "./format.js";
+import {
+  encodeBodies,
+  FORMAT_VERSION,
+  PACK_SIZE,
+  packCount,
+  packOf,
+  TERM_BODY_CHUNK,
+  TERM_PACK_ITEMS,
+  TERM_PACK_SPREAD,
+  type IndexArrays,
+  type IndexHeader,
+  type TermPackEntry,
+} from "./format.js";
 import type { Article, Term } from "./types.js";
 
 export interface IndexInput {
@@ -63,6 +75,10 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
   const topicTerms = allTerms("topics", input.topics, input.articles);
   const tags = postingsOf("tags", tagTerms);
   const topics = postingsOf("topics", topicTerms);
+  const termPacks = {
+    tags: termPacksOf(tagTerms, tags, n, packSize),
+    topics: termPacksOf(topicTerms, topics, n, packSize),
+  };
   return {
     header: {
       version: FORMAT_VERSION,
@@ -74,9 +90,78 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
       topics: topicTerms.map((t) => [t.slug, t.name]),
       categories: [...categories].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       sections: [...sections].sort(),
+      termPacks,
     },
     arrays: { published, updated, starts: { tags: tags.starts, topics: topics.starts }, postings: { tags: tags.postings, topics: topics.postings } },
   };
+}
+
+/** FNV-1a of a slug, 8 hex digits: a term pack's file name that stays put as other terms come and go. */
+function fileId(slug: string): string {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(slug)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+/**
+ * The terms whose newest articles are scattered: over more packs than they would fill,
+ * plus TERM_PACK_SPREAD (a term on most articles gets none).
+ */
+function termPacksOf(terms: readonly Term[], lists: { starts: Uint32Array; postings: Uint32Array }, count: number, packSize: number): TermPackEntry[] {
+  const out: TermPackEntry[] = [];
+  const ids = new Set<string>();
+  terms.forEach((term, i) => {
+    const from = lists.starts[i]!;
+    const items = Math.min(TERM_PACK_ITEMS, lists.starts[i + 1]! - from);
+    const packs = new Set<number>();
+    for (let j = from; j < from + items; j++) packs.add(packOf(lists.postings[j]!, count, packSize).pack);
+    if (packs.size <= Math.ceil(items / packSize) + TERM_PACK_SPREAD) return;
+    let id = fileId(term.slug);
+    for (let n = 2; ids.has(id); n++) id = `${fileId(term.slug)}-${n}`;
+    ids.add(id);
+    out.push([i, items, id]);
+  });
+  return out;
+}
+
+/** Positions (newest first) held by term pack `entry` of `kind`. */
+export function termPackPositions(arrays: IndexArrays, kind: TermKind, entry: TermPackEntry): Uint32Array {
+  const from = arrays.starts[kind][entry[0]]!;
+  return arrays.postings[kind].subarray(from, from + entry[1]);
+}
+
+/**
+ * A term pack's positions (newest first) in body chunks: counted from the oldest, oldest
+ * first within each, as packs are, so a term's new article changes only the newest chunk
+ * while the term has fewer than TERM_PACK_ITEMS articles.
+ */
+export function termChunks(positions: readonly number[]): number[][] {
+  const oldestFirst = [...positions].reverse();
+  const out: number[][] = [];
+  for (let c = 0; c * TERM_BODY_CHUNK < oldestFirst.length; c++) out.push(oldestFirst.slice(c * TERM_BODY_CHUNK, (c + 1) * TERM_BODY_CHUNK));
+  return out;
+}
+
+/** Chunk and slot of the article of term-pack rank `rank` (0 = newest) among `items`. */
+export function termChunkOf(rank: number, items: number): { chunk: number; slot: number } {
+  const age = items - 1 - rank;
+  return { chunk: Math.floor(age / TERM_BODY_CHUNK), slot: age % TERM_BODY_CHUNK };
+}
+
+/** Metadata and body chunks of every term pack, as the store holds them. */
+export function* compileTermPacks(
+  header: IndexHeader,
+  arrays: IndexArrays,
+  articles: readonly Article[],
+  bodies: readonly string[],
+): Generator<{ kind: TermKind; id: string; meta: Article[]; chunks: Uint8Array[] }> {
+  for (const kind of ["tags", "topics"] as const) {
+    for (const entry of header.termPacks[kind]) {
+      const positions = [...termPackPositions(arrays, kind, entry)];
+      const chunks = termChunks(positions).map((chunk) => encodeBodies(chunk.map((p) => bodies[p]!)));
+      yield { kind, id: entry[2], meta: positions.map((p) => articles[p]!), chunks };
+    }
+  }
 }
 
 /** Positions (newest first) held by pack `k`, oldest first as the pack stores them. */

@@ -9,19 +9,36 @@
  *   ids.json       every article id, newest first (the digest ledger's only need)
  *   m/{k}.json     metadata of pack k (JSON array, oldest first)
  *   b/{k}.bin      bodies of pack k: u32 count, u32 offsets[count + 1], UTF-8 bytes
+ *   t/{kind}/{id}.json     a term pack: metadata of a term's newest TERM_PACK_ITEMS
+ *                          articles, newest first (only for terms whose newest articles are
+ *                          scattered: compile.ts `termPacksOf`); {id} is a hash of the slug
+ *   t/{kind}/{id}.{c}.bin  their bodies, TERM_BODY_CHUNK to a file (chunk 0 = oldest)
+ * A feed of one rare term then reads 1 + ⌈items / 16⌉ files, not one or two per item —
+ * fewer reads per request (each binding read may count as a subrequest: 50 on the free plan).
  */
 import type { TermKind } from "../lib/terms.js";
 
 /** Where the store lives in the assets directory; the Worker never serves this path. */
 export const STORE_PREFIX = "/__content/";
 export const PACK_SIZE = 64;
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** A term pack's articles: the largest feed (`MAX_LIMIT`, 100) plus room for future-dated ones. */
+export const TERM_PACK_ITEMS = 128;
+/** Bodies per file of a term pack. */
+export const TERM_BODY_CHUNK = 16;
+/** Slack of the scattered test: more main packs than the articles would fill plus this. */
+export const TERM_PACK_SPREAD = 2;
 const MAGIC = 0x31584454; // "TDX1", little-endian
 
 export const indexPath = (): string => `${STORE_PREFIX}index.bin`;
 export const idsPath = (): string => `${STORE_PREFIX}ids.json`;
 export const metaPath = (pack: number): string => `${STORE_PREFIX}m/${pack}.json`;
 export const bodyPath = (pack: number): string => `${STORE_PREFIX}b/${pack}.bin`;
+export const termMetaPath = (kind: TermKind, id: string): string => `${STORE_PREFIX}t/${kind}/${id}.json`;
+export const termBodyPath = (kind: TermKind, id: string, chunk: number): string => `${STORE_PREFIX}t/${kind}/${id}.${chunk}.bin`;
+
+/** A term pack as the index lists it: the term (its index in the header's list), how many of its newest articles it holds, its file id. */
+export type TermPackEntry = [term: number, items: number, id: string];
 
 /** Pack and slot of the article at `position` (0 = newest) among `count`. */
 export function packOf(position: number, count: number, packSize = PACK_SIZE): { pack: number; slot: number } {
@@ -45,6 +62,8 @@ export interface IndexHeader {
   categories: [string, number][];
   /** Hugo sections (first folder of a source file, slugged), every article included. */
   sections: string[];
+  /** Term packs (see above), per kind. */
+  termPacks: Record<TermKind, TermPackEntry[]>;
 }
 
 export interface IndexArrays {

@@ -5,8 +5,8 @@
  * read pack by pack on demand (src/content/store.ts). Layout: src/content/format.ts.
  */
 import manifest from "../generated/content.js";
-import { compileIndex, compilePacks } from "./compile.js";
-import { decodeIndex, idsPath, indexPath, bodyPath, metaPath, PACK_SIZE } from "./format.js";
+import { compileIndex, compilePacks, compileTermPacks } from "./compile.js";
+import { decodeIndex, idsPath, indexPath, bodyPath, metaPath, PACK_SIZE, termBodyPath, termMetaPath } from "./format.js";
 import { Content, type PackReader } from "./store.js";
 import type { Article, CompiledContent } from "./types.js";
 
@@ -34,6 +34,8 @@ function assetReader(assets: AssetsBinding): PackReader {
     meta: async (k) => (await asset(assets, metaPath(k))).json<Article[]>(),
     bodies: async (k) => new Uint8Array(await (await asset(assets, bodyPath(k))).arrayBuffer()),
     ids: async () => (await asset(assets, idsPath())).json<string[]>(),
+    termMeta: async (kind, id) => (await asset(assets, termMetaPath(kind, id))).json<Article[]>(),
+    termBodies: async (kind, id, c) => new Uint8Array(await (await asset(assets, termBodyPath(kind, id, c))).arrayBuffer()),
   };
 }
 
@@ -59,9 +61,13 @@ export function createMemoryContent(data: CompiledContent, packSize = PACK_SIZE)
   const { header, arrays } = compileIndex(data, packSize);
   let packs: { meta: Article[]; bodies: Uint8Array }[] | undefined;
   const all = () => (packs ??= [...compilePacks(data.articles, data.bodies, packSize)]);
+  let termPacks: Map<string, { meta: Article[]; chunks: Uint8Array[] }> | undefined;
+  const terms = () => (termPacks ??= new Map([...compileTermPacks(header, arrays, data.articles, data.bodies)].map((t) => [`${t.kind}/${t.id}`, t])));
   return new Content(header, arrays, {
     meta: async (k) => all()[k]!.meta,
     bodies: async (k) => all()[k]!.bodies,
     ids: async () => data.articles.map((a) => a.id),
+    termMeta: async (kind, id) => terms().get(`${kind}/${id}`)!.meta,
+    termBodies: async (kind, id, c) => terms().get(`${kind}/${id}`)!.chunks[c]!,
   });
 }

@@ -1,8 +1,12 @@
 /**
  * The content store: the compact index plus article metadata and bodies read on demand,
  * a pack at a time, through one byte-bounded per-isolate cache (`CACHE_BUDGETS.content`).
+ * Articles scattered over many packs that one term pack holds are read from it instead
+ * (format.ts): one file for their metadata, one per 16 bodies.
  */
 import { createByteCache, estimateBytes } from "../lib/cache.js";
+import type { TermKind } from "../lib/terms.js";
+import { termChunkOf, termPackPositions } from "./compile.js";
 import { decodeBody, packOf, type IndexArrays, type IndexHeader } from "./format.js";
 import { ContentIndex } from "./lookup.js";
 import type { Article } from "./types.js";
@@ -15,6 +19,29 @@ export interface PackReader {
   bodies(pack: number): Promise<Uint8Array>;
   /** Every article id, newest first. */
   ids(): Promise<string[]>;
+  /** Metadata of a term pack, newest first. */
+  termMeta(kind: TermKind, id: string): Promise<Article[]>;
+  /** Bodies chunk `chunk` of a term pack, as written by `encodeBodies`. */
+  termBodies(kind: TermKind, id: string, chunk: number): Promise<Uint8Array>;
+}
+
+interface TermPack {
+  kind: TermKind;
+  id: string;
+  /** Positions it holds, newest first (ascending). */
+  positions: Uint32Array;
+}
+
+/** Index of `x` in the ascending `a`, or -1. */
+function indexOf(a: Uint32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return a[lo] === x ? lo : -1;
 }
 
 type Entry = Article[] | Uint8Array | string[];
@@ -31,12 +58,36 @@ export class Content extends ContentIndex {
   /** Distinguishes this store's entries in the shared read cache. */
   private readonly serial = ++serials;
 
+  private readonly termPacks: TermPack[];
+
   constructor(
     header: IndexHeader,
     arrays: IndexArrays,
     private readonly reader: PackReader,
   ) {
     super(header, arrays);
+    this.termPacks = (["tags", "topics"] as const).flatMap((kind) =>
+      header.termPacks[kind].map((entry) => ({ kind, id: entry[2], positions: termPackPositions(arrays, kind, entry) })),
+    );
+  }
+
+  /**
+   * The term pack to read `positions` from: one that holds them all, when it takes fewer
+   * files (its metadata + the body chunks) than the main packs would (metadata + bodies each).
+   */
+  private termPackFor(positions: readonly number[]): { pack: TermPack; ranks: number[] } | undefined {
+    if (positions.length < 2 || this.termPacks.length === 0) return undefined;
+    const main = new Set(positions.map((p) => packOf(p, this.size, this.packSize).pack)).size;
+    if (main <= 1) return undefined;
+    let best: { pack: TermPack; ranks: number[]; files: number } | undefined;
+    for (const pack of this.termPacks) {
+      if (indexOf(pack.positions, positions[0]!) < 0) continue;
+      const ranks = positions.map((p) => indexOf(pack.positions, p));
+      if (ranks.some((r) => r < 0)) continue;
+      const files = 1 + new Set(ranks.map((r) => termChunkOf(r, pack.positions.length).chunk)).size;
+      if (files < 2 * main && (!best || files < best.files)) best = { pack, ranks, files };
+    }
+    return best;
   }
 
   /**
@@ -60,8 +111,14 @@ export class Content extends ContentIndex {
   }
 
   /** Metadata of the articles at `positions`, in that order. */
-  articles(positions: readonly number[]): Promise<Article[]> {
+  async articles(positions: readonly number[]): Promise<Article[]> {
     for (const p of positions) if (!(p >= 0 && p < this.size)) throw new RangeError(`no article at position ${p}`);
+    const term = this.termPackFor(positions);
+    if (term) {
+      const { kind, id } = term.pack;
+      const list = await this.read(`t${kind}/${id}`, () => this.reader.termMeta(kind, id));
+      return term.ranks.map((r) => list[r]!);
+    }
     return this.byPack(positions, async (k) => {
       const list = await this.read(`m${k}`, () => this.reader.meta(k));
       return (slot) => list[slot]!;
@@ -69,7 +126,18 @@ export class Content extends ContentIndex {
   }
 
   /** Rendered HTML bodies of the articles at `positions`, in that order. */
-  bodies(positions: readonly number[]): Promise<string[]> {
+  async bodies(positions: readonly number[]): Promise<string[]> {
+    const term = this.termPackFor(positions);
+    if (term) {
+      const { kind, id } = term.pack;
+      const items = term.pack.positions.length;
+      const where = term.ranks.map((r) => termChunkOf(r, items));
+      const chunks = [...new Set(where.map((w) => w.chunk))];
+      const loaded = new Map(
+        await Promise.all(chunks.map(async (c) => [c, await this.read(`t${kind}/${id}.${c}`, () => this.reader.termBodies(kind, id, c))] as const)),
+      );
+      return where.map((w) => decodeBody(loaded.get(w.chunk)!, w.slot));
+    }
     return this.byPack(positions, async (k) => {
       const pack = await this.read(`b${k}`, () => this.reader.bodies(k));
       return (slot) => decodeBody(pack, slot);

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { cacheKey } from "../../scripts/content/cache.js";
 import { buildSite } from "../../scripts/content/site.js";
 import { RENDERER_VERSION } from "../../scripts/content/version.js";
-import { PACK_SIZE } from "../../src/content/format.js";
+import { decodeIndex, PACK_SIZE, termMetaPath } from "../../src/content/format.js";
 import { treeBytes } from "../support/tree.js";
 
 const SITE = "https://news.example.com";
@@ -19,6 +19,16 @@ const N = 300;
 function write(dir: string, i: number, extra = ""): void {
   const day = new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
   writeFileSync(join(dir, "posts", `p${i}.md`), `---\ntitle: "文章 ${i}"\ndate: ${day}T08:00:00+08:00\ntags: [t${i % 7}, 共同]\n---\n\n正文 ${i}[^1]${extra}\n\n[^1]: 注 ${i}\n`);
+}
+
+/** Store path (without extension) of the term pack of tag `slug`, from the index the build wrote. */
+function termPath(outDir: string, slug: string): string {
+  const bytes = readFileSync(join(outDir, "assets/__content/index.bin"));
+  const { header } = decodeIndex(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const slot = header.tags.findIndex(([s]) => s === slug);
+  const entry = header.termPacks.tags.find(([term]) => term === slot);
+  if (!entry) throw new Error(`no term pack for ${slug}`);
+  return termMetaPath("tags", entry[2]).replace(/\.json$/, "");
 }
 
 function corpus(): string {
@@ -44,13 +54,17 @@ describe("incremental build", () => {
     expect(again.result).toMatchObject({ parsed: 0, cached: N });
     expect(again.store!.written).toBe(0);
 
-    // The oldest article lives in pack 0: only that pack (metadata + bodies) and the
-    // index (the content hash changed) are written again.
+    // The oldest article lives in pack 0: only that pack (metadata + bodies), the index
+    // (the content hash changed) and the one body chunk of the term pack of its rare tag
+    // that holds it (with that pack's metadata) are written again.
     write(contentDir, 0, " — 改过");
     const one = await build();
     expect(one.result).toMatchObject({ parsed: 1, cached: N - 1 });
     expect(Math.ceil(N / PACK_SIZE)).toBeGreaterThan(3);
-    expect(one.store!.written).toBe(4); // m/0.json, b/0.bin, index.bin, ids.json
+    const t0 = termPath(outDir, "t0");
+    expect(one.store!.changed.sort()).toEqual(
+      ["/__content/m/0.json", "/__content/b/0.bin", "/__content/index.bin", "/__content/ids.json", `${t0}.json`, `${t0}.0.bin`].sort(),
+    );
     const incremental = treeBytes(outDir);
 
     rmSync(cacheDir, { recursive: true });
@@ -73,7 +87,12 @@ describe("incremental build", () => {
     write(contentDir, N);
     const next = await build();
     expect(next.result.parsed).toBe(1);
-    expect(next.store!.written).toBe(4);
+    // Its pack, the index, and of the term pack of its rare tag the metadata and newest chunk.
+    const t6 = termPath(join(root, "out"), `t${N % 7}`);
+    const chunks = Math.ceil((N + 1) / 7 / 16);
+    expect(next.store!.changed.sort()).toEqual(
+      [`/__content/m/${Math.floor(N / PACK_SIZE)}.json`, `/__content/b/${Math.floor(N / PACK_SIZE)}.bin`, "/__content/index.bin", "/__content/ids.json", `${t6}.json`, `${t6}.${chunks - 1}.bin`].sort(),
+    );
   }, 60_000);
 
   it("answers a rebuild with nothing changed from the stamps and the output record alone", async () => {

@@ -120,6 +120,24 @@ describe("content store spanning many packs", () => {
     expect(content.catalogue("tags", NOW).get("稀有标签")!.count).toBeLessThan(5);
   });
 
+  it("reads a few files for any one term's feed, however scattered its articles: at most 4 for 20 items, 10 for 100", async () => {
+    for (const kind of ["tags", "topics"] as const) {
+      for (const term of built.data![kind]) {
+        for (const limit of [20, 100]) {
+          const reads: string[] = [];
+          const counted = await openStore(assets, (path) => reads.push(path));
+          const positions = counted.select({ scope: { kind, slug: term.slug }, tags: [], topics: [] }, NOW).slice(0, limit);
+          const [metas, bodies] = await Promise.all([counted.articles(positions), counted.bodies(positions)]);
+          const expected = visible().filter((a) => has(a, kind, [term.slug])).slice(0, limit);
+          expect(metas.map((a) => a.id), `${kind} ${term.slug}`).toEqual(expected.map((a) => a.id));
+          metas.forEach((a, i) => expect(bodies[i]).toBe(built.body!(articles.findIndex((x) => x.id === a.id))));
+          const packReads = reads.filter((r) => !r.endsWith("index.bin"));
+          expect(packReads.length, `${kind} ${term.slug} limit ${limit}: ${packReads.join(" ")}`).toBeLessThanOrEqual(limit === 20 ? 4 : 10);
+        }
+      }
+    }
+  });
+
   it("lists every id newest first for the digest ledger", async () => {
     expect(await content.ids()).toEqual(articles.map((a) => a.id));
   });

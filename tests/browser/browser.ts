@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -69,4 +69,40 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** A session for a describe block: launched before its tests, closed (and its CSP violations reported) after. */
+export function browserSession(options: BrowserContextOptions = {}): () => Session {
+  let session: Session | undefined;
+  beforeAll(async () => {
+    session = await launch(options);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  return () => session!;
+}
+
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  sentAt: string;
+}
+
+/**
+ * The mail an address got (newest first) once there are at least `count`; waits for the
+ * queue consumer, which delivers shortly after the request that queued the mail answered.
+ */
+export async function outbox(base: string, to: string, count = 1): Promise<OutboxMessage[]> {
+  for (let tries = 0; ; tries++) {
+    const res = await fetch(`${base}/dev/outbox?to=${encodeURIComponent(to)}`, { headers: { Accept: "application/json" } });
+    expect(res.status).toBe(200);
+    const messages = (await res.json()) as OutboxMessage[];
+    if (messages.length >= count || tries >= 300) return messages;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

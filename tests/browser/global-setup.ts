@@ -1,6 +1,6 @@
 /**
  * Starts `wrangler dev` for the real-browser tests: D1 migrations applied to a fresh
- * temporary persist dir, ENVIRONMENT=development (dev outbox), no RESEND_API_KEY, on
+ * temporary persist dir and seeded (`seed.sql`: a ledger that predates the sample articles), ENVIRONMENT=development (dev outbox), no RESEND_API_KEY, on
  * 127.0.0.1:8799 ($BROWSER_TEST_PORT), and a second one with SITE_LANGUAGE=en on that port + 100. Builds nothing itself (`npm test` ran the content build, and
  * wrangler's [build] command runs it again). Provides `baseUrl`; stops wrangler after.
  */
@@ -56,6 +56,7 @@ async function waitUntilUp(base: string, child: ChildProcess, log: () => string)
 async function startWorker(port: number, vars: string[]): Promise<{ base: string; stop: () => Promise<void> }> {
   const persist = await mkdtemp(join(tmpdir(), "tidings-browser-"));
   await run(["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+  await run(["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persist, "--file", "tests/browser/seed.sql"]);
   const base = `http://${HOST}:${port}`;
   const child = spawn(
     "npx",

@@ -4,32 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messagesFor } from "../../src/i18n/index.js";
-import { baseUrl, launch, screenshot, type Session } from "./browser.js";
+import { baseUrl, launch, outbox, screenshot, type Session } from "./browser.js";
 
 // global-setup's first wrangler dev runs with wrangler.toml's SITE_LANGUAGE (zh-CN).
 const t = messagesFor("zh-CN");
 const exact = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
-
-interface OutboxMessage {
-  id: string;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-  sentAt: string;
-}
-
-/** The mail an address got; waits for the queue consumer, which delivers it shortly after the sign-up answered. */
-async function outbox(base: string, to: string): Promise<OutboxMessage[]> {
-  for (let tries = 0; ; tries++) {
-    const res = await fetch(`${base}/dev/outbox?to=${encodeURIComponent(to)}`, { headers: { Accept: "application/json" } });
-    expect(res.status).toBe(200);
-    const messages = (await res.json()) as OutboxMessage[];
-    if (messages.length > 0 || tries >= 100) return messages;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function preferencesJson(url: string) {
   const res = await fetch(url, { headers: { Accept: "application/json" } });

@@ -78,7 +78,7 @@ describe("view in browser", () => {
     const page = await res.text();
     expect(page).not.toContain("<script");
     expect(page).not.toContain("all@example.com");
-    expect(page).not.toMatch(/\/(preferences|unsubscribe)\//);
+    expect(page).not.toMatch(/\/(preferences|unsubscribe|me)\//); // no personal link of any kind (the personal feed is /me/…)
     // Every link is an article's, the site's, or this Worker's own pages: nothing redirects through a tracker.
     for (const [, href] of page.matchAll(/href="([^"]+)"/g)) {
       expect(href!.startsWith("https://news.example.com/") || href === env.SITE_URL || href!.startsWith("/") || href!.startsWith(env.PUBLIC_URL), href).toBe(true);

@@ -3,6 +3,7 @@ import { digestAdminRoutes, digestDevRoutes } from "./digest/admin.js";
 import { digestWebRoutes } from "./digest/web.js";
 import type { AppEnv } from "./env.js";
 import { hugoFeedRoutes } from "./feeds/hugo.js";
+import { personalFeedRoutes } from "./feeds/personal.js";
 import { feedRoutes } from "./feeds/routes.js";
 import { problem } from "./lib/http.js";
 import { passToOrigin } from "./origin.js";
@@ -21,6 +22,7 @@ export const app = new Hono<AppEnv>();
 app.use(pageSecurity(INLINE_SCRIPTS));
 
 app.route("/", feedRoutes);
+app.route("/", personalFeedRoutes);
 app.route("/", hugoFeedRoutes);
 app.route("/", pageRoutes);
 app.route("/admin/digests", digestAdminRoutes);

@@ -1,10 +1,10 @@
 /** Articles + settings → the format-neutral feed document. */
-import type { FeedFormat } from "../lib/feed-formats.js";
 import type { Article, Content } from "../content/index.js";
 import type { Env } from "../env.js";
 import { isoUtc } from "../lib/dates.js";
 import { kindLabel, messagesFor } from "../i18n/index.js";
-import { feedPath, publicUrl, scopePath, trimBase } from "../lib/urls.js";
+import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
+import { publicUrl, scopePath, trimBase } from "../lib/urls.js";
 import type { FeedCategory, FeedDocument, FeedItem, FeedLink } from "./model.js";
 import type { FeedQuery } from "./select.js";
 
@@ -38,6 +38,10 @@ export interface DocumentOptions {
   /** Path + query of this feed on the Worker, canonical form (`/tags/x/rss.xml?limit=5`). */
   search: string;
   extraLinks?: FeedLink[];
+  /** Folder of this feed's files on the Worker (`/me/{token}/`); default the scope's. */
+  basePath?: string;
+  /** Replaces the site's or term's title (a personal feed). */
+  title?: string;
 }
 
 /** `bodies` parallel to `articles` (omitted: a document for its metadata only). */
@@ -50,11 +54,9 @@ export function buildFeedDocument(
   bodies: readonly string[] = [],
 ): FeedDocument {
   const term = query.scope ? content.term(query.scope.kind, query.scope.slug) : undefined;
-  const formatUrls = {
-    rss: publicUrl(settings, feedPath("rss", query.scope) + options.search),
-    atom: publicUrl(settings, feedPath("atom", query.scope) + options.search),
-    json: publicUrl(settings, feedPath("json", query.scope) + options.search),
-  };
+  const base = options.basePath ?? scopePath(query.scope);
+  const url = (format: FeedFormat) => publicUrl(settings, base + FORMAT_FILE[format] + options.search);
+  const formatUrls = { rss: url("rss"), atom: url("atom"), json: url("json") };
   const newest = articles.reduce((max, a) => (a.updatedMs > max.ms ? { ms: a.updatedMs, iso: a.updated } : max), {
     ms: -Infinity,
     iso: isoUtc(0),
@@ -62,7 +64,7 @@ export function buildFeedDocument(
   const site = trimBase(settings.SITE_URL);
   return {
     meta: {
-      title: term ? `${settings.SITE_TITLE} · ${kindLabel(messagesFor(settings.SITE_LANGUAGE), term.kind)}: ${term.name}` : settings.SITE_TITLE,
+      title: options.title ?? (term ? `${settings.SITE_TITLE} · ${kindLabel(messagesFor(settings.SITE_LANGUAGE), term.kind)}: ${term.name}` : settings.SITE_TITLE),
       description: term ? `${settings.SITE_DESCRIPTION} — ${term.name}` : settings.SITE_DESCRIPTION,
       language: settings.SITE_LANGUAGE,
       homeUrl: site + scopePath(query.scope),

@@ -13,7 +13,7 @@ import type { FeedLink } from "./model.js";
 import { FEED_VARY, wantsBrowserView } from "../lib/negotiate.js";
 import { withPage } from "./paging.js";
 import { parseFeedQuery, resolveTerm } from "./query.js";
-import { feedService, type FeedService, type FeedVariant } from "./service.js";
+import { feedBase, feedService, type FeedRequest, type FeedService, type FeedVariant } from "./service.js";
 
 const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400";
 /** Archive pages never change; the newest one only gains a `next-archive` link later. */
@@ -63,6 +63,40 @@ function linkHeader(links: FeedLink[]): string {
   return links.map((l) => `<${l.href}>; rel="${l.rel}"${l.type ? `; type="${l.type}"` : ""}`).join(", ");
 }
 
+/**
+ * The answer for a parsed feed request, shared by every feed URL: a missing archive page
+ * is a 404 with the reason, else the variant (304 from its identity alone, or its bytes)
+ * with the feed headers, where `headers` may override Cache-Control and add others.
+ */
+export async function answerFeed(
+  c: Context<AppEnv>,
+  service: FeedService,
+  request: FeedRequest,
+  file: string,
+  now: number,
+  headers: Record<string, string> = {},
+): Promise<{ response: Response; variant?: FeedVariant; headers?: Record<string, string>; self?: string }> {
+  const { page } = request;
+  if (page !== undefined) {
+    const { pages } = service.plan(request.query, now);
+    if (page > pages) {
+      const where = pages ? `it has archive pages 1 (oldest) to ${pages}` : "its whole history is in the feed itself";
+      return { response: problem(c, 404, `archive page ${page} of this feed does not exist: ${where}`, { ...CORS, ...headers }) };
+    }
+  }
+  const variant = service.get(request, now);
+  const self = publicUrl(c.env, feedBase(request) + file + withPage(request.search, page));
+  const all = {
+    ...CORS,
+    "Content-Type": variant.contentType,
+    "Cache-Control": cacheControl(variant),
+    Vary: FEED_VARY,
+    Link: linkHeader([{ rel: "self", href: self, type: MEDIA_TYPES[request.format] }, ...variant.links]),
+    ...headers,
+  };
+  return { response: await conditionalResponse(c.req.raw, variant, all), variant, headers: all, self };
+}
+
 async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Promise<Response> {
   const now = Date.now();
   const service = await currentService(c.env);
@@ -90,24 +124,18 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     return problem(c, parsed.status, parsed.reason + hint, CORS);
   }
   const { query, search, page } = parsed.value;
-  if (page !== undefined) {
-    const { pages } = service.plan(query, now);
-    if (page > pages) {
-      const where = pages ? `it has archive pages 1 (oldest) to ${pages}` : "its whole history is in the feed itself";
-      return problem(c, 404, `archive page ${page} of this feed does not exist: ${where}`, CORS);
-    }
+  const answer = await answerFeed(c, service, { format, query, search, ...(page !== undefined ? { page } : {}), ...(view ? { view } : {}) }, file, now);
+  if (answer.variant && answer.headers && publicUrl(c.env, url.pathname + url.search) === answer.self) {
+    resolved.set(memoKey, { variant: answer.variant, headers: answer.headers });
   }
-  const variant = service.get({ format, query, search, ...(page !== undefined ? { page } : {}), ...(view ? { view } : {}) }, now);
-  const self = publicUrl(c.env, feedFilePath(file, scope) + withPage(search, page));
-  const headers = {
-    ...CORS,
-    "Content-Type": variant.contentType,
-    "Cache-Control": cacheControl(variant),
-    Vary: FEED_VARY,
-    Link: linkHeader([{ rel: "self", href: self, type: MEDIA_TYPES[format] }, ...variant.links]),
-  };
-  if (publicUrl(c.env, url.pathname + url.search) === self) resolved.set(memoKey, { variant, headers });
-  return conditionalResponse(c.req.raw, variant, headers);
+  return answer.response;
+}
+
+/** GET and HEAD through `serve`, the CORS preflight, and 405 with Allow for other methods. */
+export function feedPathRoutes(routes: Hono<AppEnv>, path: string, serve: (c: Context<AppEnv>) => Promise<Response>): void {
+  routes.on(["GET", "HEAD"], path, serve);
+  routes.options(path, () => new Response(null, { status: 204, headers: { ...CORS, "Access-Control-Allow-Methods": ALLOW, Allow: ALLOW } }));
+  routes.all(path, methodNotAllowed(ALLOW, CORS));
 }
 
 const FILE = ":file{(?:rss\\.xml|atom\\.xml|feed\\.json|index\\.xml)}";
@@ -118,11 +146,9 @@ for (const [path, kind] of [
   [`/tags/:term/${FILE}`, "tags"],
   [`/topics/:term/${FILE}`, "topics"],
 ] as const) {
-  feedRoutes.on(["GET", "HEAD"], path, async (c) => {
-    const response = await serveFeed(c, c.req.param("file"), kind);
+  feedPathRoutes(feedRoutes, path, async (c) => {
+    const response = await serveFeed(c, c.req.param("file") ?? "", kind);
     recordFeedResponse(c, response);
     return response;
   });
-  feedRoutes.options(path, () => new Response(null, { status: 204, headers: { ...CORS, "Access-Control-Allow-Methods": ALLOW, Allow: ALLOW } }));
-  feedRoutes.all(path, methodNotAllowed(ALLOW, CORS));
 }

@@ -3,13 +3,13 @@
  * identified and rendered once per isolate; conditional requests are answered from the
  * identity alone, without rendering.
  */
-import { MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.js";
+import { FORMAT_FILE, MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.js";
 import { siteContent, type Content, type Selection } from "../content/index.js";
 import { settingsKey, type Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
-import { feedPath, publicUrl } from "../lib/urls.js";
+import { publicUrl, scopePath } from "../lib/urls.js";
 import { buildFeedDocument, type SiteSettings } from "./document.js";
 import type { FeedDocument, FeedLink } from "./model.js";
 import { archivePlan, pageItems, pagingLinks, withPage, type ArchivePlan } from "./paging.js";
@@ -49,6 +49,19 @@ export interface FeedRequest {
   /** RFC 5005 archive page (1 = oldest); absent for the current feed. Check `plan()` first. */
   page?: number;
   view?: FeedView;
+  /**
+   * Folder the feed's own URLs (self, alternates, paging) live in, ending in `/`; default
+   * the scope's (`/`, `/tags/x/`). A personal feed's is `/me/{token}/`: give it only for a
+   * verified token, since it becomes part of the cache keys.
+   */
+  basePath?: string;
+  /** The document's title instead of the site's or term's (a personal feed). */
+  title?: string;
+}
+
+/** Where a request's feed files live. */
+export function feedBase(request: Pick<FeedRequest, "basePath" | "query">): string {
+  return request.basePath ?? scopePath(request.query.scope);
 }
 
 const encoder = new TextEncoder();
@@ -90,7 +103,8 @@ export class FeedService {
     const visibleCount = this.content.visibleCount(now);
     const linkKey = request.links?.map((l) => `${l.rel}=${l.href}`).join(" ") ?? "";
     const { page, view } = request;
-    const key = `${request.format}|${variantKey(request.query)}|${visibleCount}|${linkKey}|p=${page ?? ""}|${view?.id ?? ""}`;
+    const at = request.basePath === undefined ? "" : `|at=${request.basePath}|${request.title ?? ""}`;
+    const key = `${request.format}|${variantKey(request.query)}|${visibleCount}|${linkKey}|p=${page ?? ""}|${view?.id ?? ""}${at}`;
     const cached = this.variants.get(key);
     if (cached) return cached;
 
@@ -106,7 +120,7 @@ export class FeedService {
     const identity =
       page === undefined
         ? key
-        : `${request.format}|${variantKey(request.query)}|${linkKey}|archive=${page}${page < plan.pages ? "+" : ""}|${view?.id ?? ""}`;
+        : `${request.format}|${variantKey(request.query)}|${linkKey}|archive=${page}${page < plan.pages ? "+" : ""}|${view?.id ?? ""}${at}`;
     const variant: FeedVariant = {
       etag: `"${this.content.hash.slice(0, 16)}-${shortHash(`${identity}|${settingsKey(this.settings)}`)}"`,
       lastModifiedMs,
@@ -126,7 +140,13 @@ export class FeedService {
           this.settings,
           request.query,
           articles,
-          { format: request.format, search: withPage(request.search, page), extraLinks: links },
+          {
+            format: request.format,
+            search: withPage(request.search, page),
+            extraLinks: links,
+            basePath: feedBase(request),
+            ...(request.title !== undefined ? { title: request.title } : {}),
+          },
           bodies,
         );
         if (page !== undefined) doc.meta.archive = true;
@@ -143,7 +163,7 @@ export class FeedService {
   private feedLinks(request: FeedRequest, plan: ArchivePlan): FeedLink[] {
     const hub = this.settings.WEBSUB_HUB?.trim();
     const type = MEDIA_TYPES[request.format];
-    const urlOf = (n?: number) => publicUrl(this.settings, feedPath(request.format, request.query.scope) + withPage(request.search, n));
+    const urlOf = (n?: number) => publicUrl(this.settings, feedBase(request) + FORMAT_FILE[request.format] + withPage(request.search, n));
     return [
       ...(hub && request.page === undefined ? [{ rel: "hub", href: hub }] : []),
       ...pagingLinks(plan, request.page, urlOf, type),

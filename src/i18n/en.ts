@@ -167,6 +167,8 @@ const en = {
     emailTag: "Email me this tag",
     emailAll: "Email me everything",
     latest: "Latest articles",
+    /** A personal feed's title, after the site title. */
+    personal: "Your personal feed",
   },
   feedParts: {
     noArticles: "No articles yet.",

@@ -160,6 +160,8 @@ const zhCN: Messages = {
     emailTag: "邮件订阅此标签",
     emailAll: "邮件订阅全部",
     latest: "最新文章",
+    /** A personal feed's title, after the site title. */
+    personal: "我的个人订阅源",
   },
   feedParts: {
     noArticles: "暂无文章。",

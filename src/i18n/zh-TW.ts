@@ -160,6 +160,8 @@ const zhTW: Messages = {
     emailTag: "郵件訂閱此標籤",
     emailAll: "郵件訂閱全部",
     latest: "最新文章",
+    /** A personal feed's title, after the site title. */
+    personal: "我的個人訂閱源",
   },
   feedParts: {
     noArticles: "暫無文章。",

@@ -12,8 +12,9 @@
 /**
  * `admin-session`: the /admin console's session cookie (subject: a fingerprint of ADMIN_TOKEN).
  * `digest-copy`: one mail's web copy, /digests/{token} (subject: run id "/" subscriber id).
+ * `feed`: a personal feed's URL (subject: subscriber id ":" feed-token version), read-only.
  */
-export type TokenPurpose = "confirm" | "preferences" | "unsubscribe" | "admin-session" | "digest-copy";
+export type TokenPurpose = "confirm" | "preferences" | "unsubscribe" | "admin-session" | "digest-copy" | "feed";
 
 /** Confirmation links (and so unconfirmed sign-ups) live this long. */
 export const CONFIRM_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;

@@ -64,6 +64,11 @@ export function feedPath(format: FeedFormat, scope?: { kind: TermKind; slug: str
   return feedFilePath(FORMAT_FILE[format], scope);
 }
 
+/** Folder of a subscriber's personal feed (`/me/{token}/`); the token is URL-safe as signed. */
+export function personalFeedBase(token: string): string {
+  return `/me/${token}/`;
+}
+
 /** Absolute URL on this Worker (`PUBLIC_URL`). */
 export function publicUrl(env: { PUBLIC_URL: string }, path: string): string {
   return trimBase(env.PUBLIC_URL) + path;

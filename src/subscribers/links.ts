@@ -1,7 +1,8 @@
 /** Signed links for mail and pages, all on PUBLIC_URL. */
 import type { Env } from "../env.js";
 import { signToken, verifyToken, type TokenPurpose } from "../lib/tokens.js";
-import { publicUrl } from "../lib/urls.js";
+import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
+import { personalFeedBase, publicUrl } from "../lib/urls.js";
 
 /** Used only when ENVIRONMENT=development and no TOKEN_SECRET is set, so `npm run dev` works as cloned. */
 const DEVELOPMENT_SECRET = "tidings-development-only-token-secret";
@@ -53,4 +54,23 @@ export function webCopySubject(subject: string): { runId: string; subscriberId: 
 /** The double opt-in link; valid for 30 days (CONFIRM_TOKEN_TTL_MS) from `now`. */
 export function confirmUrl(env: Env, subscriberId: string, expiresAt?: number): Promise<string> {
   return link(env, "confirm", subscriberId, "confirm", expiresAt);
+}
+
+/** The subject a personal feed token signs: the subscriber and their feed-token version. */
+function feedSubject(subscriberId: string, version: number): string {
+  return `${subscriberId}:${version}`;
+}
+
+/** A personal feed's URLs, one per format: `/me/{token}/rss.xml`, `atom.xml`, `feed.json`. */
+export async function feedUrls(env: Env, subscriber: { id: string; feedTokenVersion: number }): Promise<Record<FeedFormat, string>> {
+  const token = await signToken(tokenSecret(env), feedSubject(subscriber.id, subscriber.feedTokenVersion), "feed");
+  const url = (format: FeedFormat) => publicUrl(env, personalFeedBase(token) + FORMAT_FILE[format]);
+  return { rss: url("rss"), atom: url("atom"), json: url("json") };
+}
+
+/** Who a personal feed token was signed for, and for which feed-token version; null if it was not. */
+export async function verifyFeedLink(env: Env, token: string): Promise<{ subscriberId: string; version: number } | null> {
+  const subject = await verifyLink(env, token, "feed");
+  const m = subject === null ? null : /^(.+):([1-9]\d{0,8})$/.exec(subject);
+  return m ? { subscriberId: m[1]!, version: Number(m[2]) } : null;
 }

@@ -16,11 +16,11 @@ import { methodNotAllowed } from "../lib/http.js";
 import { compareNames } from "../pages/directory.js";
 import { senderAddress } from "./address.js";
 import { readInput } from "./input.js";
-import { ConfigError, subscriberLinks, verifyLink } from "./links.js";
+import { ConfigError, feedUrls, subscriberLinks, verifyLink } from "./links.js";
 import { CADENCE_CHOICES, DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
 import { answersJson, fail, json, page, sameOriginForms, site } from "./respond.js";
 import { subscribe } from "./service.js";
-import { activate, findById, savePreferences, unsubscribe, type Subscriber } from "./store.js";
+import { activate, findById, renewFeedToken, savePreferences, unsubscribe, type Subscriber } from "./store.js";
 
 type C = Context<AppEnv>;
 
@@ -34,11 +34,11 @@ for (const path of ["/subscribe", "/confirm/:token", "/preferences/:token"]) sub
 // and the signed token is the whole authority.
 subscriberRoutes.post("/unsubscribe/:token", limitBody);
 
-/** The public view of a subscriber (no id). */
-function view(s: Subscriber) {
+/** The public view of a subscriber (no id), with their personal feed's URLs. */
+async function view(c: C, s: Subscriber) {
   return {
     email: s.email, status: s.status, topics: s.topics, tags: s.tags, cadence: s.cadence, timezone: s.timezone, hour: s.hour, weekday: s.weekday,
-    quiet: s.quiet, pausedUntil: s.pausedUntil,
+    quiet: s.quiet, pausedUntil: s.pausedUntil, feedUrls: await feedUrls(c.env, s),
   };
 }
 
@@ -171,12 +171,12 @@ subscriberRoutes.post("/confirm/:token", async (c) => {
   if (!current) return fail(c, 404, gone(c));
   if (current.status !== "active") return fail(c, 409, endedReason(c, current));
   const links = await subscriberLinks(c.env, r.id);
-  if (answersJson(c)) return json(c, 200, { ...view(current), confirmed: true, ...links });
+  if (answersJson(c)) return json(c, 200, { ...(await view(c, current)), confirmed: true, ...links });
   return page(c, 200, <ConfirmedPage site={site(c.env)} email={current.email} preferencesUrl={links.preferencesUrl} already={!activated} />);
 });
 
-async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, extra: { saved?: boolean; error?: string }) {
-  const { unsubscribeUrl } = await subscriberLinks(c.env, subscriber.id);
+async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, extra: { saved?: boolean; feedRenewed?: boolean; error?: string }) {
+  const [{ unsubscribeUrl }, feeds] = await Promise.all([subscriberLinks(c.env, subscriber.id), feedUrls(c.env, subscriber)]);
   const now = Date.now();
   const content = await siteContent(c.env);
   return page(
@@ -190,7 +190,9 @@ async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, 
       timeZones={timeZones()}
       action={selfUrl(c)}
       unsubscribeAction={new URL(unsubscribeUrl).pathname}
+      feedUrls={feeds}
       saved={extra.saved}
+      feedRenewed={extra.feedRenewed}
       error={extra.error}
     />,
   );
@@ -200,8 +202,8 @@ subscriberRoutes.get("/preferences/:token", async (c) => {
   const r = await resolve(c, "preferences");
   if (r instanceof Response) return r;
   if (!r.subscriber) return fail(c, 404, gone(c));
-  if (answersJson(c)) return json(c, 200, { ...view(r.subscriber), ...(await subscriberLinks(c.env, r.id)) });
-  return preferencesPage(c, r.subscriber, 200, { saved: c.req.query("saved") === "1" });
+  if (answersJson(c)) return json(c, 200, { ...(await view(c, r.subscriber)), ...(await subscriberLinks(c.env, r.id)) });
+  return preferencesPage(c, r.subscriber, 200, { saved: c.req.query("saved") === "1", feedRenewed: c.req.query("feed") === "new" });
 });
 
 subscriberRoutes.post("/preferences/:token", async (c) => {
@@ -212,6 +214,13 @@ subscriberRoutes.post("/preferences/:token", async (c) => {
   if (!input.ok) return fail(c, input.status, input.reason);
   const now = Date.now();
   let updated: Subscriber | null;
+  if (input.fields.action === "new-feed-url") {
+    // A new personal feed address; the old one answers 410 from now on.
+    const renewed = await renewFeedToken(c.env.DB, r.id, now);
+    if (!renewed) return fail(c, 404, gone(c));
+    if (answersJson(c)) return json(c, 200, { ...(await view(c, renewed)), renewed: true });
+    return c.redirect(`${selfUrl(c)}?feed=new`, 303);
+  }
   if (input.fields.action === "resubscribe") {
     if (r.subscriber.status !== "unsubscribed" && r.subscriber.status !== "active") return fail(c, 409, endedReason(c, r.subscriber));
     updated = (await activate(c.env.DB, r.id, "unsubscribed", now)) ?? r.subscriber;
@@ -224,7 +233,7 @@ subscriberRoutes.post("/preferences/:token", async (c) => {
     updated = await savePreferences(c.env.DB, r.id, prefs.value, now);
   }
   if (!updated) return fail(c, 404, gone(c));
-  if (answersJson(c)) return json(c, 200, { ...view(updated), saved: true });
+  if (answersJson(c)) return json(c, 200, { ...(await view(c, updated)), saved: true });
   return c.redirect(`${selfUrl(c)}?saved=1`, 303);
 });
 

@@ -24,6 +24,8 @@ export interface Subscriber extends Preferences {
   suppressedAt: number | null;
   /** Digest watermark: articles first seen up to here were considered (null: none yet). */
   digestThrough: number | null;
+  /** Signed into the personal feed's URL; a new one retires the old URL (migrations/0006). */
+  feedTokenVersion: number;
 }
 
 /** A `subscribers` row as D1 returns it (`SELECT *`): the one row type of the table. */
@@ -48,6 +50,7 @@ export interface SubscriberRow {
   unsubscribed_at: number | null;
   suppressed_at: number | null;
   digest_through: number | null;
+  feed_token_version: number;
 }
 
 /** The strings of a stored JSON array (anything else: none). */
@@ -79,6 +82,7 @@ export function fromRow(row: SubscriberRow): Subscriber {
     unsubscribedAt: row.unsubscribed_at,
     suppressedAt: row.suppressed_at,
     digestThrough: row.digest_through,
+    feedTokenVersion: row.feed_token_version,
   };
 }
 
@@ -129,6 +133,11 @@ export function restartPending(db: D1Database, id: string, prefs: Preferences, n
 
 export function savePreferences(db: D1Database, id: string, prefs: Preferences, now: number): Promise<Subscriber | null> {
   return one(db.prepare(`UPDATE subscribers SET ${PREFS_SET}, updated_at = ?12 WHERE id = ?1 RETURNING *`).bind(id, ...prefsArgs(prefs), now));
+}
+
+/** A new personal feed address: the version signed into it moves on, so the old URL stops working. */
+export function renewFeedToken(db: D1Database, id: string, now: number): Promise<Subscriber | null> {
+  return one(db.prepare("UPDATE subscribers SET feed_token_version = feed_token_version + 1, updated_at = ?2 WHERE id = ?1 RETURNING *").bind(id, now));
 }
 
 /**

@@ -9,8 +9,8 @@ import { readableUrl } from "../../src/lib/urls.js";
 import { dateFormatter, format, type Messages } from "../../src/i18n/index.js";
 
 
-/** Styles for these pages, on top of the layout's. */
-export const PAGE_STYLES = `
+/** Styles of CopyField (also on the preferences page). */
+export const COPY_STYLES = `
 [hidden]{display:none!important}
 .copy{display:grid;grid-template-columns:5.5rem 1fr auto;gap:.4rem;align-items:center;margin:.35rem 0}
 .copy label{margin:0;font-weight:600;font-size:.9rem}
@@ -18,6 +18,11 @@ export const PAGE_STYLES = `
 .copy button{padding:.4rem .8rem;font-size:.9rem;min-width:7.5rem}
 .copy button[data-state=done]{background:#1e7d32;color:#fff}
 @media (max-width:34rem){.copy{grid-template-columns:1fr auto}.copy label{grid-column:1/-1}}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+`;
+
+/** Styles for these pages, on top of the layout's. */
+export const PAGE_STYLES = `${COPY_STYLES}
 ul.items article{display:grid;grid-template-columns:1fr;gap:.25rem}
 ul.items article.has-image{grid-template-columns:7.5rem 1fr;gap:.9rem}
 ul.items img{width:7.5rem;height:5rem;object-fit:cover;border-radius:.4rem;background:var(--card)}
@@ -25,7 +30,6 @@ ul.items h3{margin:0;font-size:1.05rem;line-height:1.4}
 ul.items p{margin:.15rem 0}
 .lead{font-size:1.05rem}
 .formats-inline a{margin-right:.8rem}
-.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
 export function FeedItems({ t, items }: { t: Messages; items: readonly FeedItem[] }) {

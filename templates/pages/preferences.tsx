@@ -1,6 +1,11 @@
-/** GET /preferences/{token}: change topics, tags, cadence and time; unsubscribe from here. */
+/**
+ * GET /preferences/{token}: change topics, tags, cadence and time, pause; the personal
+ * feed's URLs and a new one; unsubscribe from here.
+ */
 import type { Subscriber } from "../../src/subscribers/store.js";
-import { dateFormatter, format } from "../../src/i18n/index.js";
+import { dateFormatter, format, type Messages } from "../../src/i18n/index.js";
+import { FEED_FORMATS, FORMAT_NAMES, type FeedFormat } from "../../src/lib/feed-formats.js";
+import { COPY_STYLES, CopyField, CopyScript } from "./feed-parts.js";
 import { PreferenceFields, type TermOption } from "./subscribe-fields.js";
 import { SubscriberLayout, type PageSite } from "./subscribe-message.js";
 
@@ -12,7 +17,11 @@ export interface PreferencesPageProps {
   timeZones: readonly string[];
   action: string;
   unsubscribeAction: string;
+  /** The personal feed, one URL per format. */
+  feedUrls: Record<FeedFormat, string>;
   saved?: boolean;
+  /** A new feed address was just issued. */
+  feedRenewed?: boolean;
   error?: string;
 }
 
@@ -21,7 +30,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
   const { t } = props.site;
   const m = t.preferences;
   return (
-    <SubscriberLayout site={props.site} title={m.title}>
+    <SubscriberLayout site={props.site} title={m.title} styles={COPY_STYLES}>
       <h1>{m.title}</h1>
       <p>
         <strong>{subscriber.email}</strong> — <span class="muted">{m.status[subscriber.status]}</span>
@@ -60,6 +69,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
           <button type="submit">{m.save}</button>
         </div>
       </form>
+      <PersonalFeed t={t} active={subscriber.status === "active"} urls={props.feedUrls} action={props.action} renewed={props.feedRenewed} />
       {subscriber.status === "active" || subscriber.status === "pending" ? (
         <>
           <h2>{m.leave}</h2>
@@ -71,5 +81,40 @@ export function PreferencesPage(props: PreferencesPageProps) {
         </>
       ) : null}
     </SubscriberLayout>
+  );
+}
+
+/** The personal feed's three URLs (to copy) and the form that replaces them; shown while subscribed. */
+function PersonalFeed({ t, active, urls, action, renewed }: { t: Messages; active: boolean; urls: Record<FeedFormat, string>; action: string; renewed?: boolean }) {
+  const m = t.preferences;
+  return (
+    <section aria-labelledby="personal-feed">
+      <h2 id="personal-feed">{m.feedTitle}</h2>
+      {renewed ? (
+        <p class="notice" role="status">
+          {m.feedIssued}
+        </p>
+      ) : null}
+      {active ? (
+        <>
+          <p class="muted hint">{m.feedHint}</p>
+          {FEED_FORMATS.map((f) => (
+            <CopyField t={t} id={`feed-${f}`} label={FORMAT_NAMES[f]} url={urls[f]} />
+          ))}
+          <form method="post" action={action}>
+            <input type="hidden" name="action" value="new-feed-url" />
+            <div class="actions">
+              <button type="submit" class="secondary">
+                {m.feedNew}
+              </button>
+              <span class="muted hint">{m.feedNewHint}</span>
+            </div>
+          </form>
+          <CopyScript t={t} />
+        </>
+      ) : (
+        <p class="muted">{m.feedNone}</p>
+      )}
+    </section>
   );
 }

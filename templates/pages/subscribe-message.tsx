@@ -6,9 +6,10 @@ import { SUBSCRIBER_STYLES } from "./subscribe-fields.js";
 
 export type { PageSite };
 
-export function SubscriberLayout({ site, title, children }: { site: PageSite; title: string; children?: Child }) {
+/** `styles`: more CSS for this page, after the subscriber pages' own. */
+export function SubscriberLayout({ site, title, styles = "", children }: { site: PageSite; title: string; styles?: string; children?: Child }) {
   return (
-    <Layout title={`${title} · ${site.title}`} lang={site.lang} head={<style dangerouslySetInnerHTML={{ __html: SUBSCRIBER_STYLES }} />}>
+    <Layout title={`${title} · ${site.title}`} lang={site.lang} head={<style dangerouslySetInnerHTML={{ __html: SUBSCRIBER_STYLES + styles }} />}>
       {children}
     </Layout>
   );

@@ -11,12 +11,12 @@ const ID = "2f1c7a52-5d0b-4f0e-9a57-8d3f7b1c2e4a";
 
 describe("tokens", () => {
   it("round-trips, URL-safe, bound to purpose and secret", async () => {
-    for (const purpose of ["confirm", "preferences", "unsubscribe"] as const) {
+    for (const purpose of ["confirm", "preferences", "unsubscribe", "feed"] as const) {
       const token = await signToken(SECRET, ID, purpose);
       expect(token).toMatch(/^[A-Za-z0-9_-]+\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
       expect(encodeURIComponent(token)).toBe(token);
       expect(await verifyToken(SECRET, token, purpose)).toBe(ID);
-      for (const other of ["confirm", "preferences", "unsubscribe"] as const) {
+      for (const other of ["confirm", "preferences", "unsubscribe", "feed"] as const) {
         if (other !== purpose) expect(await verifyToken(SECRET, token, other)).toBeNull();
       }
       expect(await verifyToken("other", token, purpose)).toBeNull();

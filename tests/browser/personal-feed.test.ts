@@ -3,6 +3,7 @@
  * feed's three URLs (copy fields that the script enhances), issues a new address, and
  * pauses mail until a date.
  */
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messagesFor } from "../../src/i18n/index.js";
 import { baseUrl, launch, screenshot, type Session } from "./browser.js";
@@ -31,6 +32,13 @@ async function activeSubscriber(base: string, email: string): Promise<string> {
   throw new Error(`no confirmation mail for ${email}`);
 }
 
+/** The URL each copy field puts on the clipboard. */
+async function dataUrls(fields: Locator): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < (await fields.count()); i++) out.push((await fields.nth(i).getAttribute("data-url"))!);
+  return out;
+}
+
 describe("personal feed and pause on the preferences page, in chromium", () => {
   let session: Session;
 
@@ -51,7 +59,7 @@ describe("personal feed and pause on the preferences page, in chromium", () => {
     await expect.poll(() => section.locator("h2").textContent()).toBe(t.preferences.feedTitle);
     const fields = section.locator("input.url");
     expect(await fields.count()).toBe(3);
-    const urls = await fields.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).dataset.url!));
+    const urls = await dataUrls(fields);
     expect(urls.map((u) => new URL(u).pathname.split("/").slice(3).join("/"))).toEqual(["rss.xml", "atom.xml", "feed.json"]);
     for (const url of urls) expect(url.startsWith(`${base}/me/`)).toBe(true);
     // The script revealed one Copy button per URL (hidden without script).
@@ -67,7 +75,7 @@ describe("personal feed and pause on the preferences page, in chromium", () => {
     // A new address: the page shows it, the old one is gone.
     await Promise.all([page.waitForURL(/\?feed=new$/), section.getByRole("button", { name: t.preferences.feedNew }).click()]);
     await expect.poll(() => section.locator(".notice").textContent()).toContain(t.preferences.feedIssued);
-    const renewed = await section.locator("input.url").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).dataset.url!));
+    const renewed = await dataUrls(section.locator("input.url"));
     expect(renewed[0]).not.toBe(urls[0]);
     expect((await fetch(urls[0]!)).status).toBe(410);
     expect((await fetch(renewed[0]!)).status).toBe(200);
@@ -95,6 +103,7 @@ describe("personal feed and pause on the preferences page, in chromium", () => {
       expect(box.x + box.width).toBeLessThanOrEqual(390);
     }
     expect((await section.locator("input.url").first().boundingBox())!.width).toBeGreaterThan(200);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // (a string: this file is type-checked without the DOM)
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
   });
 });

@@ -74,7 +74,7 @@ describe("subscriber journey in chromium", () => {
     await tag.check();
     await page.locator("#hour").selectOption("20");
     await Promise.all([page.waitForURL(/saved=1/), page.getByRole("button", { name: exact(t.preferences.save) }).click()]);
-    await expect.poll(() => page.getByRole("status").textContent()).toContain(t.preferences.saved);
+    await expect.poll(() => page.locator(".notice[role=status]").first().textContent()).toContain(t.preferences.saved);
     await screenshot(page, "subscribe-07-preferences-saved");
     expect(await preferencesJson(preferencesUrl)).toMatchObject({ status: "active", cadence: "daily", topics: [topicSlug], tags: [tagSlug], hour: 20 });
 

@@ -4,8 +4,7 @@
  * under the personal base), a purpose-bound token of their own that can be replaced, and
  * an end when the subscription ends.
  */
-import { env } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messagesFor } from "../../src/i18n/index.js";
 import { cacheUsage } from "../../src/lib/cache.js";

@@ -1,7 +1,7 @@
 /** One recipient's digest as an EmailMessage: rendered items, signed links, RFC 8058 headers. */
 import type { EmailMessage } from "../email/sender.js";
 import type { Env } from "../env.js";
-import { subscriberLinks, webCopyUrl } from "../subscribers/links.js";
+import { feedUrls, subscriberLinks, webCopyUrl } from "../subscribers/links.js";
 import type { DigestItem } from "./items.js";
 import { renderDigest } from "./render.js";
 import type { Cadence } from "./due.js";
@@ -12,6 +12,8 @@ export interface Recipient {
   items: DigestItem[];
   /** Frozen at plan time: the dates in the mail are the recipient's. */
   timezone?: string;
+  /** The subscriber's feed-token version: the mail links their personal feed. Absent in previews of no one. */
+  feedTokenVersion?: number;
   /** The run the mail belongs to: its web copy link ("view in browser"). Absent in previews. */
   runId?: string;
 }
@@ -23,6 +25,7 @@ export function unsubscribeHeaders(unsubscribeUrl: string): Record<string, strin
 export async function composeDigest(env: Env, cadence: Cadence, recipient: Recipient): Promise<EmailMessage> {
   const links = await subscriberLinks(env, recipient.subscriberId);
   const copy = recipient.runId ? await webCopyUrl(env, recipient.runId, recipient.subscriberId) : undefined;
+  const feed = recipient.feedTokenVersion ? (await feedUrls(env, { id: recipient.subscriberId, feedTokenVersion: recipient.feedTokenVersion })).rss : undefined;
   const rendered = renderDigest({
     siteTitle: env.SITE_TITLE,
     siteUrl: env.SITE_URL,
@@ -32,6 +35,7 @@ export async function composeDigest(env: Env, cadence: Cadence, recipient: Recip
     items: recipient.items,
     ...links,
     ...(copy ? { webCopyUrl: copy } : {}),
+    ...(feed ? { feedUrl: feed } : {}),
   });
   return { from: env.EMAIL_FROM, to: recipient.email, ...rendered, headers: unsubscribeHeaders(links.unsubscribeUrl) };
 }

@@ -24,8 +24,8 @@ export interface DeliveryRow {
   updated_at: number;
 }
 
-/** What the sender needs of a row. */
-export type Recipient = Pick<DeliveryRow, "subscriber_id" | "email" | "items" | "timezone">;
+/** What the sender needs of a row, and the subscriber's current feed-token version (their feed link; null: gone). */
+export type Recipient = Pick<DeliveryRow, "subscriber_id" | "email" | "items" | "timezone"> & { feed_token_version: number | null };
 
 /**
  * Writes batch `batch` of a run from `entriesJson` (`[{ id, w, items }]`), taking each
@@ -79,8 +79,9 @@ export async function claimBatch(db: D1Database, runId: string, batch: number, n
       .bind(runId, batch, now),
     db
       .prepare(
-        `SELECT subscriber_id, email, items, timezone FROM digest_deliveries
-         WHERE run_id = ?1 AND batch_no = ?2 AND status = 'sending' ORDER BY subscriber_id`,
+        `SELECT d.subscriber_id, d.email, d.items, d.timezone, s.feed_token_version
+         FROM digest_deliveries AS d LEFT JOIN subscribers AS s ON s.id = d.subscriber_id
+         WHERE d.run_id = ?1 AND d.batch_no = ?2 AND d.status = 'sending' ORDER BY d.subscriber_id`,
       )
       .bind(runId, batch),
     firstAttemptQuery(db, runId, batch),

@@ -18,6 +18,8 @@ export interface DigestModel {
   total: number;
   preferencesUrl: string;
   unsubscribeUrl: string;
+  /** The recipient's personal feed (also where the items past MAX_LISTED are); absent on a page and in previews. */
+  feedUrl?: string;
   /** The mail's "view in browser" link (its web copy, /digests/{token}); absent on a page and in previews. */
   webCopyUrl?: string;
   /** Set when the digest is rendered as a web page, not a mail (see DigestPage). */

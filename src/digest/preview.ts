@@ -45,7 +45,7 @@ export async function previewForEmail(env: Env, content: Content, email: string,
   const all = await candidates(env.DB, content, now);
   const items = selectItems(all, since, filters).map((i) => all[i]!);
   const shown = items.length ? items : await sample(content, now, filters);
-  const message = await composeDigest(env, subscriber.cadence, { subscriberId: subscriber.id, email: subscriber.email, items: shown });
+  const message = await composeDigest(env, subscriber.cadence, { subscriberId: subscriber.id, email: subscriber.email, items: shown, feedTokenVersion: subscriber.feedTokenVersion });
   return { message, items: items.length, sample: items.length === 0 };
 }
 

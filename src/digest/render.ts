@@ -45,6 +45,8 @@ export interface RenderInput {
   unsubscribeUrl: string;
   /** The mail's web copy ("view in browser"). */
   webCopyUrl?: string;
+  /** The recipient's personal feed (RSS URL). */
+  feedUrl?: string;
   /** Every new item, when `items` holds only the first MAX_LISTED (a web copy reads no more than it lists). */
   total?: number;
 }
@@ -75,7 +77,7 @@ export function renderDigest(input: RenderInput): RenderedDigest {
   };
 }
 
-export interface PageInput extends Omit<RenderInput, "preferencesUrl" | "unsubscribeUrl" | "webCopyUrl"> {
+export interface PageInput extends Omit<RenderInput, "preferencesUrl" | "unsubscribeUrl" | "webCopyUrl" | "feedUrl"> {
   page: DigestPage;
   /** Replaces the mail's intro ("… since your last mail") where it would not be true. */
   intro?: string;

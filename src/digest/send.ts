@@ -6,7 +6,9 @@
  * smaller retry under the same key is then either accepted (the first attempt never
  * reached Resend: nobody gets mail twice, the skipped one gets none) or refused with a 409
  * `invalid_idempotent_request` (the first attempt was accepted unheard: everyone already
- * has it, the rows are recorded as sent). No attempt is made past the key's deadline
+ * has it, the rows are recorded as sent). The personal feed link is the recipient's
+ * current one at each attempt: a new feed address issued between two attempts changes
+ * that mail's bytes, which the same two answers cover. No attempt is made past the key's deadline
  * (`sendDeadline`): such a batch is left for an admin. Outcomes go to D1 per row.
  */
 import { acceptedEarlier, isRetryable, sendDeadline, type EmailSender } from "../email/sender.js";
@@ -49,6 +51,7 @@ export async function sendDigestBatch(env: Env, runId: string, batch: number, se
           email: row.email,
           runId,
           ...(row.timezone ? { timezone: row.timezone } : {}),
+          ...(row.feed_token_version ? { feedTokenVersion: row.feed_token_version } : {}),
           items: (JSON.parse(row.items) as number[]).map((i) => run.items[i]).filter((x): x is DigestItem => x !== undefined),
         }),
       ),

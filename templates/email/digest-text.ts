@@ -10,7 +10,9 @@ export function digestText(model: DigestModel): string {
     if (item.summary) lines.push(`   ${item.summary}`);
     lines.push(`   ${item.url}`, "");
   });
-  if (model.strings.more) lines.push(model.strings.more, model.siteUrl, "");
-  lines.push("--", model.strings.why, `${model.strings.preferences}: ${model.preferencesUrl}`, `${model.strings.unsubscribe}: ${model.unsubscribeUrl}`, "");
+  if (model.strings.more) lines.push(model.strings.more, model.feedUrl ?? model.siteUrl, "");
+  lines.push("--", model.strings.why, `${model.strings.preferences}: ${model.preferencesUrl}`);
+  if (model.feedUrl) lines.push(`${model.t.digest.feed}: ${model.feedUrl}`);
+  lines.push(`${model.strings.unsubscribe}: ${model.unsubscribeUrl}`, "");
   return lines.join("\n");
 }

@@ -97,7 +97,7 @@ export function digestHtml(model: DigestModel): string {
                 {s.more ? (
                   <tr>
                     <td class="pad" style={`padding:16px 24px;border-top:1px solid #e3e5e8;font:15px/1.5 ${FONT};`}>
-                      <a class="link" href={model.siteUrl} style="color:#0b57d0;">{s.more}</a>
+                      <a class="link" href={model.feedUrl ?? model.siteUrl} style="color:#0b57d0;">{s.more}</a>
                     </td>
                   </tr>
                 ) : null}
@@ -111,6 +111,12 @@ export function digestHtml(model: DigestModel): string {
                         <p style="margin:0;">
                           <a class="link" href={model.preferencesUrl} style="color:#0b57d0;">{s.preferences}</a>
                           {" · "}
+                          {model.feedUrl ? (
+                            <>
+                              <a class="link" href={model.feedUrl} style="color:#0b57d0;">{model.t.digest.feed}</a>
+                              {" · "}
+                            </>
+                          ) : null}
                           <a class="link" href={model.unsubscribeUrl} style="color:#0b57d0;">{s.unsubscribe}</a>
                         </p>
                       </>

@@ -5,6 +5,7 @@ import { consumeDigestQueue } from "./digest/consumer.js";
 import { consumeDeadLetters } from "./digest/dead-letter.js";
 import { pruneDigestHistory } from "./digest/prune.js";
 import { runScheduledDigests } from "./digest/scheduler.js";
+import { readConfig } from "./config.js";
 import { createSender } from "./email/create-sender.js";
 import { sweepMailOutbox } from "./email/transactional.js";
 import type { Env } from "./env.js";
@@ -49,6 +50,6 @@ export default {
   async queue(batch, configured, _ctx) {
     const env = withPublicUrl(configured);
     if (batch.queue === DEAD_LETTER_QUEUE) await consumeDeadLetters(batch, env);
-    else await consumeDigestQueue(batch, env, { sender: createSender(env) });
+    else await consumeDigestQueue(batch, env, { sender: createSender(readConfig(env).mail, env.DB) });
   },
 } satisfies ExportedHandler<Env>;

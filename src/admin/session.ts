@@ -11,7 +11,7 @@ import type { AppEnv, Env } from "../env.js";
 import { problem } from "../lib/http.js";
 import { secretMatches } from "../lib/secret-compare.js";
 import { keyedDigest, signToken, verifyToken } from "../lib/tokens.js";
-import { tokenSecret } from "../subscribers/links.js";
+import { readConfig, signingSecret } from "../config.js";
 
 export const SESSION_COOKIE = "tidings_admin";
 export const SESSION_TTL_MS = 12 * 3_600_000;
@@ -21,7 +21,7 @@ async function subject(env: Env): Promise<string> {
 }
 
 export async function createSession(env: Env, now: number): Promise<string> {
-  return signToken(tokenSecret(env), await subject(env), "admin-session", now + SESSION_TTL_MS);
+  return signToken(signingSecret(readConfig(env).links), await subject(env), "admin-session", now + SESSION_TTL_MS);
 }
 
 export function sessionCookie(token: string, maxAgeSeconds = SESSION_TTL_MS / 1000): string {
@@ -36,12 +36,12 @@ export async function validSession(c: Context, now = Date.now()): Promise<string
   if (!env.ADMIN_TOKEN) return null;
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
-  const who = await verifyToken(tokenSecret(env), token, "admin-session", now);
+  const who = await verifyToken(signingSecret(readConfig(env).links), token, "admin-session", now);
   return who !== null && who === (await subject(env)) ? token : null;
 }
 
 export function csrfFor(env: Env, session: string): Promise<string> {
-  return keyedDigest(tokenSecret(env), `tidings/admin-csrf\n${session}`);
+  return keyedDigest(signingSecret(readConfig(env).links), `tidings/admin-csrf\n${session}`);
 }
 
 /** The ADMIN_TOKEN typed into the sign-in form, compared in constant time. */

@@ -18,7 +18,7 @@ import { CACHE_BUDGETS } from "../lib/cache.js";
 import { termSlug } from "../lib/terms.js";
 import { keyedDigest } from "../lib/tokens.js";
 import { feedPath } from "../lib/urls.js";
-import { tokenSecret } from "../subscribers/links.js";
+import { readConfig, signingSecret } from "../config.js";
 import { clientNetwork, readAggregator } from "./agents.js";
 import { writeSightings, type AggregatorSighting, type ClientSighting } from "./store.js";
 
@@ -84,7 +84,7 @@ export async function recordSighting(env: Env, request: Request, path: string, n
     if (!network) return;
     let secret: string;
     try {
-      secret = tokenSecret(env);
+      secret = signingSecret(readConfig(env).links);
     } catch {
       return; // no TOKEN_SECRET outside development: no keyed ids, so nothing recorded
     }

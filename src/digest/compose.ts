@@ -1,10 +1,10 @@
 /** One recipient's digest as an EmailMessage: rendered items, signed links, RFC 8058 headers. */
+import type { Config } from "../config.js";
 import type { EmailMessage } from "../email/sender.js";
-import type { Env } from "../env.js";
 import { feedUrls, subscriberLinks, webCopyUrl } from "../subscribers/links.js";
+import type { Cadence } from "./due.js";
 import type { DigestItem } from "./items.js";
 import { renderDigest } from "./render.js";
-import type { Cadence } from "./due.js";
 
 export interface Recipient {
   subscriberId: string;
@@ -22,14 +22,17 @@ export function unsubscribeHeaders(unsubscribeUrl: string): Record<string, strin
   return { "List-Unsubscribe": `<${unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
 }
 
-export async function composeDigest(env: Env, cadence: Cadence, recipient: Recipient): Promise<EmailMessage> {
-  const links = await subscriberLinks(env, recipient.subscriberId);
-  const copy = recipient.runId ? await webCopyUrl(env, recipient.runId, recipient.subscriberId) : undefined;
-  const feed = recipient.feedTokenVersion ? (await feedUrls(env, { id: recipient.subscriberId, feedTokenVersion: recipient.feedTokenVersion })).rss : undefined;
+/** What a digest mail needs of the configuration (readConfig): the site, the sender address, link signing. */
+export type DigestSettings = Pick<Config, "site" | "links"> & { mail: Pick<Config["mail"], "from"> };
+
+export async function composeDigest(settings: DigestSettings, cadence: Cadence, recipient: Recipient): Promise<EmailMessage> {
+  const links = await subscriberLinks(settings.links, recipient.subscriberId);
+  const copy = recipient.runId ? await webCopyUrl(settings.links, recipient.runId, recipient.subscriberId) : undefined;
+  const feed = recipient.feedTokenVersion ? (await feedUrls(settings.links, { id: recipient.subscriberId, feedTokenVersion: recipient.feedTokenVersion })).rss : undefined;
   const rendered = renderDigest({
-    siteTitle: env.SITE_TITLE,
-    siteUrl: env.SITE_URL,
-    lang: env.SITE_LANGUAGE,
+    siteTitle: settings.site.title,
+    siteUrl: settings.site.url,
+    lang: settings.site.language,
     ...(recipient.timezone ? { timezone: recipient.timezone } : {}),
     cadence,
     items: recipient.items,
@@ -37,5 +40,5 @@ export async function composeDigest(env: Env, cadence: Cadence, recipient: Recip
     ...(copy ? { webCopyUrl: copy } : {}),
     ...(feed ? { feedUrl: feed } : {}),
   });
-  return { from: env.EMAIL_FROM, to: recipient.email, ...rendered, headers: unsubscribeHeaders(links.unsubscribeUrl) };
+  return { from: settings.mail.from, to: recipient.email, ...rendered, headers: unsubscribeHeaders(links.unsubscribeUrl) };
 }

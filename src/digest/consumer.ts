@@ -4,6 +4,7 @@
  */
 import type { EmailSender } from "../email/sender.js";
 import { deliverQueuedMail } from "../email/transactional.js";
+import { readConfig } from "../config.js";
 import type { Env } from "../env.js";
 import { backoffSeconds, settleEach, type DigestMessage } from "./messages.js";
 import { planRun, type PlanOptions } from "./planner.js";
@@ -29,7 +30,7 @@ async function handle(message: DigestMessage, env: Env, deps: ConsumerDeps): Pro
     if (!verdict.retry) console.log(`mail ${message.id} ${verdict.status}`);
     return verdict;
   }
-  const verdict = await sendDigestBatch(env, message.runId, message.batch, deps.sender);
+  const verdict = await sendDigestBatch(env.DB, readConfig(env), message.runId, message.batch, deps.sender);
   if (verdict.retry) return verdict;
   console.log(`digest.batch ${message.runId}#${message.batch} sent=${verdict.sent} failed=${verdict.failed} skipped=${verdict.skipped}`);
   return { retry: false };

@@ -12,6 +12,7 @@
 import type { Env } from "../env.js";
 import { messagesFor, plural, type Messages } from "../i18n/index.js";
 import { digestRunPath } from "../lib/urls.js";
+import { readConfig } from "../config.js";
 import { verifyLink, webCopySubject } from "../subscribers/links.js";
 import { MAX_LISTED } from "./items.js";
 import type { DigestPage } from "./model.js";
@@ -33,7 +34,7 @@ function pageFooter(t: Messages, note: string): DigestPage {
  */
 export async function webCopy(env: Env, token: string): Promise<WebAnswer> {
   const t = messagesFor(env.SITE_LANGUAGE);
-  const subject = await verifyLink(env, token, "digest-copy");
+  const subject = await verifyLink(readConfig(env).links, token, "digest-copy");
   const names = subject ? webCopySubject(subject) : null;
   if (!names) return { status: 404, reason: t.errors.badLink };
   const copy = await deliveredCopy(env.DB, names.runId, names.subscriberId, MAX_LISTED);

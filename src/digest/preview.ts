@@ -1,6 +1,7 @@
 /** A digest rendered without sending: for one subscriber, or for a cadence and filters. */
 import type { Content } from "../content/index.js";
 import type { EmailMessage } from "../email/sender.js";
+import { readConfig } from "../config.js";
 import type { Env } from "../env.js";
 import { composeDigest } from "./compose.js";
 import { findByEmail } from "../subscribers/store.js";
@@ -45,12 +46,12 @@ export async function previewForEmail(env: Env, content: Content, email: string,
   const all = await candidates(env.DB, content, now);
   const items = selectItems(all, since, filters).map((i) => all[i]!);
   const shown = items.length ? items : await sample(content, now, filters);
-  const message = await composeDigest(env, subscriber.cadence, { subscriberId: subscriber.id, email: subscriber.email, items: shown, feedTokenVersion: subscriber.feedTokenVersion });
+  const message = await composeDigest(readConfig(env), subscriber.cadence, { subscriberId: subscriber.id, email: subscriber.email, items: shown, feedTokenVersion: subscriber.feedTokenVersion });
   return { message, items: items.length, sample: items.length === 0 };
 }
 
 export async function previewForFilters(env: Env, content: Content, cadence: Cadence, filters: Filters, now: number): Promise<Preview> {
   const items = await sample(content, now, filters);
-  const message = await composeDigest(env, cadence, { subscriberId: "preview", email: "preview@example.invalid", items });
+  const message = await composeDigest(readConfig(env), cadence, { subscriberId: "preview", email: "preview@example.invalid", items });
   return { message, items: items.length, sample: true };
 }

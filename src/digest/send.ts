@@ -12,8 +12,7 @@
  * (`sendDeadline`): such a batch is left for an admin. Outcomes go to D1 per row.
  */
 import { acceptedEarlier, isRetryable, sendDeadline, type EmailSender } from "../email/sender.js";
-import type { Env } from "../env.js";
-import { composeDigest } from "./compose.js";
+import { composeDigest, type DigestSettings } from "./compose.js";
 import { claimBatch, recordOutcomes } from "./deliveries.js";
 import type { DigestItem } from "./items.js";
 import { loadRun, recordDeadLettered } from "./runs.js";
@@ -30,7 +29,7 @@ export function idempotencyKey(runId: string, batch: number, firstOfOversized?: 
   return `tidings-digest/${runId}/${batch}${firstOfOversized ? `/${firstOfOversized}` : ""}`;
 }
 
-export async function sendDigestBatch(env: Env, runId: string, batch: number, sender: EmailSender, db: D1Database = env.DB): Promise<SendVerdict> {
+export async function sendDigestBatch(db: D1Database, settings: DigestSettings, runId: string, batch: number, sender: EmailSender): Promise<SendVerdict> {
   const run = await loadRun(db, runId);
   if (!run) return { retry: false, sent: 0, failed: 0, skipped: 0 };
   const now = Date.now();
@@ -46,7 +45,7 @@ export async function sendDigestBatch(env: Env, runId: string, batch: number, se
     const chunk = rows.slice(part * MAX_PER_CALL, (part + 1) * MAX_PER_CALL);
     const messages = await Promise.all(
       chunk.map((row) =>
-        composeDigest(env, run.cadence, {
+        composeDigest(settings, run.cadence, {
           subscriberId: row.subscriber_id,
           email: row.email,
           runId,

@@ -12,7 +12,7 @@ import type { AppEnv } from "../env.js";
 import { format, messagesFor } from "../i18n/index.js";
 import { htmlDocument } from "../lib/html.js";
 import { methodNotAllowed, wantsJson } from "../lib/http.js";
-import { ConfigError } from "../subscribers/links.js";
+import { ConfigError } from "../config.js";
 import { fail } from "../subscribers/respond.js";
 import { digestList, publicDigest, webCopy, type DigestList, type WebAnswer } from "./copies.js";
 import { CADENCES, type Cadence } from "./due.js";

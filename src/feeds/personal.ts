@@ -13,7 +13,8 @@ import { problem } from "../lib/http.js";
 import { wantsBrowserView } from "../lib/negotiate.js";
 import { FEED_FILES, type FeedFormat } from "../lib/feed-formats.js";
 import { personalFeedBase, publicUrl } from "../lib/urls.js";
-import { ConfigError, verifyFeedLink } from "../subscribers/links.js";
+import { ConfigError, readConfig } from "../config.js";
+import { verifyFeedLink } from "../subscribers/links.js";
 import { findById, type Subscriber } from "../subscribers/store.js";
 import { parseFeedQuery } from "./query.js";
 import { answerFeed, CORS, feedPathRoutes } from "./routes.js";
@@ -48,7 +49,7 @@ async function servePersonalFeed(c: C): Promise<Response> {
   const token = c.req.param("token") ?? "";
   let verified;
   try {
-    verified = await verifyFeedLink(c.env, token);
+    verified = await verifyFeedLink(readConfig(c.env).links, token);
   } catch (error) {
     if (error instanceof ConfigError) return problem(c, 503, `personal feeds are not available: ${error.message}`, REFUSED);
     throw error;

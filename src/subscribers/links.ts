@@ -1,36 +1,23 @@
-/** Signed links for mail and pages, all on PUBLIC_URL. */
-import type { Env } from "../env.js";
+/** Signed links for mail and pages, all on PUBLIC_URL; signing settings come from readConfig (src/config.ts). */
+import { signingSecret, type LinkConfig } from "../config.js";
 import { signToken, verifyToken, type TokenPurpose } from "../lib/tokens.js";
 import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
 import { personalFeedBase, publicUrl } from "../lib/urls.js";
 
-/** Used only when ENVIRONMENT=development and no TOKEN_SECRET is set, so `npm run dev` works as cloned. */
-const DEVELOPMENT_SECRET = "tidings-development-only-token-secret";
-
-export class ConfigError extends Error {}
-
-/** The token secret; throws ConfigError outside development when TOKEN_SECRET is missing. */
-export function tokenSecret(env: Env): string {
-  if (env.TOKEN_SECRET) return env.TOKEN_SECRET;
-  if (env.ENVIRONMENT === "development") return DEVELOPMENT_SECRET;
-  throw new ConfigError("TOKEN_SECRET is not configured");
+/** The subscriber id (or subject) a link token was signed for, verified with every accepted secret (rotation). */
+export function verifyLink(links: LinkConfig, token: string, purpose: TokenPurpose, now?: number): Promise<string | null> {
+  return verifyToken(links.accepted, token, purpose, now);
 }
 
-/** Verifies with TOKEN_SECRET, then TOKEN_SECRET_PREVIOUS when set (rotation); links are always signed with TOKEN_SECRET. */
-export function verifyLink(env: Env, token: string, purpose: TokenPurpose, now?: number): Promise<string | null> {
-  const previous = env.TOKEN_SECRET_PREVIOUS;
-  return verifyToken(previous ? [tokenSecret(env), previous] : tokenSecret(env), token, purpose, now);
-}
-
-async function link(env: Env, path: string, subscriberId: string, purpose: TokenPurpose, expiresAt?: number): Promise<string> {
-  return publicUrl(env, `/${path}/${await signToken(tokenSecret(env), subscriberId, purpose, expiresAt)}`);
+async function link(links: LinkConfig, path: string, subscriberId: string, purpose: TokenPurpose, expiresAt?: number): Promise<string> {
+  return publicUrl({ PUBLIC_URL: links.publicUrl }, `/${path}/${await signToken(signingSecret(links), subscriberId, purpose, expiresAt)}`);
 }
 
 /** Links every mail to a subscriber carries: change preferences, and RFC 8058 one-click unsubscribe. */
-export async function subscriberLinks(env: Env, subscriberId: string): Promise<{ preferencesUrl: string; unsubscribeUrl: string }> {
+export async function subscriberLinks(links: LinkConfig, subscriberId: string): Promise<{ preferencesUrl: string; unsubscribeUrl: string }> {
   const [preferencesUrl, unsubscribeUrl] = await Promise.all([
-    link(env, "preferences", subscriberId, "preferences"),
-    link(env, "unsubscribe", subscriberId, "unsubscribe"),
+    link(links, "preferences", subscriberId, "preferences"),
+    link(links, "unsubscribe", subscriberId, "unsubscribe"),
   ]);
   return { preferencesUrl, unsubscribeUrl };
 }
@@ -40,8 +27,8 @@ export async function subscriberLinks(env: Env, subscriberId: string): Promise<{
  * recipient together, so a token opens that one delivery and no other, and no other
  * purpose's token opens it. Never expires; the copy itself is gone once its run is pruned.
  */
-export function webCopyUrl(env: Env, runId: string, subscriberId: string): Promise<string> {
-  return link(env, "digests", `${runId}/${subscriberId}`, "digest-copy");
+export function webCopyUrl(links: LinkConfig, runId: string, subscriberId: string): Promise<string> {
+  return link(links, "digests", `${runId}/${subscriberId}`, "digest-copy");
 }
 
 /** The delivery a verified web copy token names; null for a subject no copy link carries. */
@@ -52,8 +39,8 @@ export function webCopySubject(subject: string): { runId: string; subscriberId: 
 }
 
 /** The double opt-in link; valid for 30 days (CONFIRM_TOKEN_TTL_MS) from `now`. */
-export function confirmUrl(env: Env, subscriberId: string, expiresAt?: number): Promise<string> {
-  return link(env, "confirm", subscriberId, "confirm", expiresAt);
+export function confirmUrl(links: LinkConfig, subscriberId: string, expiresAt?: number): Promise<string> {
+  return link(links, "confirm", subscriberId, "confirm", expiresAt);
 }
 
 /** The subject a personal feed token signs: the subscriber and their feed-token version. */
@@ -62,15 +49,15 @@ function feedSubject(subscriberId: string, version: number): string {
 }
 
 /** A personal feed's URLs, one per format: `/me/{token}/rss.xml`, `atom.xml`, `feed.json`. */
-export async function feedUrls(env: Env, subscriber: { id: string; feedTokenVersion: number }): Promise<Record<FeedFormat, string>> {
-  const token = await signToken(tokenSecret(env), feedSubject(subscriber.id, subscriber.feedTokenVersion), "feed");
-  const url = (format: FeedFormat) => publicUrl(env, personalFeedBase(token) + FORMAT_FILE[format]);
+export async function feedUrls(links: LinkConfig, subscriber: { id: string; feedTokenVersion: number }): Promise<Record<FeedFormat, string>> {
+  const token = await signToken(signingSecret(links), feedSubject(subscriber.id, subscriber.feedTokenVersion), "feed");
+  const url = (format: FeedFormat) => publicUrl({ PUBLIC_URL: links.publicUrl }, personalFeedBase(token) + FORMAT_FILE[format]);
   return { rss: url("rss"), atom: url("atom"), json: url("json") };
 }
 
 /** Who a personal feed token was signed for, and for which feed-token version; null if it was not. */
-export async function verifyFeedLink(env: Env, token: string): Promise<{ subscriberId: string; version: number } | null> {
-  const subject = await verifyLink(env, token, "feed");
+export async function verifyFeedLink(links: LinkConfig, token: string): Promise<{ subscriberId: string; version: number } | null> {
+  const subject = await verifyLink(links, token, "feed");
   const m = subject === null ? null : /^(.+):([1-9]\d{0,8})$/.exec(subject);
   return m ? { subscriberId: m[1]!, version: Number(m[2]) } : null;
 }

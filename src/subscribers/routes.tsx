@@ -16,7 +16,8 @@ import { methodNotAllowed } from "../lib/http.js";
 import { compareNames } from "../pages/directory.js";
 import { senderAddress } from "./address.js";
 import { readInput } from "./input.js";
-import { ConfigError, feedUrls, subscriberLinks, verifyLink } from "./links.js";
+import { ConfigError, readConfig } from "../config.js";
+import { feedUrls, subscriberLinks, verifyLink } from "./links.js";
 import { CADENCE_CHOICES, DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
 import { answersJson, fail, json, page, sameOriginForms, site } from "./respond.js";
 import { subscribe } from "./service.js";
@@ -38,7 +39,7 @@ subscriberRoutes.post("/unsubscribe/:token", limitBody);
 async function view(c: C, s: Subscriber) {
   return {
     email: s.email, status: s.status, topics: s.topics, tags: s.tags, cadence: s.cadence, timezone: s.timezone, hour: s.hour, weekday: s.weekday,
-    quiet: s.quiet, pausedUntil: s.pausedUntil, feedUrls: await feedUrls(c.env, s),
+    quiet: s.quiet, pausedUntil: s.pausedUntil, feedUrls: await feedUrls(readConfig(c.env).links, s),
   };
 }
 
@@ -129,7 +130,7 @@ type Resolved = { id: string; subscriber: Subscriber | null };
 /** The token's subscriber, or the error answer. */
 async function resolve(c: C, purpose: TokenPurpose): Promise<Resolved | Response> {
   return withConfig(c, async () => {
-    const id = await verifyLink(c.env, c.req.param("token") ?? "", purpose);
+    const id = await verifyLink(readConfig(c.env).links, c.req.param("token") ?? "", purpose);
     if (!id) {
       const { errors } = site(c.env).t;
       return fail(c, 400, purpose === "confirm" ? `${errors.badLink} ${errors.badConfirmLink}` : errors.badLink);
@@ -150,7 +151,7 @@ subscriberRoutes.get("/confirm/:token", async (c) => {
   if (!r.subscriber) return fail(c, 404, gone(c));
   if (answersJson(c)) return json(c, 200, { email: r.subscriber.email, status: r.subscriber.status, confirmed: r.subscriber.status === "active" });
   if (r.subscriber.status === "active") {
-    const { preferencesUrl } = await subscriberLinks(c.env, r.id);
+    const { preferencesUrl } = await subscriberLinks(readConfig(c.env).links, r.id);
     return page(c, 200, <ConfirmedPage site={site(c.env)} email={r.subscriber.email} preferencesUrl={preferencesUrl} already />);
   }
   if (r.subscriber.status !== "pending") return fail(c, 409, endedReason(c, r.subscriber));
@@ -170,13 +171,13 @@ subscriberRoutes.post("/confirm/:token", async (c) => {
   const current = activated ?? (await findById(c.env.DB, r.id));
   if (!current) return fail(c, 404, gone(c));
   if (current.status !== "active") return fail(c, 409, endedReason(c, current));
-  const links = await subscriberLinks(c.env, r.id);
+  const links = await subscriberLinks(readConfig(c.env).links, r.id);
   if (answersJson(c)) return json(c, 200, { ...(await view(c, current)), confirmed: true, ...links });
   return page(c, 200, <ConfirmedPage site={site(c.env)} email={current.email} preferencesUrl={links.preferencesUrl} already={!activated} />);
 });
 
 async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, extra: { saved?: boolean; feedRenewed?: boolean; error?: string }) {
-  const [{ unsubscribeUrl }, feeds] = await Promise.all([subscriberLinks(c.env, subscriber.id), feedUrls(c.env, subscriber)]);
+  const [{ unsubscribeUrl }, feeds] = await Promise.all([subscriberLinks(readConfig(c.env).links, subscriber.id), feedUrls(readConfig(c.env).links, subscriber)]);
   const now = Date.now();
   const content = await siteContent(c.env);
   return page(
@@ -202,7 +203,7 @@ subscriberRoutes.get("/preferences/:token", async (c) => {
   const r = await resolve(c, "preferences");
   if (r instanceof Response) return r;
   if (!r.subscriber) return fail(c, 404, gone(c));
-  if (answersJson(c)) return json(c, 200, { ...(await view(c, r.subscriber)), ...(await subscriberLinks(c.env, r.id)) });
+  if (answersJson(c)) return json(c, 200, { ...(await view(c, r.subscriber)), ...(await subscriberLinks(readConfig(c.env).links, r.id)) });
   return preferencesPage(c, r.subscriber, 200, { saved: c.req.query("saved") === "1", feedRenewed: c.req.query("feed") === "new" });
 });
 
@@ -240,7 +241,7 @@ subscriberRoutes.post("/preferences/:token", async (c) => {
 subscriberRoutes.get("/unsubscribe/:token", async (c) => {
   const r = await resolve(c, "unsubscribe");
   if (r instanceof Response) return r;
-  const { preferencesUrl } = await subscriberLinks(c.env, r.id);
+  const { preferencesUrl } = await subscriberLinks(readConfig(c.env).links, r.id);
   if (answersJson(c)) return json(c, 200, r.subscriber ? { email: r.subscriber.email, status: r.subscriber.status } : { status: "unsubscribed" });
   if (!r.subscriber || r.subscriber.status !== "active" && r.subscriber.status !== "pending") {
     return page(c, 200, <UnsubscribedPage site={site(c.env)} email={r.subscriber?.email} />);
@@ -258,7 +259,7 @@ subscriberRoutes.post("/unsubscribe/:token", async (c) => {
   const current = r.subscriber ? ((await unsubscribe(c.env.DB, r.id, now)) ?? (await findById(c.env.DB, r.id))) : null;
   if (oneClick) return c.body(null, 200, { "Cache-Control": "no-store" });
   if (answersJson(c)) return json(c, 200, current ? { email: current.email, status: current.status } : { status: "unsubscribed" });
-  const resubscribe = current?.status === "unsubscribed" ? new URL((await subscriberLinks(c.env, r.id)).preferencesUrl).pathname : undefined;
+  const resubscribe = current?.status === "unsubscribed" ? new URL((await subscriberLinks(readConfig(c.env).links, r.id)).preferencesUrl).pathname : undefined;
   return page(c, 200, <UnsubscribedPage site={site(c.env)} email={current?.email} resubscribeAction={resubscribe} />);
 });
 

@@ -5,6 +5,7 @@
  */
 import { alreadySubscribedMail, confirmationMail, type RenderedMail } from "../../templates/email/confirm.js";
 import type { EmailMessage } from "../email/sender.js";
+import { readConfig } from "../config.js";
 import { enqueueMail } from "../email/transactional.js";
 import { pageSite as site, type Env } from "../env.js";
 import { CONFIRM_TOKEN_TTL_MS } from "../lib/tokens.js";
@@ -19,10 +20,10 @@ function message(env: Env, to: string, mail: RenderedMail): EmailMessage {
 
 async function render(env: Env, subscriber: Subscriber, kind: SubscriptionMail, now: number): Promise<EmailMessage> {
   if (kind === "confirm") {
-    const [confirm, links] = await Promise.all([confirmUrl(env, subscriber.id, now + CONFIRM_TOKEN_TTL_MS), subscriberLinks(env, subscriber.id)]);
+    const [confirm, links] = await Promise.all([confirmUrl(readConfig(env).links, subscriber.id, now + CONFIRM_TOKEN_TTL_MS), subscriberLinks(readConfig(env).links, subscriber.id)]);
     return message(env, subscriber.email, confirmationMail(site(env), subscriber.email, { confirmUrl: confirm, preferencesUrl: links.preferencesUrl }));
   }
-  return message(env, subscriber.email, alreadySubscribedMail(site(env), subscriber.email, await subscriberLinks(env, subscriber.id)));
+  return message(env, subscriber.email, alreadySubscribedMail(site(env), subscriber.email, await subscriberLinks(readConfig(env).links, subscriber.id)));
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The digest email itself, and the admin preview. */
+import { readConfig } from "../../src/config.js";
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { composeDigest } from "../../src/digest/compose.js";
@@ -42,7 +43,7 @@ describe("digest email", () => {
   });
 
   it("carries per-recipient signed links and RFC 8058 one-click headers", async () => {
-    const message = await composeDigest(env, "daily", { subscriberId: "sub-1", email: "a@example.com", items });
+    const message = await composeDigest(readConfig(env), "daily", { subscriberId: "sub-1", email: "a@example.com", items });
     expect(message.to).toBe("a@example.com");
     expect(message.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const url = /^<(.+)>$/.exec(message.headers!["List-Unsubscribe"]!)![1]!;

@@ -3,6 +3,7 @@
  * past the 50-item cap the "rest" link leads there too. The link is the recipient's current
  * feed address when the mail is sent.
  */
+import { readConfig } from "../../src/config.js";
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Content } from "../../src/content/index.js";
@@ -48,7 +49,7 @@ describe("the personal feed in every mail", () => {
       const inText = [...mail.text.matchAll(FEED)].map((m) => m[1]!);
       expect(inHtml.length, id).toBeGreaterThan(0);
       expect(inText.length, id).toBeGreaterThan(0);
-      expect(await verifyFeedLink(env, inHtml[0]!)).toEqual({ subscriberId: id, version: 1 });
+      expect(await verifyFeedLink(readConfig(env).links, inHtml[0]!)).toEqual({ subscriberId: id, version: 1 });
       expect(inText[0]).toBe(inHtml[0]);
       expect(mail.html).toContain(`>${t.digest.feed}</a>`);
       expect(mail.text).toContain(`${t.digest.feed}: ${env.PUBLIC_URL}/me/${inText[0]}/rss.xml`);
@@ -88,6 +89,6 @@ describe("the personal feed in every mail", () => {
     await renewFeedToken(env.DB, "daily", Date.now()); // after planning, before sending
     const [mail] = await mails();
     const token = [...mail!.text.matchAll(FEED)][0]![1]!;
-    expect(await verifyFeedLink(env, token)).toEqual({ subscriberId: "daily", version: 2 });
+    expect(await verifyFeedLink(readConfig(env).links, token)).toEqual({ subscriberId: "daily", version: 2 });
   });
 });

@@ -1,4 +1,5 @@
 /** The EmailSender implementations: Resend (exact API requests, against a stubbed fetch) and the dev outbox. */
+import { readConfig } from "../../src/config.js";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { format, messagesFor } from "../../src/i18n/index.js";
@@ -122,7 +123,7 @@ describe("Resend sender", () => {
     const result = await subscribe(liveEnv, { email }, false, "192.0.2.200", Date.now());
     expect(result).toEqual({ ok: true });
     expect(seen).toHaveLength(0);
-    await drain(queue, createSender(liveEnv));
+    await drain(queue, createSender(readConfig(liveEnv).mail, liveEnv.DB));
     expect(seen).toHaveLength(1);
     expect(seen[0]!.headers.get("idempotency-key")).toMatch(/^tidings-mail\/[0-9a-f-]{36}$/);
     const body = seen[0]!.body as Record<string, unknown>;
@@ -138,9 +139,9 @@ describe("Resend sender", () => {
 
   it("createSender picks Resend only when RESEND_API_KEY is set", async () => {
     const seen = fakeResend(() => Response.json({ id: "em_1" }));
-    await createSender({ ...env, RESEND_API_KEY: "", RESEND_BASE_URL: FAKE_API }).send(message(uniqueEmail("pick").toLowerCase()));
+    await createSender(readConfig({ ...env, RESEND_API_KEY: "", RESEND_BASE_URL: FAKE_API }).mail, env.DB).send(message(uniqueEmail("pick").toLowerCase()));
     expect(seen).toHaveLength(0);
-    await createSender({ ...env, RESEND_API_KEY: "re_x", RESEND_BASE_URL: FAKE_API }).send(message());
+    await createSender(readConfig({ ...env, RESEND_API_KEY: "re_x", RESEND_BASE_URL: FAKE_API }).mail, env.DB).send(message());
     expect(seen).toHaveLength(1);
   });
 });

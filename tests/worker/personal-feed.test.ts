@@ -4,6 +4,7 @@
  * under the personal base), a purpose-bound token of their own that can be replaced, and
  * an end when the subscription ends.
  */
+import { readConfig } from "../../src/config.js";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messagesFor } from "../../src/i18n/index.js";
@@ -15,7 +16,7 @@ import { activeSubscriber, BASE, get, linkPath, mailTo, normalised, postForm, po
 
 /** The subscriber's unsubscribe link path (the confirmation mail has none). */
 async function unsubscribePath(email: string): Promise<string> {
-  const { unsubscribeUrl } = await subscriberLinks(env, (await row(email))!.id as string);
+  const { unsubscribeUrl } = await subscriberLinks(readConfig(env).links, (await row(email))!.id as string);
   return unsubscribeUrl.slice(BASE.length);
 }
 

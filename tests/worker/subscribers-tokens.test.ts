@@ -1,4 +1,5 @@
 /** Tokens, address normalisation and the D1 rate limiter. */
+import { readConfig } from "../../src/config.js";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hitRateLimit } from "../../src/lib/ratelimit.js";
@@ -64,9 +65,9 @@ describe("tokens: one string per token, and rotation", () => {
     expect(await verifyToken(["new-secret", "old-secret"], old, "preferences")).toBe(ID);
     expect(await verifyToken(["new-secret"], old, "preferences")).toBeNull();
     const rotated = { ...env, TOKEN_SECRET: "new-secret", TOKEN_SECRET_PREVIOUS: "old-secret" };
-    expect(await verifyLink(rotated, old, "preferences")).toBe(ID);
-    expect(await verifyLink({ ...rotated, TOKEN_SECRET_PREVIOUS: undefined }, old, "preferences")).toBeNull();
-    const { preferencesUrl } = await subscriberLinks(rotated, ID);
+    expect(await verifyLink(readConfig(rotated).links, old, "preferences")).toBe(ID);
+    expect(await verifyLink(readConfig({ ...rotated, TOKEN_SECRET_PREVIOUS: undefined }).links, old, "preferences")).toBeNull();
+    const { preferencesUrl } = await subscriberLinks(readConfig(rotated).links, ID);
     const fresh = preferencesUrl.split("/").at(-1)!;
     expect(await verifyToken("new-secret", fresh, "preferences")).toBe(ID);
     expect(await verifyToken("old-secret", fresh, "preferences")).toBeNull();

@@ -1,4 +1,5 @@
 /** Subscribe → confirm → preferences → unsubscribe, with every bad input along the way. */
+import { readConfig } from "../../src/config.js";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { format, messagesFor } from "../../src/i18n/index.js";
@@ -326,7 +327,7 @@ describe("unsubscribe", () => {
   async function links() {
     const sub = await activeSubscriber();
     const id = (await row(sub.email))!.id as string;
-    const { unsubscribeUrl, preferencesUrl } = await subscriberLinks(env, id);
+    const { unsubscribeUrl, preferencesUrl } = await subscriberLinks(readConfig(env).links, id);
     return { ...sub, id, unsubscribe: new URL(unsubscribeUrl).pathname, preferencesUrl };
   }
 

@@ -1,0 +1,76 @@
+/**
+ * The Worker's settings, read from `env` into typed values once per isolate (and again
+ * only when a value changes, e.g. the development origin): the site as feeds, pages and
+ * mail name it, link signing, and mail. Code below the entry points takes these values,
+ * never `Env`; `readConfig` is the one place that knows the setting names' meaning.
+ */
+import type { Env } from "./env.js";
+
+/** Used only when ENVIRONMENT=development and no TOKEN_SECRET is set, so `npm run dev` works as cloned. */
+const DEVELOPMENT_SECRET = "tidings-development-only-token-secret";
+
+export interface SiteConfig {
+  /** The site's own origin (SITE_URL): article links. */
+  url: string;
+  title: string;
+  description: string;
+  /** SITE_LANGUAGE as configured (the catalogue falls back to `en`). */
+  language: string;
+  author: string;
+  /** Where this Worker answers (PUBLIC_URL): feed, page and mail links. */
+  publicUrl: string;
+}
+
+/** Signed links (src/lib/tokens.ts): sign with `secret`, verify with any of `accepted` (rotation: current first). */
+export interface LinkConfig {
+  publicUrl: string;
+  /** Null outside development when TOKEN_SECRET is missing: signing then fails with ConfigError. */
+  secret: string | null;
+  accepted: readonly string[];
+}
+
+export interface MailConfig {
+  /** EMAIL_FROM. */
+  from: string;
+  /** Resend when RESEND_API_KEY is set; otherwise mail goes to the dev outbox. */
+  resend: { apiKey: string; baseUrl: string } | null;
+}
+
+export interface Config {
+  site: SiteConfig;
+  links: LinkConfig;
+  mail: MailConfig;
+  development: boolean;
+}
+
+/** A setting is missing where it is needed (answered 503 in requests, retried on the queue). */
+export class ConfigError extends Error {}
+
+type Read = Pick<Env, "SITE_URL" | "SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_LANGUAGE" | "SITE_AUTHOR" | "PUBLIC_URL" | "ENVIRONMENT" | "EMAIL_FROM" | "RESEND_BASE_URL" | "RESEND_API_KEY" | "TOKEN_SECRET" | "TOKEN_SECRET_PREVIOUS">;
+
+function keyOf(env: Read): string {
+  return [env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR, env.PUBLIC_URL, env.ENVIRONMENT, env.EMAIL_FROM, env.RESEND_BASE_URL, env.RESEND_API_KEY, env.TOKEN_SECRET, env.TOKEN_SECRET_PREVIOUS].map((v) => v ?? "").join("\u0000");
+}
+
+let last: { key: string; config: Config } | undefined;
+
+export function readConfig(env: Read): Config {
+  const key = keyOf(env);
+  if (last?.key === key) return last.config;
+  const development = env.ENVIRONMENT === "development";
+  const secret = env.TOKEN_SECRET || (development ? DEVELOPMENT_SECRET : null);
+  const config: Config = {
+    site: { url: env.SITE_URL, title: env.SITE_TITLE, description: env.SITE_DESCRIPTION, language: env.SITE_LANGUAGE, author: env.SITE_AUTHOR, publicUrl: env.PUBLIC_URL },
+    links: { publicUrl: env.PUBLIC_URL, secret, accepted: [secret, env.TOKEN_SECRET_PREVIOUS].filter((s): s is string => !!s) },
+    mail: { from: env.EMAIL_FROM, resend: env.RESEND_API_KEY ? { apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL } : null },
+    development,
+  };
+  last = { key, config };
+  return config;
+}
+
+/** The secret links are signed with; throws ConfigError when TOKEN_SECRET is missing outside development. */
+export function signingSecret(links: LinkConfig): string {
+  if (links.secret) return links.secret;
+  throw new ConfigError("TOKEN_SECRET is not configured");
+}

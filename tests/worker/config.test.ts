@@ -1,0 +1,30 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ConfigError, readConfig, signingSecret } from "../../src/config.js";
+
+describe("readConfig", () => {
+  it("reads the settings once: the same values give the same object, a changed one a new object", () => {
+    const first = readConfig(env);
+    expect(readConfig({ ...env })).toBe(first);
+    const moved = readConfig({ ...env, PUBLIC_URL: "http://localhost:8790" });
+    expect(moved).not.toBe(first);
+    expect(moved.site.publicUrl).toBe("http://localhost:8790");
+    expect(moved.links.publicUrl).toBe("http://localhost:8790");
+  });
+
+  it("types what the settings mean: site, mail (Resend only with a key), link signing with rotation", () => {
+    const config = readConfig({ ...env, RESEND_API_KEY: "re_x", RESEND_BASE_URL: "http://127.0.0.1:9999", TOKEN_SECRET: "now", TOKEN_SECRET_PREVIOUS: "before" });
+    expect(config.site).toEqual({ url: env.SITE_URL, title: env.SITE_TITLE, description: env.SITE_DESCRIPTION, language: env.SITE_LANGUAGE, author: env.SITE_AUTHOR, publicUrl: env.PUBLIC_URL });
+    expect(config.mail).toEqual({ from: env.EMAIL_FROM, resend: { apiKey: "re_x", baseUrl: "http://127.0.0.1:9999" } });
+    expect(config.links.accepted).toEqual(["now", "before"]);
+    expect(readConfig({ ...env, RESEND_API_KEY: "" }).mail.resend).toBeNull();
+  });
+
+  it("signs with a development-only secret in development, and refuses to sign in production without TOKEN_SECRET", () => {
+    const dev = readConfig({ ...env, ENVIRONMENT: "development", TOKEN_SECRET: "" });
+    expect(signingSecret(dev.links)).toMatch(/development/);
+    const prod = readConfig({ ...env, ENVIRONMENT: "production", TOKEN_SECRET: "" });
+    expect(prod.links.accepted).toEqual([]);
+    expect(() => signingSecret(prod.links)).toThrow(ConfigError);
+  });
+});

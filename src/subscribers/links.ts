@@ -5,7 +5,8 @@ import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
 import { personalFeedBase, publicUrl } from "../lib/urls.js";
 
 /** The subscriber id (or subject) a link token was signed for, verified with every accepted secret (rotation). */
-export function verifyLink(links: LinkConfig, token: string, purpose: TokenPurpose, now?: number): Promise<string | null> {
+export async function verifyLink(links: LinkConfig, token: string, purpose: TokenPurpose, now?: number): Promise<string | null> {
+  signingSecret(links); // without TOKEN_SECRET nothing can be verified: a ConfigError, not "no such link"
   return verifyToken(links.accepted, token, purpose, now);
 }
 

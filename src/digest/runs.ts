@@ -249,12 +249,12 @@ export async function listPublicDigests(db: D1Database, cadence: Cadence, option
   const { results } = await db
     .prepare(
       `SELECT r.id, ${CADENCE_SQL} AS cadence, r.slot, json_array_length(r.public_items) AS total,
-              (SELECT json_group_array(json_extract(r.items, '$[' || j.value || '].title')) FROM json_each(r.public_items) AS j WHERE j.key < ?6) AS titles
+              json_array(${Array.from({ length: options.titles }, (_, k) => `json_extract(r.items, '$[' || json_extract(r.public_items, '$[${k}]') || '].title')`).join(", ")}) AS titles
        FROM digest_runs r
        WHERE r.instant = ?1 AND r.cadence = ?2 AND r.public_items IS NOT NULL AND (r.slot < ?3 OR (r.slot = ?3 AND r.id < ?4))
        ORDER BY r.slot DESC, r.id DESC LIMIT ?5`,
     )
-    .bind(...storedCadence(cadence), before.slot, before.id, options.limit, options.titles)
+    .bind(...storedCadence(cadence), before.slot, before.id, options.limit)
     .all<{ id: string; cadence: Cadence; slot: number; total: number; titles: string }>();
   return results.map((r) => ({ id: r.id, cadence: r.cadence, slot: r.slot, total: r.total, titles: (JSON.parse(r.titles) as Array<string | null>).filter((x): x is string => x !== null) }));
 }

@@ -46,10 +46,12 @@ export interface Config {
 /** A setting is missing where it is needed (answered 503 in requests, retried on the queue). */
 export class ConfigError extends Error {}
 
-type Read = Pick<Env, "SITE_URL" | "SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_LANGUAGE" | "SITE_AUTHOR" | "PUBLIC_URL" | "ENVIRONMENT" | "EMAIL_FROM" | "RESEND_BASE_URL" | "RESEND_API_KEY" | "TOKEN_SECRET" | "TOKEN_SECRET_PREVIOUS">;
+/** The settings readConfig reads: a change to any of them gives a new Config. */
+const READ = ["SITE_URL", "SITE_TITLE", "SITE_DESCRIPTION", "SITE_LANGUAGE", "SITE_AUTHOR", "PUBLIC_URL", "ENVIRONMENT", "EMAIL_FROM", "RESEND_BASE_URL", "RESEND_API_KEY", "TOKEN_SECRET", "TOKEN_SECRET_PREVIOUS"] as const;
+type Read = Pick<Env, (typeof READ)[number]>;
 
 function keyOf(env: Read): string {
-  return [env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR, env.PUBLIC_URL, env.ENVIRONMENT, env.EMAIL_FROM, env.RESEND_BASE_URL, env.RESEND_API_KEY, env.TOKEN_SECRET, env.TOKEN_SECRET_PREVIOUS].map((v) => v ?? "").join("\u0000");
+  return READ.map((name) => env[name] ?? "").join("\u0000");
 }
 
 let last: { key: string; config: Config } | undefined;

@@ -19,6 +19,8 @@ export interface SiteConfig {
   author: string;
   /** Where this Worker answers (PUBLIC_URL): feed, page and mail links. */
   publicUrl: string;
+  /** WEBSUB_HUB, advertised in every current feed document; null when unset. */
+  websubHub: string | null;
 }
 
 /** Signed links (src/lib/tokens.ts): sign with `secret`, verify with any of `accepted` (rotation: current first). */
@@ -38,6 +40,12 @@ export interface MailConfig {
 
 export interface Config {
   site: SiteConfig;
+  /**
+   * The settings that shape rendered feeds and pages, as one string: per-isolate caches
+   * and every ETag are keyed by it (not by the identity of `env`, which the runtime does
+   * not promise to keep), so changing any of them changes the validators with the bytes.
+   */
+  renderKey: string;
   links: LinkConfig;
   mail: MailConfig;
   development: boolean;
@@ -47,7 +55,7 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /** The settings readConfig reads: a change to any of them gives a new Config. */
-const READ = ["SITE_URL", "SITE_TITLE", "SITE_DESCRIPTION", "SITE_LANGUAGE", "SITE_AUTHOR", "PUBLIC_URL", "ENVIRONMENT", "EMAIL_FROM", "RESEND_BASE_URL", "RESEND_API_KEY", "TOKEN_SECRET", "TOKEN_SECRET_PREVIOUS"] as const;
+const READ = ["SITE_URL", "SITE_TITLE", "SITE_DESCRIPTION", "SITE_LANGUAGE", "SITE_AUTHOR", "PUBLIC_URL", "WEBSUB_HUB", "ENVIRONMENT", "EMAIL_FROM", "RESEND_BASE_URL", "RESEND_API_KEY", "TOKEN_SECRET", "TOKEN_SECRET_PREVIOUS"] as const;
 type Read = Pick<Env, (typeof READ)[number]>;
 
 function keyOf(env: Read): string {
@@ -61,14 +69,35 @@ export function readConfig(env: Read): Config {
   if (last?.key === key) return last.config;
   const development = env.ENVIRONMENT === "development";
   const secret = env.TOKEN_SECRET || (development ? DEVELOPMENT_SECRET : null);
+  const site = siteConfig(env);
   const config: Config = {
-    site: { url: env.SITE_URL, title: env.SITE_TITLE, description: env.SITE_DESCRIPTION, language: env.SITE_LANGUAGE, author: env.SITE_AUTHOR, publicUrl: env.PUBLIC_URL },
+    site,
+    renderKey: renderKey(site),
     links: { publicUrl: env.PUBLIC_URL, secret, accepted: [secret, env.TOKEN_SECRET_PREVIOUS].filter((s): s is string => !!s) },
     mail: { from: env.EMAIL_FROM, resend: env.RESEND_API_KEY ? { apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL } : null },
     development,
   };
   last = { key, config };
   return config;
+}
+
+/** The site's settings as feeds, pages and mail use them. */
+export function siteConfig(env: Pick<Env, "SITE_URL" | "SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_LANGUAGE" | "SITE_AUTHOR" | "PUBLIC_URL" | "WEBSUB_HUB">): SiteConfig {
+  const hub = env.WEBSUB_HUB?.trim();
+  return {
+    url: env.SITE_URL,
+    title: env.SITE_TITLE,
+    description: env.SITE_DESCRIPTION,
+    language: env.SITE_LANGUAGE,
+    author: env.SITE_AUTHOR,
+    publicUrl: env.PUBLIC_URL,
+    websubHub: hub ? hub : null,
+  };
+}
+
+/** See `Config.renderKey`. */
+export function renderKey(site: SiteConfig): string {
+  return [site.publicUrl, site.url, site.title, site.description, site.language, site.author, site.websubHub ?? ""].join("|");
 }
 
 /** The secret links are signed with; throws ConfigError when TOKEN_SECRET is missing outside development. */

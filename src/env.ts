@@ -29,18 +29,6 @@ export interface Env extends Omit<Cloudflare.Env, "DIGEST_QUEUE"> {
 
 export type AppEnv = { Bindings: Env };
 
-/** The settings that appear in rendered feeds and pages. */
-export type RenderSettings = Pick<Env, "PUBLIC_URL" | "SITE_URL" | "SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_LANGUAGE" | "SITE_AUTHOR" | "WEBSUB_HUB">;
-
-/**
- * The settings that shape rendered output. Per-isolate caches and every ETag are keyed by
- * this string (not by the identity of the `env` object, which the runtime does not
- * promise to keep), so changing any of them changes the validators as well as the bytes.
- */
-export function settingsKey(env: RenderSettings): string {
-  return [env.PUBLIC_URL, env.SITE_URL, env.SITE_TITLE, env.SITE_DESCRIPTION, env.SITE_LANGUAGE, env.SITE_AUTHOR, env.WEBSUB_HUB ?? ""].join("|");
-}
-
 /** The site as pages and mails name it: title, language (src/i18n) and its messages. */
 export interface PageSite {
   title: string;

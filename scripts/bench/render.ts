@@ -6,7 +6,9 @@
  */
 import type { FeedFormat } from "../../src/lib/feed-formats.js";
 import type { Content } from "../../src/content/index.js";
-import { buildFeedDocument, type SiteSettings } from "../../src/feeds/document.js";
+import { siteConfig, type SiteConfig } from "../../src/config.js";
+import { buildFeedDocument } from "../../src/feeds/document.js";
+import { feedUrls } from "../../src/lib/urls.js";
 import { RENDERERS } from "../../src/feeds/render.js";
 import type { FeedQuery } from "../../src/feeds/select.js";
 import { siteVar } from "../site-config.js";
@@ -29,16 +31,17 @@ export interface RenderRow {
   feed: MicroResult;
 }
 
-export function siteSettings(): SiteSettings {
+export function siteSettings(): SiteConfig {
   const v = (name: string) => siteVar(name, `${new URL("../../", import.meta.url).pathname}wrangler.toml`) ?? "";
-  return {
+  return siteConfig({
     SITE_URL: v("SITE_URL"),
     SITE_TITLE: v("SITE_TITLE"),
     SITE_DESCRIPTION: v("SITE_DESCRIPTION"),
     SITE_LANGUAGE: v("SITE_LANGUAGE"),
     SITE_AUTHOR: v("SITE_AUTHOR"),
     PUBLIC_URL: v("PUBLIC_URL"),
-  };
+    WEBSUB_HUB: "",
+  });
 }
 
 
@@ -89,23 +92,23 @@ export async function renderBench(content: Content, budgetMs = 1000): Promise<Re
   const positions = content.select(query, now).slice(0, query.limit);
   const [articles, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
   const bodyOf = new Map(articles.map((a, i) => [a, bodies[i]!]));
-  const base = settings.PUBLIC_URL.replace(/\/$/, "");
+  const base = settings.publicUrl.replace(/\/$/, "");
   const files: Record<FeedFormat, string> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
   const rows: RenderRow[] = [];
   for (const format of ["rss", "atom", "json"] as const) {
     const input = {
-      title: settings.SITE_TITLE,
-      description: settings.SITE_DESCRIPTION,
-      language: settings.SITE_LANGUAGE,
-      author: settings.SITE_AUTHOR,
-      homeUrl: settings.SITE_URL,
+      title: settings.title,
+      description: settings.description,
+      language: settings.language,
+      author: settings.author,
+      homeUrl: settings.url,
       selfUrl: `${base}/${files[format]}`,
-      siteUrl: settings.SITE_URL,
+      siteUrl: settings.url,
       articles,
       body: (a: (typeof articles)[number]) => bodyOf.get(a) ?? "",
     };
     const [ours, feed] = measurePair(
-      () => RENDERERS[format](buildFeedDocument(content, settings, query, articles, { format, search: "" }, bodies)),
+      () => RENDERERS[format](buildFeedDocument(content, settings, query, articles, { urls: feedUrls(settings.publicUrl, { base: "/", format, search: "" }) }, bodies)),
       () => renderWithFeedLib(input, format),
       budgetMs,
     );

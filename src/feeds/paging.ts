@@ -58,9 +58,3 @@ export function pagingLinks(plan: ArchivePlan, page: number | undefined, urlOf: 
   if (page !== undefined && page < plan.pages) links.push({ rel: "next-archive", href: urlOf(page + 1), type });
   return links;
 }
-
-/** Appends `page=N` to a canonical query string (`""` or `?…`). */
-export function withPage(search: string, page?: number): string {
-  if (page === undefined) return search;
-  return `${search}${search ? "&" : "?"}page=${page}`;
-}

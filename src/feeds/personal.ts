@@ -47,9 +47,10 @@ function ended(c: C, subscriber: Subscriber | null, version: number): { status: 
 async function servePersonalFeed(c: C): Promise<Response> {
   const now = Date.now();
   const token = c.req.param("token") ?? "";
+  const config = readConfig(c.env);
   let verified;
   try {
-    verified = await verifyFeedLink(readConfig(c.env).links, token);
+    verified = await verifyFeedLink(config.links, token);
   } catch (error) {
     if (error instanceof ConfigError) return problem(c, 503, `personal feeds are not available: ${error.message}`, REFUSED);
     throw error;
@@ -77,14 +78,14 @@ async function servePersonalFeed(c: C): Promise<Response> {
     service,
     {
       format,
+      file,
       query: { ...query, topics: [...subscriber.topics].sort(), tags: [...subscriber.tags].sort() },
       search,
       ...(page !== undefined ? { page } : {}),
       ...(view ? { view } : {}),
       basePath: personalFeedBase(token),
-      title: `${c.env.SITE_TITLE} · ${messagesFor(c.env.SITE_LANGUAGE).feeds.personal}`,
+      title: `${config.site.title} · ${messagesFor(config.site.language).feeds.personal}`,
     },
-    file,
     now,
     PRIVATE,
   );

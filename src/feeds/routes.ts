@@ -11,9 +11,8 @@ import { feedFilePath, publicUrl } from "../lib/urls.js";
 import { browserView } from "./views.js";
 import type { FeedLink } from "./model.js";
 import { FEED_VARY, wantsBrowserView } from "../lib/negotiate.js";
-import { withPage } from "./paging.js";
 import { parseFeedQuery, resolveTerm } from "./query.js";
-import { feedBase, feedService, type FeedRequest, type FeedService, type FeedVariant } from "./service.js";
+import { feedService, type FeedRequest, type FeedService, type FeedVariant } from "./service.js";
 
 const CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400";
 /** Archive pages never change; the newest one only gains a `next-archive` link later. */
@@ -64,37 +63,30 @@ function linkHeader(links: FeedLink[]): string {
 }
 
 /**
- * The answer for a parsed feed request, shared by every feed URL: a missing archive page
- * is a 404 with the reason, else the variant (304 from its identity alone, or its bytes)
- * with the feed headers, where `headers` may override Cache-Control and add others.
+ * The answer for a parsed feed request, shared by every feed URL: the service's one
+ * decision (a missing archive page is a 404 with its reason), else the variant (304 from
+ * its identity alone, or its bytes) with the feed headers, where `headers` may override
+ * Cache-Control and add others.
  */
 export async function answerFeed(
   c: Context<AppEnv>,
   service: FeedService,
   request: FeedRequest,
-  file: string,
   now: number,
   headers: Record<string, string> = {},
-): Promise<{ response: Response; variant?: FeedVariant; headers?: Record<string, string>; self?: string }> {
-  const { page } = request;
-  if (page !== undefined) {
-    const { pages } = service.plan(request.query, now);
-    if (page > pages) {
-      const where = pages ? `it has archive pages 1 (oldest) to ${pages}` : "its whole history is in the feed itself";
-      return { response: problem(c, 404, `archive page ${page} of this feed does not exist: ${where}`, { ...CORS, ...headers }) };
-    }
-  }
-  const variant = service.get(request, now);
-  const self = publicUrl(c.env, feedBase(request) + file + withPage(request.search, page));
+): Promise<{ response: Response; variant?: FeedVariant; headers?: Record<string, string> }> {
+  const answer = service.get(request, now);
+  if (!answer.ok) return { response: problem(c, answer.status, answer.reason, { ...CORS, ...headers }) };
+  const variant = answer.value;
   const all = {
     ...CORS,
     "Content-Type": variant.contentType,
     "Cache-Control": cacheControl(variant),
     Vary: FEED_VARY,
-    Link: linkHeader([{ rel: "self", href: self, type: MEDIA_TYPES[request.format] }, ...variant.links]),
+    Link: linkHeader([{ rel: "self", href: variant.self, type: MEDIA_TYPES[request.format] }, ...variant.links]),
     ...headers,
   };
-  return { response: await conditionalResponse(c.req.raw, variant, all), variant, headers: all, self };
+  return { response: await conditionalResponse(c.req.raw, variant, all), variant, headers: all };
 }
 
 async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Promise<Response> {
@@ -124,8 +116,8 @@ async function serveFeed(c: Context<AppEnv>, file: string, kind?: TermKind): Pro
     return problem(c, parsed.status, parsed.reason + hint, CORS);
   }
   const { query, search, page } = parsed.value;
-  const answer = await answerFeed(c, service, { format, query, search, ...(page !== undefined ? { page } : {}), ...(view ? { view } : {}) }, file, now);
-  if (answer.variant && answer.headers && publicUrl(c.env, url.pathname + url.search) === answer.self) {
+  const answer = await answerFeed(c, service, { format, file, query, search, ...(page !== undefined ? { page } : {}), ...(view ? { view } : {}) }, now);
+  if (answer.variant && answer.headers && publicUrl(c.env, url.pathname + url.search) === answer.variant.self) {
     resolved.set(memoKey, { variant: answer.variant, headers: answer.headers });
   }
   return answer.response;

@@ -4,19 +4,23 @@
  * identity alone, without rendering.
  */
 import { FORMAT_FILE, MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.js";
+import { readConfig, renderKey, type SiteConfig } from "../config.js";
 import { siteContent, type Content, type Selection } from "../content/index.js";
-import { settingsKey, type Env } from "../env.js";
+import type { Env } from "../env.js";
 import { createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
-import { publicUrl, scopePath } from "../lib/urls.js";
-import { buildFeedDocument, type SiteSettings } from "./document.js";
+import type { Parsed } from "../lib/parsed.js";
+import { feedUrls, scopePath, type FeedUrls } from "../lib/urls.js";
+import { buildFeedDocument } from "./document.js";
 import type { FeedDocument, FeedLink } from "./model.js";
-import { archivePlan, pageItems, pagingLinks, withPage, type ArchivePlan } from "./paging.js";
+import { archivePlan, pageItems, pagingLinks, type ArchivePlan } from "./paging.js";
 import { RENDERERS } from "./render.js";
 import { variantKey, type FeedQuery } from "./select.js";
 
 export interface FeedVariant {
+  /** The document's one self URL (its bytes and the Link header both name it). */
+  self: string;
   etag: string;
   lastModified: string;
   lastModifiedMs: number;
@@ -38,16 +42,16 @@ export interface FeedView {
   render(doc: FeedDocument, request: FeedRequest, content: Content): string;
 }
 
-export type FeedSettings = SiteSettings & Pick<Env, "WEBSUB_HUB">;
-
 export interface FeedRequest {
   format: FeedFormat;
   query: FeedQuery;
   /** Canonical query string of this feed, `""` or `?…`. */
   search: string;
   links?: FeedLink[];
-  /** RFC 5005 archive page (1 = oldest); absent for the current feed. Check `plan()` first. */
+  /** RFC 5005 archive page (1 = oldest); absent for the current feed. */
   page?: number;
+  /** The file name as requested (Hugo's `index.xml`); default the format's own (`rss.xml`). */
+  file?: string;
   view?: FeedView;
   /**
    * Folder the feed's own URLs (self, alternates, paging) live in, ending in `/`; default
@@ -60,11 +64,14 @@ export interface FeedRequest {
 }
 
 /** Where a request's feed files live. */
-export function feedBase(request: Pick<FeedRequest, "basePath" | "query">): string {
+function feedBase(request: Pick<FeedRequest, "basePath" | "query">): string {
   return request.basePath ?? scopePath(request.query.scope);
 }
 
 const encoder = new TextEncoder();
+
+/** What `get` answers: the variant, or why that document does not exist (an archive page past the history). */
+export type FeedAnswer = Parsed<FeedVariant, { status: 404 }>;
 
 export class FeedService {
   /** Variant identities; their bytes are kept apart, so a variant never rendered costs little. */
@@ -78,10 +85,14 @@ export class FeedService {
   /** How many times bytes were rendered (observability, and proof that 304s render nothing). */
   renders = 0;
 
+  private readonly renderKey: string;
+
   constructor(
     readonly content: Content,
-    private readonly settings: FeedSettings,
-  ) {}
+    private readonly site: SiteConfig,
+  ) {
+    this.renderKey = renderKey(site);
+  }
 
   /** Positions of every article the query selects at `now`, newest first (kept per visibility). */
   private selection(query: FeedQuery, now: number): Selection {
@@ -94,27 +105,31 @@ export class FeedService {
     return articles;
   }
 
-  /** How the query's history splits into the current document and archive pages. */
-  plan(query: FeedQuery, now: number): ArchivePlan {
-    return archivePlan(this.selection(query, now).length, query.limit);
-  }
-
-  get(request: FeedRequest, now: number): FeedVariant {
+  /**
+   * The one decision for a parsed feed request: which items, which URLs, whether that
+   * document exists. The variant is kept, so a repeat request costs one cache lookup.
+   */
+  get(request: FeedRequest, now: number): FeedAnswer {
     const visibleCount = this.content.visibleCount(now);
     const linkKey = request.links?.map((l) => `${l.rel}=${l.href}`).join(" ") ?? "";
     const { page, view } = request;
-    const at = request.basePath === undefined ? "" : `|at=${request.basePath}|${request.title ?? ""}`;
+    const file = request.file !== undefined && request.file !== FORMAT_FILE[request.format] ? `|f=${request.file}` : "";
+    const at = (request.basePath === undefined ? "" : `|at=${request.basePath}|${request.title ?? ""}`) + file;
     const key = `${request.format}|${variantKey(request.query)}|${visibleCount}|${linkKey}|p=${page ?? ""}|${view?.id ?? ""}${at}`;
     const cached = this.variants.get(key);
-    if (cached) return cached;
+    if (cached) return { ok: true, value: cached };
 
     const all = this.selection(request.query, now);
     const plan = archivePlan(all.length, request.query.limit);
     const positions = pageItems(all, plan, page);
-    if (!positions) throw new RangeError(`archive page ${page} does not exist (${plan.pages} pages)`);
+    if (!positions) {
+      const where = plan.pages ? `it has archive pages 1 (oldest) to ${plan.pages}` : "its whole history is in the feed itself";
+      return { ok: false, status: 404, reason: `archive page ${page} of this feed does not exist: ${where}` };
+    }
     const content = this.content;
     const lastModifiedMs = positions.reduce((max, p) => Math.max(max, content.updatedAt(p), content.publishedAt(p)), 0);
-    const links = [...this.feedLinks(request, plan), ...(request.links ?? [])];
+    const urls = feedUrls(this.site.publicUrl, { base: feedBase(request), format: request.format, file: request.file, search: request.search, page });
+    const links = [...this.feedLinks(request, plan, urls), ...(request.links ?? [])];
     // An archive page's bytes depend only on its items and on whether a newer archive
     // exists, not on what else is visible: its ETag stays put as new articles arrive.
     const identity =
@@ -122,7 +137,8 @@ export class FeedService {
         ? key
         : `${request.format}|${variantKey(request.query)}|${linkKey}|archive=${page}${page < plan.pages ? "+" : ""}|${view?.id ?? ""}${at}`;
     const variant: FeedVariant = {
-      etag: `"${this.content.hash.slice(0, 16)}-${shortHash(`${identity}|${settingsKey(this.settings)}`)}"`,
+      self: urls.self,
+      etag: `"${this.content.hash.slice(0, 16)}-${shortHash(`${identity}|${this.renderKey}`)}"`,
       lastModifiedMs,
       lastModified: httpDate(lastModifiedMs),
       contentType: view?.contentType ?? `${MEDIA_TYPES[request.format]}; charset=utf-8`,
@@ -137,16 +153,10 @@ export class FeedService {
         this.renders++;
         const doc = buildFeedDocument(
           content,
-          this.settings,
+          this.site,
           request.query,
           articles,
-          {
-            format: request.format,
-            search: withPage(request.search, page),
-            extraLinks: links,
-            basePath: feedBase(request),
-            ...(request.title !== undefined ? { title: request.title } : {}),
-          },
+          { urls, extraLinks: links, ...(request.title !== undefined ? { title: request.title } : {}) },
           bodies,
         );
         if (page !== undefined) doc.meta.archive = true;
@@ -156,17 +166,15 @@ export class FeedService {
       },
     };
     this.variants.set(key, variant);
-    return variant;
+    return { ok: true, value: variant };
   }
 
   /** WebSub hub (current documents only: archives are not subscribed to) and RFC 5005 paging. */
-  private feedLinks(request: FeedRequest, plan: ArchivePlan): FeedLink[] {
-    const hub = this.settings.WEBSUB_HUB?.trim();
-    const type = MEDIA_TYPES[request.format];
-    const urlOf = (n?: number) => publicUrl(this.settings, feedBase(request) + FORMAT_FILE[request.format] + withPage(request.search, n));
+  private feedLinks(request: FeedRequest, plan: ArchivePlan, urls: FeedUrls): FeedLink[] {
+    const hub = this.site.websubHub;
     return [
       ...(hub && request.page === undefined ? [{ rel: "hub", href: hub }] : []),
-      ...pagingLinks(plan, request.page, urlOf, type),
+      ...pagingLinks(plan, request.page, urls.page, MEDIA_TYPES[request.format]),
     ];
   }
 }
@@ -177,9 +185,10 @@ let serviceKey: string | undefined;
 /** One service (and so one byte cache) per isolate, configuration and content version. */
 export async function feedService(env: Env): Promise<FeedService> {
   const content = await siteContent(env);
-  const key = `${settingsKey(env)}|${content.hash}`;
+  const config = readConfig(env);
+  const key = `${config.renderKey}|${content.hash}`;
   if (!service || serviceKey !== key) {
-    service = new FeedService(content, env);
+    service = new FeedService(content, config.site);
     serviceKey = key;
   }
   return service;

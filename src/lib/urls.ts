@@ -64,6 +64,37 @@ export function feedPath(format: FeedFormat, scope?: { kind: TermKind; slug: str
   return feedFilePath(FORMAT_FILE[format], scope);
 }
 
+/** Appends `page=N` to a canonical query string (`""` or `?…`). */
+export function withPage(search: string, page?: number): string {
+  if (page === undefined) return search;
+  return `${search}${search ? "&" : "?"}page=${page}`;
+}
+
+/** Every URL one feed document names: built here only, so the Link header and the bytes agree. */
+export interface FeedUrls {
+  /** The document's own URL: the file as requested (Hugo's `index.xml` too), canonical query, archive page. */
+  self: string;
+  /** The same document in each format under its canonical file name (alternates; what to subscribe to). */
+  formats: Record<FeedFormat, string>;
+  /** The current document (`undefined`) or archive page `n` of this feed, in its format (paging links). */
+  page(n?: number): string;
+}
+
+/**
+ * The URLs (on `publicBase`, this Worker's PUBLIC_URL) of the document at `base` (a feed folder: `/`, `/tags/x/`, `/me/{token}/`)
+ * + `file` (default the format's own) + the canonical `search` + archive `page`.
+ */
+export function feedUrls(
+  publicBase: string,
+  where: { base: string; format: FeedFormat; file?: string | undefined; search: string; page?: number | undefined },
+): FeedUrls {
+  const { base, format, search, page } = where;
+  const at = (file: string, n?: number) => trimBase(publicBase) + base + file + withPage(search, n);
+  const self = at(where.file ?? FORMAT_FILE[format], page);
+  const formats = { rss: at(FORMAT_FILE.rss, page), atom: at(FORMAT_FILE.atom, page), json: at(FORMAT_FILE.json, page) };
+  return { self, formats, page: (n) => at(FORMAT_FILE[format], n) };
+}
+
 /** Folder of a subscriber's personal feed (`/me/{token}/`); the token is URL-safe as signed. */
 export function personalFeedBase(token: string): string {
   return `/me/${token}/`;

@@ -2,10 +2,11 @@
  * The feed directory as data: the site feed and every topic and tag feed visible now,
  * with counts, newest dates and URLs. Pure: the HTML page and the OPML are renderings.
  */
-import { landingPath, subscribePath } from "../lib/urls.js";
+import { feedUrls, landingPath, scopePath, subscribePath } from "../lib/urls.js";
 import type { FeedFormat } from "../lib/feed-formats.js";
 import type { Article, Content } from "../content/index.js";
-import { buildFeedDocument, type SiteSettings } from "../feeds/document.js";
+import type { SiteConfig } from "../config.js";
+import { buildFeedDocument } from "../feeds/document.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import type { FeedScope } from "../feeds/select.js";
 import type { TermKind } from "../lib/terms.js";
@@ -47,16 +48,14 @@ export function normalizeFilter(text: string): string {
 
 function entry(
   content: Pick<Content, "term">,
-  settings: SiteSettings,
+  site: SiteConfig,
   scope: FeedScope | undefined,
   name: string,
   count: number,
   newest: { date: string; published: number } | undefined,
 ): FeedEntry {
-  const { meta } = buildFeedDocument(content, settings, { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT }, [], {
-    format: "rss",
-    search: "",
-  });
+  const urls = feedUrls(site.publicUrl, { base: scopePath(scope), format: "rss", search: "" });
+  const { meta } = buildFeedDocument(content, site, { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT }, [], { urls });
   return {
     ...(scope ? { scope } : {}),
     name,
@@ -84,21 +83,21 @@ export function directoryArticles(content: Pick<Content, "catalogue" | "visibleS
 /** `newest`: the articles at `directoryArticles(content, now)`, by position. */
 export function buildDirectory(
   content: Pick<Content, "term" | "catalogue" | "visibleStart" | "visibleCount">,
-  settings: SiteSettings,
+  site: SiteConfig,
   now: number,
   newest: ReadonlyMap<number, Article>,
 ): Directory {
   const count = content.visibleCount(now);
-  const site = count > 0 ? newest.get(content.visibleStart(now)) : undefined;
+  const siteNewest = count > 0 ? newest.get(content.visibleStart(now)) : undefined;
   const terms = (kind: TermKind) =>
     [...content.catalogue(kind, now).values()]
-      .map((t) => entry(content, settings, { kind, slug: t.slug }, t.name, t.count, newest.get(t.newest)))
+      .map((t) => entry(content, site, { kind, slug: t.slug }, t.name, t.count, newest.get(t.newest)))
       .sort((a, b) => compareNames(a.name, b.name));
   return {
-    site: entry(content, settings, undefined, settings.SITE_TITLE, count, site),
+    site: entry(content, site, undefined, site.title, count, siteNewest),
     topics: terms("topics"),
     tags: terms("tags"),
-    newestMs: site?.published ?? 0,
+    newestMs: siteNewest?.published ?? 0,
   };
 }
 

@@ -2,7 +2,8 @@
 import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
 import { Hono, type Context } from "hono";
 import { siteContent, type Content } from "../content/index.js";
-import { settingsKey, type AppEnv, type Env } from "../env.js";
+import { readConfig } from "../config.js";
+import type { AppEnv, Env } from "../env.js";
 import { DEFAULT_LIMIT, resolveTerm } from "../feeds/query.js";
 import { feedService } from "../feeds/service.js";
 import type { FeedScope } from "../feeds/select.js";
@@ -25,12 +26,13 @@ const encoder = new TextEncoder();
 
 let cached: { key: string; dir: Directory } | undefined;
 async function directory(env: Env, content: Content, now: number): Promise<Directory> {
-  const key = `${content.hash}|${content.visibleCount(now)}|${settingsKey(env)}`;
+  const config = readConfig(env);
+  const key = `${content.hash}|${content.visibleCount(now)}|${config.renderKey}`;
   if (cached?.key !== key) {
     const positions = directoryArticles(content, now);
     const articles = await content.articles(positions);
     const newest = new Map(positions.map((p, i) => [p, articles[i]!]));
-    cached = { key, dir: buildDirectory(content, env, now, newest) };
+    cached = { key, dir: buildDirectory(content, config.site, now, newest) };
   }
   return cached.dir;
 }
@@ -49,7 +51,7 @@ async function directoryResponse(
   return conditionalResponse(
     c.req.raw,
     {
-      etag: `"${content.hash.slice(0, 16)}-${shortHash(`${variant}|${visibleCount}|${settingsKey(c.env)}`)}"`,
+      etag: `"${content.hash.slice(0, 16)}-${shortHash(`${variant}|${visibleCount}|${readConfig(c.env).renderKey}`)}"`,
       lastModifiedMs,
       lastModified: httpDate(lastModifiedMs),
       bytes: async () => encoder.encode(render(await directory(c.env, content, now))),
@@ -66,11 +68,12 @@ const OPML_FORMATS = new Map<string, FeedFormat>([
 ]);
 
 async function landing(c: Context<AppEnv>, scope?: FeedScope): Promise<Response> {
-  const variant = (await feedService(c.env)).get(
+  const answer = (await feedService(c.env)).get(
     { format: "rss", query: { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT }, search: "", view: landingView },
     Date.now(),
   );
-  return conditionalResponse(c.req.raw, variant, { "Content-Type": HTML_TYPE, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" });
+  if (!answer.ok) return problem(c, answer.status, answer.reason); // a current document always exists
+  return conditionalResponse(c.req.raw, answer.value, { "Content-Type": HTML_TYPE, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" });
 }
 
 async function termLanding(c: Context<AppEnv>, kind: TermKind): Promise<Response> {
@@ -80,9 +83,10 @@ async function termLanding(c: Context<AppEnv>, kind: TermKind): Promise<Response
   if (!term.ok) {
     const reason = `${term.reason}. Every feed is listed at ${publicUrl(c.env, "/feeds")}`;
     if (wantsJson(c.req.raw)) return problem(c, term.status, reason);
-    const t = messagesFor(c.env.SITE_LANGUAGE);
+    const { language } = readConfig(c.env).site;
+    const t = messagesFor(language);
     const shown = term.status === 404 ? format(t.landing.unknown, { kind: kindLabel(t, kind), name: safeDecode(raw) }) : term.reason;
-    return c.html(htmlDocument(TermProblemPage({ reason: shown, language: c.env.SITE_LANGUAGE })), term.status);
+    return c.html(htmlDocument(TermProblemPage({ reason: shown, language })), term.status);
   }
   const canonical = landingPath(term.value.scope);
   if (term.value.redirect || url.pathname !== canonical) return c.redirect(publicUrl(c.env, canonical) + url.search, 301);
@@ -103,7 +107,7 @@ pageRoutes.on(["GET", "HEAD"], "/feeds", (c) => {
   const raw = c.req.query("q") ?? "";
   const filter = normalizeFilter(raw);
   return directoryResponse(c, `feeds|${filter}|${raw}`, { "Content-Type": HTML_TYPE }, (dir) =>
-    htmlDocument(FeedsPage({ dir, filter: raw, visible: (e) => matchesFilter(e, filter), language: c.env.SITE_LANGUAGE })),
+    htmlDocument(FeedsPage({ dir, filter: raw, visible: (e) => matchesFilter(e, filter), language: readConfig(c.env).site.language })),
   );
 });
 
@@ -112,13 +116,14 @@ pageRoutes.on(["GET", "HEAD"], "/feeds.opml", (c) => {
   const format = OPML_FORMATS.get(requested);
   if (!format) return problem(c, 400, `format must be one of rss, atom, json; got "${requested}"`);
   // Like the feeds, readable by aggregators running in a browser (CORS).
+  const { site } = readConfig(c.env);
   return directoryResponse(c, `opml|${format}`, { "Content-Type": OPML_TYPE, "Access-Control-Allow-Origin": "*" }, (dir) =>
     renderOpml(dir, {
       title: `${dir.site.title} — ${FORMAT_FILE[format]} feeds`,
-      ownerName: c.env.SITE_AUTHOR,
+      ownerName: site.author,
       ownerId: publicUrl(c.env, "/feeds"),
       format,
-      language: c.env.SITE_LANGUAGE,
+      language: site.language,
     }),
   );
 });

@@ -4,7 +4,6 @@ import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import { feedService } from "../feeds/service.js";
 import type { FeedScope } from "../feeds/select.js";
-import { feedFilePath, publicUrl } from "../lib/urls.js";
 
 export interface PublishableFeed {
   url: string;
@@ -29,8 +28,9 @@ export async function publishableFeeds(env: Env, now: number): Promise<Publishab
   for (const scope of scopes) {
     const query = { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT };
     for (const [file, format] of Object.entries(FEED_FILES)) {
-      const bytes = await service.get({ format, query, search: "" }, now).bytes();
-      out.push({ url: publicUrl(env, feedFilePath(file, scope)), fingerprint: await sha256(bytes) });
+      const answer = service.get({ format, file, query, search: "" }, now);
+      if (!answer.ok) throw new Error(answer.reason); // a current document always exists
+      out.push({ url: answer.value.self, fingerprint: await sha256(await answer.value.bytes()) });
     }
   }
   return out;

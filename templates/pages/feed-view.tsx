@@ -27,8 +27,9 @@ export function FeedViewPage({ doc, format, pagePath, subscribePath, archivePage
   const older = meta.links.find((l) => l.rel === "prev-archive");
   const current = meta.links.find((l) => l.rel === "current");
   const newer = meta.links.find((l) => l.rel === "next-archive") ?? current;
-  // An archive page is history: what to subscribe to is the current feed.
-  const feedUrl = archivePage && current ? current.href : meta.selfUrl;
+  // An archive page is history: what to subscribe to is the current feed, under its
+  // canonical file name (Hugo's index.xml is offered as rss.xml).
+  const feedUrl = archivePage && current ? current.href : meta.formatUrls[format];
   return (
     <Layout
       title={`${meta.title} — ${FORMAT_NAMES[format]}`}

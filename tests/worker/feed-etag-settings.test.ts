@@ -1,32 +1,34 @@
 /** Issue 8: a feed's ETag changes whenever a setting that appears in its bytes changes. */
 import { describe, expect, it } from "vitest";
-import { FeedService, type FeedSettings } from "../../src/feeds/service.js";
+import type { SiteConfig } from "../../src/config.js";
+import { FeedService } from "../../src/feeds/service.js";
+import { variantOf } from "../support/feeds.js";
 import { article, site, T0, HOUR } from "./digest-support.js";
 
-const BASE: FeedSettings = {
-  SITE_URL: "https://news.example.com",
-  SITE_TITLE: "Site",
-  SITE_DESCRIPTION: "About the site",
-  SITE_LANGUAGE: "en",
-  SITE_AUTHOR: "Author",
-  PUBLIC_URL: "https://feeds.example.com",
-  WEBSUB_HUB: "https://hub.example.com/",
+const BASE: SiteConfig = {
+  url: "https://news.example.com",
+  title: "Site",
+  description: "About the site",
+  language: "en",
+  author: "Author",
+  publicUrl: "https://feeds.example.com",
+  websubHub: "https://hub.example.com/",
 };
-const CHANGES: Partial<FeedSettings>[] = [
-  { SITE_TITLE: "Another title" },
-  { SITE_DESCRIPTION: "Another description" },
-  { SITE_LANGUAGE: "zh-CN" },
-  { SITE_AUTHOR: "Someone else" },
-  { SITE_URL: "https://other.example.com" },
-  { PUBLIC_URL: "https://feeds.other.example.com" },
-  { WEBSUB_HUB: "https://other-hub.example.com/" },
+const CHANGES: Partial<SiteConfig>[] = [
+  { title: "Another title" },
+  { description: "Another description" },
+  { language: "zh-CN" },
+  { author: "Someone else" },
+  { url: "https://other.example.com" },
+  { publicUrl: "https://feeds.other.example.com" },
+  { websubHub: "https://other-hub.example.com/" },
 ];
 
 describe("feed ETags and settings", () => {
   const content = site(...Array.from({ length: 5 }, (_, i) => article(`a-${i}`, T0 + i * HOUR)));
   const now = T0 + 10 * HOUR;
-  const variant = (settings: FeedSettings, format: "rss" | "atom" | "json", page?: number) =>
-    new FeedService(content, settings).get({ format, query: { tags: [], topics: [], limit: 2 }, search: "?limit=2", ...(page ? { page } : {}) }, now);
+  const variant = (settings: SiteConfig, format: "rss" | "atom" | "json", page?: number) =>
+    variantOf(new FeedService(content, settings).get({ format, query: { tags: [], topics: [], limit: 2 }, search: "?limit=2", ...(page ? { page } : {}) }, now));
 
   const text = async (v: { bytes(): Promise<Uint8Array> }) => new TextDecoder().decode(await v.bytes());
   it.each(CHANGES)("changes with %o, for current documents and archive pages alike, whenever the bytes do", async (change) => {

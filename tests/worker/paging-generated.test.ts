@@ -6,19 +6,21 @@
 import { describe, expect, it } from "vitest";
 import type { Content } from "../../src/content/index.js";
 import { parseFeedQuery } from "../../src/feeds/query.js";
-import { FeedService, type FeedSettings } from "../../src/feeds/service.js";
+import type { SiteConfig } from "../../src/config.js";
+import { FeedService } from "../../src/feeds/service.js";
+import { variantOf } from "../support/feeds.js";
 import type { FeedFormat } from "../../src/lib/feed-formats.js";
 import { all, one, parseXml } from "../support/xml.js";
 import { article, site, T0, HOUR } from "./digest-support.js";
 
-const SETTINGS: FeedSettings = {
-  SITE_URL: "https://news.example.com",
-  SITE_TITLE: "Generated",
-  SITE_DESCRIPTION: "A generated site",
-  SITE_LANGUAGE: "en",
-  SITE_AUTHOR: "Tester",
-  PUBLIC_URL: "https://feeds.example.com",
-  WEBSUB_HUB: "",
+const SETTINGS: SiteConfig = {
+  url: "https://news.example.com",
+  title: "Generated",
+  description: "A generated site",
+  language: "en",
+  author: "Tester",
+  publicUrl: "https://feeds.example.com",
+  websubHub: null,
 };
 const TOTAL = 47; // prime: not a multiple of any chunk size below
 /** Just after the newest of the TOTAL articles. */
@@ -51,7 +53,7 @@ async function fetchDoc(service: FeedService, content: Content, href: string, no
   const parsed = await parseFeedQuery(url.searchParams, scope, content, now);
   if (!parsed.ok) throw new Error(parsed.reason);
   const { query, search, page } = parsed.value;
-  const variant = await service.get({ format, query, search, ...(page !== undefined ? { page } : {}) }, now);
+  const variant = variantOf(service.get({ format, query, search, ...(page !== undefined ? { page } : {}) }, now));
   const body = new TextDecoder().decode(await variant.bytes());
   const ids =
     format === "json"
@@ -91,7 +93,7 @@ describe.each([
   it.each(LIMITS)("limit=%i: the current document holds exactly the newest `limit` items in every format", async (limit) => {
     const service = new FeedService(content, SETTINGS);
     for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
-      const doc = await fetchDoc(service, content, `${SETTINGS.PUBLIC_URL}${base}${file}?limit=${limit}`);
+      const doc = await fetchDoc(service, content, `${SETTINGS.publicUrl}${base}${file}?limit=${limit}`);
       expect(doc.ids, `${file}?limit=${limit}`).toEqual(expected.slice(0, limit));
     }
   });
@@ -99,7 +101,7 @@ describe.each([
   it.each(LIMITS)("limit=%i: walking prev-archive reaches every item, each once in the archives", async (limit) => {
     const service = new FeedService(content, SETTINGS);
     for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
-      const [current, ...archives] = await walk(service, content, `${SETTINGS.PUBLIC_URL}${base}${file}?limit=${limit}`);
+      const [current, ...archives] = await walk(service, content, `${SETTINGS.publicUrl}${base}${file}?limit=${limit}`);
       const archived = archives.flatMap((d) => d.ids);
       expect(new Set(archived).size, "no item twice in the archives").toBe(archived.length);
       // Every archive is a full chunk (half the limit, rounded up), oldest page first.
@@ -118,7 +120,7 @@ describe.each([
     const grown = generated(TOTAL + 7);
     const later = T0 + (TOTAL + 7) * HOUR;
     for (const limit of [2, 5, 7]) {
-      const href = `${SETTINGS.PUBLIC_URL}${base}atom.xml?limit=${limit}`;
+      const href = `${SETTINGS.publicUrl}${base}atom.xml?limit=${limit}`;
       const before = (await walk(new FeedService(grown, SETTINGS), grown, href)).slice(1);
       expect(before.length).toBeGreaterThan(1);
       const laterService = new FeedService(grown, SETTINGS);

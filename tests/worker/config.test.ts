@@ -14,10 +14,20 @@ describe("readConfig", () => {
 
   it("types what the settings mean: site, mail (Resend only with a key), link signing with rotation", () => {
     const config = readConfig({ ...env, RESEND_API_KEY: "re_x", RESEND_BASE_URL: "http://127.0.0.1:9999", TOKEN_SECRET: "now", TOKEN_SECRET_PREVIOUS: "before" });
-    expect(config.site).toEqual({ url: env.SITE_URL, title: env.SITE_TITLE, description: env.SITE_DESCRIPTION, language: env.SITE_LANGUAGE, author: env.SITE_AUTHOR, publicUrl: env.PUBLIC_URL });
+    expect(config.site).toEqual({ url: env.SITE_URL, title: env.SITE_TITLE, description: env.SITE_DESCRIPTION, language: env.SITE_LANGUAGE, author: env.SITE_AUTHOR, publicUrl: env.PUBLIC_URL, websubHub: null });
     expect(config.mail).toEqual({ from: env.EMAIL_FROM, resend: { apiKey: "re_x", baseUrl: "http://127.0.0.1:9999" } });
     expect(config.links.accepted).toEqual(["now", "before"]);
     expect(readConfig({ ...env, RESEND_API_KEY: "" }).mail.resend).toBeNull();
+  });
+
+  it("reads WEBSUB_HUB trimmed (blank is none), and every setting in feed bytes changes the render key", () => {
+    expect(readConfig({ ...env, WEBSUB_HUB: "  https://hub.example.com/ " }).site.websubHub).toBe("https://hub.example.com/");
+    expect(readConfig({ ...env, WEBSUB_HUB: "   " }).site.websubHub).toBeNull();
+    const base = readConfig(env).renderKey;
+    for (const name of ["SITE_URL", "SITE_TITLE", "SITE_DESCRIPTION", "SITE_LANGUAGE", "SITE_AUTHOR", "PUBLIC_URL", "WEBSUB_HUB"] as const) {
+      expect(readConfig({ ...env, [name]: "https://changed.example.com/x" }).renderKey, name).not.toBe(base);
+    }
+    expect(readConfig({ ...env, EMAIL_FROM: "other@example.com" }).renderKey, "mail settings are not in feed bytes").toBe(base);
   });
 
   it("signs with a development-only secret in development, and refuses to sign in production without TOKEN_SECRET", () => {

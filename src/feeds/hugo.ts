@@ -12,6 +12,7 @@
  * produced lands on the canonical URL in one hop. An unknown term is a 404 that points to
  * `/feeds`; an unknown section is not answered at all (the origin's, when fronting one).
  */
+import { quoteInput } from "../lib/quote.js";
 import { Hono, type Context } from "hono";
 import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
@@ -60,7 +61,7 @@ hugoFeedRoutes.on(["GET", "HEAD"], "/categories/:term/index.xml", async (c) => {
   }
   // Categories of visible articles (the content index keeps them; Hugo sections likewise).
   if (content.categories(now).has(slug)) return redirectToFeed(c);
-  return notFound(c, `unknown category "${decoded.value}"`);
+  return notFound(c, `unknown category ${quoteInput(decoded.value)}`);
 });
 
 hugoFeedRoutes.on(["GET", "HEAD"], "/:section/index.xml", async (c, next) => {

@@ -1,4 +1,5 @@
 /** Parsing and validating feed URLs: term segments and `?tag=&topic=&limit=`. */
+import { quoteInput } from "../lib/quote.js";
 import type { Content } from "../content/index.js";
 import type { Parsed } from "../lib/parsed.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
@@ -17,7 +18,7 @@ export function decodeSegment(raw: string): ParsedRequest<string> {
   try {
     return { ok: true, value: decodeURIComponent(raw) };
   } catch {
-    return { ok: false, status: 400, reason: `malformed percent-encoding in "${raw}"` };
+    return { ok: false, status: 400, reason: `malformed percent-encoding in ${quoteInput(raw)}` };
   }
 }
 
@@ -34,7 +35,7 @@ export function parseFeedQuery(
       if (value.trim() === "") continue;
       const slug = termSlug(value);
       if (!catalogue.has(slug)) {
-        return { ok: false, status: 404, reason: `unknown ${KIND_NAME[kind]} "${value}" in ?${param}=` };
+        return { ok: false, status: 404, reason: `unknown ${KIND_NAME[kind]} ${quoteInput(value)} in ?${param}=` };
       }
       if (!lists[kind].includes(slug)) lists[kind].push(slug);
     }
@@ -44,7 +45,7 @@ export function parseFeedQuery(
   const rawLimit = params.get("limit");
   if (rawLimit !== null) {
     if (!/^\d{1,6}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > MAX_LIMIT) {
-      return { ok: false, status: 400, reason: `limit must be a whole number from 1 to ${MAX_LIMIT}, got "${rawLimit}"` };
+      return { ok: false, status: 400, reason: `limit must be a whole number from 1 to ${MAX_LIMIT}, got ${quoteInput(rawLimit)}` };
     }
     limit = Number(rawLimit);
   }
@@ -52,7 +53,7 @@ export function parseFeedQuery(
   const rawPage = params.get("page");
   if (rawPage !== null) {
     if (!/^\d{1,9}$/.test(rawPage) || Number(rawPage) < 1) {
-      return { ok: false, status: 400, reason: `page must be a whole number of 1 or more (an archive page; 1 is the oldest), got "${rawPage}"` };
+      return { ok: false, status: 400, reason: `page must be a whole number of 1 or more (an archive page; 1 is the oldest), got ${quoteInput(rawPage)}` };
     }
     page = Number(rawPage);
   }
@@ -82,7 +83,7 @@ export function resolveTerm(
   if (!decoded.ok) return decoded;
   const slug = termSlug(decoded.value);
   if (!content.catalogue(kind, now).has(slug)) {
-    return { ok: false, status: 404, reason: `unknown ${KIND_NAME[kind]} "${decoded.value}"` };
+    return { ok: false, status: 404, reason: `unknown ${KIND_NAME[kind]} ${quoteInput(decoded.value)}` };
   }
   // Redirect other spellings of the term (case, spaces, Unicode forms), not other
   // encodings of the canonical one: hex case is equivalent (RFC 3986 §6.2.2.1), and

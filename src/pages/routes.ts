@@ -1,4 +1,5 @@
 /** People- and aggregator-facing pages: `/feeds`, `/feeds.opml`, landing pages. */
+import { quoteInput } from "../lib/quote.js";
 import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
 import { Hono, type Context } from "hono";
 import { siteContent, type Content } from "../content/index.js";
@@ -114,7 +115,7 @@ pageRoutes.on(["GET", "HEAD"], "/feeds", (c) => {
 pageRoutes.on(["GET", "HEAD"], "/feeds.opml", (c) => {
   const requested = c.req.query("format") ?? "rss";
   const format = OPML_FORMATS.get(requested);
-  if (!format) return problem(c, 400, `format must be one of rss, atom, json; got "${requested}"`);
+  if (!format) return problem(c, 400, `format must be one of rss, atom, json; got ${quoteInput(requested)}`);
   // Like the feeds, readable by aggregators running in a browser (CORS).
   const { site } = readConfig(c.env);
   return directoryResponse(c, `opml|${format}`, { "Content-Type": OPML_TYPE, "Access-Control-Allow-Origin": "*" }, (dir) =>

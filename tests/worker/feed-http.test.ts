@@ -200,6 +200,21 @@ describe("bad requests", () => {
     expect(await res.text()).toContain('unknown tag "nope"');
   });
 
+  it("echoes request text in a reason quoted, control and bidi characters escaped, at most 80 characters", async () => {
+    const odd = await get("/tags/%1B%5B31m%00%E2%80%AE/rss.xml");
+    expect(odd.status).toBe(404);
+    const reason = (await odd.text()).trimEnd();
+    expect(reason).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(reason).toContain('unknown tag "\\u001b[31m\\u0000\\u202e"');
+    const long = await get(`/rss.xml?tag=${"x".repeat(5000)}`);
+    expect(long.status).toBe(404);
+    const text = await long.text();
+    expect(text).toContain(`"${"x".repeat(79)}…"`);
+    expect(text.length).toBeLessThan(300);
+    const json = await get(`/rss.xml?limit=${"9".repeat(500)}`, { headers: { Accept: "application/json" } });
+    expect(((await json.json()) as { error: string }).error.length).toBeLessThan(300);
+  });
+
   it("no odd input produces a 500", async () => {
     const paths = [
       "/tags/%00/rss.xml", "/tags/%F0%9F%98%80/rss.xml", "/tags/../rss.xml", "/tags/a%2Fb/rss.xml",

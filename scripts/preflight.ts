@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
+import { CATALOGUES, say } from "../src/i18n/index.js";
 import { normaliseEmail } from "../src/subscribers/address.js";
 
 export interface Secret {
@@ -50,7 +51,7 @@ function senderProblem(value: string): string | null {
   const address = match?.[1] ?? match?.[2];
   if (!address) return `must be an address, e.g. "Tidings <digest@news.your-domain.com>"; got "${value}"`;
   const checked = normaliseEmail(address);
-  if (!checked.ok) return `"${address}" has no valid domain (${checked.reason}); Resend sends only from a verified domain`;
+  if (!checked.ok) return `"${address}" has no valid domain (${say(CATALOGUES.en, checked.reason)}); Resend sends only from a verified domain`;
   return null;
 }
 

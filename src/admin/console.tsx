@@ -26,8 +26,8 @@ const PAGE_SIZE = 25;
 const LANGUAGE_ZONES: Record<string, string> = { "zh-CN": "Asia/Shanghai", "zh-TW": "Asia/Taipei", zh: "Asia/Shanghai" };
 
 function site(c: Context<ConsoleEnv>): ConsoleSite {
-  const { title, lang } = pageSite(c.env);
-  return { title, lang, timeZone: LANGUAGE_ZONES[lang] ?? "UTC", csrf: c.get("csrf") };
+  const { title, lang, t } = pageSite(c.env);
+  return { title, lang, t, timeZone: LANGUAGE_ZONES[lang] ?? "UTC", csrf: c.get("csrf") };
 }
 
 export const consoleRoutes = new Hono<ConsoleEnv>();

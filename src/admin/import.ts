@@ -12,6 +12,7 @@
  * addresses are never revived.
  */
 import type { Env } from "../env.js";
+import { CATALOGUES, say, type Reason } from "../i18n/index.js";
 import { parseCsv } from "../lib/csv.js";
 import { normaliseEmail } from "../subscribers/address.js";
 import { queueSubscriptionMail } from "../subscribers/subscription-mail.js";
@@ -33,7 +34,13 @@ export interface ImportReport {
   imported: number;
   updated: number;
   skipped: number;
-  errors: { line: number; reason: string }[];
+  /** Each refused row: its line and why (said in the console's language, English in JSON). */
+  errors: { line: number; reason: Reason }[];
+}
+
+/** The bearer API's answer: reasons in English, as documented (`{ line, reason }`). */
+export function reportJson(report: ImportReport) {
+  return { ...report, errors: report.errors.map((e) => ({ line: e.line, reason: say(CATALOGUES.en, e.reason) })) };
 }
 
 export type ImportOutcome = { ok: true; report: ImportReport; created: Subscriber[] } | { ok: false; status: 400 | 413; reason: string };
@@ -94,7 +101,7 @@ function readRows(text: string, terms: TermLookup): { ok: true; rows: ParsedRow[
     });
     const email = normaliseEmail(rawEmail);
     if (!email.ok) {
-      errors.push({ line: record.line, reason: `email: ${email.reason}` });
+      errors.push({ line: record.line, reason: { key: "admin.importEmail", values: { reason: email.reason } } });
       continue;
     }
     const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, false, terms);
@@ -105,7 +112,7 @@ function readRows(text: string, terms: TermLookup): { ok: true; rows: ParsedRow[
     const mailbox = email.email.toLowerCase();
     const first = seen.get(mailbox);
     if (first !== undefined) {
-      errors.push({ line: record.line, reason: `duplicate of line ${first} (${email.email})` });
+      errors.push({ line: record.line, reason: { key: "admin.importDuplicate", values: { line: first, email: email.email } } });
       continue;
     }
     seen.set(mailbox, record.line);

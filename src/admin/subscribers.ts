@@ -10,12 +10,13 @@
 import { Hono, type Context } from "hono";
 import { siteContent } from "../content/index.js";
 import type { AppEnv } from "../env.js";
+import { CATALOGUES, say } from "../i18n/index.js";
 import { problem } from "../lib/http.js";
 import { base64url, decodeBase64 } from "../lib/tokens.js";
 import { normaliseEmail } from "../subscribers/address.js";
 import { countByStatus, deleteSubscriber, findById, listSubscribers, STATUSES, type Status, type Subscriber, type SubscriberCursor as Cursor } from "../subscribers/store.js";
 import { requireAdmin } from "./auth.js";
-import { importSubscribers, mailImportConfirmations, MAX_IMPORT_BYTES, parseImportOptions } from "./import.js";
+import { importSubscribers, mailImportConfirmations, MAX_IMPORT_BYTES, parseImportOptions, reportJson } from "./import.js";
 
 export const adminSubscriberRoutes = new Hono<AppEnv>();
 adminSubscriberRoutes.use("*", requireAdmin);
@@ -65,7 +66,7 @@ function parseQuery(c: Context<AppEnv>): Query {
   let email: string | undefined;
   if (emailText !== undefined) {
     const checked = normaliseEmail(emailText);
-    if (!checked.ok) return { ok: false, reason: checked.reason };
+    if (!checked.ok) return { ok: false, reason: say(CATALOGUES.en, checked.reason) };
     email = checked.email;
   }
   return { ok: true, status: status as Status | undefined, email, limit, cursor };
@@ -142,7 +143,7 @@ adminSubscriberRoutes.post("/import", async (c) => {
   const outcome = await importSubscribers(c.env.DB, text, options.value, now, await siteContent(c.env));
   if (!outcome.ok) return problem(c, outcome.status, outcome.reason);
   if (options.value.consent === "confirm") c.executionCtx.waitUntil(mailImportConfirmations(c.env, outcome.created, now));
-  return c.json(outcome.report);
+  return c.json(reportJson(outcome.report));
 });
 
 adminSubscriberRoutes.get("/:id", async (c) => {

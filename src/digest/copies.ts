@@ -10,7 +10,7 @@
  * copy, which holds articles only, nothing of any subscriber.
  */
 import type { Env } from "../env.js";
-import { messagesFor, plural, type Messages } from "../i18n/index.js";
+import { messagesFor, plural, type Messages, type Reason } from "../i18n/index.js";
 import { digestRunPath } from "../lib/urls.js";
 import { readConfig } from "../config.js";
 import { verifyLink, webCopySubject } from "../subscribers/links.js";
@@ -20,7 +20,7 @@ import { renderDigestPage } from "./render.js";
 import { deliveredCopy, listPublicDigests, publicCopy, publicCursor, type PublicDigest } from "./runs.js";
 import { CADENCES, type Cadence } from "./due.js";
 
-export type WebAnswer = { status: 200; html: string } | { status: 404 | 410; reason: string };
+export type WebAnswer = { status: 200; html: string } | { status: 404 | 410; reason: Reason };
 
 /** The footer a digest page carries instead of the recipient's links. */
 function pageFooter(t: Messages, note: string): DigestPage {
@@ -36,9 +36,9 @@ export async function webCopy(env: Env, token: string): Promise<WebAnswer> {
   const t = messagesFor(env.SITE_LANGUAGE);
   const subject = await verifyLink(readConfig(env).links, token, "digest-copy");
   const names = subject ? webCopySubject(subject) : null;
-  if (!names) return { status: 404, reason: t.errors.badLink };
+  if (!names) return { status: 404, reason: { key: "errors.badLink" } };
   const copy = await deliveredCopy(env.DB, names.runId, names.subscriberId, MAX_LISTED);
-  if (!copy) return { status: 410, reason: t.digests.gone };
+  if (!copy) return { status: 410, reason: { key: "digests.gone" } };
   const html = renderDigestPage({
     siteTitle: env.SITE_TITLE,
     siteUrl: env.SITE_URL,
@@ -56,7 +56,7 @@ export async function webCopy(env: Env, token: string): Promise<WebAnswer> {
 export async function publicDigest(env: Env, runId: string): Promise<WebAnswer> {
   const t = messagesFor(env.SITE_LANGUAGE);
   const copy = await publicCopy(env.DB, runId, MAX_LISTED);
-  if (!copy) return { status: 404, reason: t.digests.notFound };
+  if (!copy) return { status: 404, reason: { key: "digests.notFound" } };
   const html = renderDigestPage({
     siteTitle: env.SITE_TITLE,
     siteUrl: env.SITE_URL,
@@ -82,13 +82,12 @@ export interface DigestList {
 }
 
 /** One page of /digests: `?cadence=` (default daily, a new subscriber's) and `?before=<run id>`. A bad query is a 400 reason. */
-export async function digestList(env: Env, query: { cadence: string[]; before: string[] }): Promise<DigestList | { status: 400; reason: string }> {
-  const t = messagesFor(env.SITE_LANGUAGE);
+export async function digestList(env: Env, query: { cadence: string[]; before: string[] }): Promise<DigestList | { status: 400; reason: Reason }> {
   const cadence = (query.cadence[0] ?? "daily") as Cadence;
-  if (query.cadence.length > 1 || !CADENCES.includes(cadence)) return { status: 400, reason: t.digests.badCadence };
-  if (query.before.length > 1) return { status: 400, reason: t.digests.badCursor };
+  if (query.cadence.length > 1 || !CADENCES.includes(cadence)) return { status: 400, reason: { key: "digests.badCadence" } };
+  if (query.before.length > 1) return { status: 400, reason: { key: "digests.badCursor" } };
   const before = query.before[0] ? await publicCursor(env.DB, cadence, query.before[0]) : null;
-  if (query.before[0] !== undefined && !before) return { status: 400, reason: t.digests.badCursor };
+  if (query.before[0] !== undefined && !before) return { status: 400, reason: { key: "digests.badCursor" } };
   const rows = await listPublicDigests(env.DB, cadence, { limit: DIGESTS_PER_PAGE + 1, before, titles: TITLES_SHOWN });
   const shown = rows.slice(0, DIGESTS_PER_PAGE);
   return {

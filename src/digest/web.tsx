@@ -70,7 +70,7 @@ digestWebRoutes.get("/digests/:token", async (c) => {
   try {
     return answer(c, await webCopy(c.env, c.req.param("token")), COPY_HEADERS);
   } catch (error) {
-    if (error instanceof ConfigError) return fail(c, 503, format(messagesFor(c.env.SITE_LANGUAGE).errors.notConfigured, { what: error.message }));
+    if (error instanceof ConfigError) return fail(c, 503, { key: "errors.notConfigured", values: { what: error.message } });
     throw error;
   }
 });

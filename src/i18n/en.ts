@@ -18,7 +18,7 @@ const en = {
     unavailable: "Not available",
     wrong: "Something is wrong",
     badLink: "This link is not valid or has expired.",
-    badConfirmLink: "Confirmation links work for 30 days; subscribe again to get a new one.",
+    badConfirmLink: "This link is not valid or has expired. Confirmation links work for 30 days; subscribe again to get a new one.",
     gone: "This subscription no longer exists. You can subscribe again.",
     cancelled: "This subscription was cancelled. Subscribe again to get a new confirmation link.",
     stopped: "Mail to this address is stopped (it bounced or was reported as spam).",
@@ -27,6 +27,37 @@ const en = {
     /** A form field was refused; {reason} is the parser's reason. */
     field: "Please check the form: {reason}",
     tooManySignups: "Too many sign-ups from this network. Try again later.",
+  },
+  /**
+   * Why input was refused (src/subscribers parsers return these keys as a `Reason`; the
+   * route formats them). JSON answers carry the English text and the key as `code`.
+   */
+  reasons: {
+    emailRequired: "email is required",
+    emailTooLong: "email address is too long (at most {max} characters)",
+    emailSpaces: "email address must not contain spaces or control characters",
+    emailShape: "email address must look like name@example.com",
+    localTooLong: "the part before @ is too long (at most {max} characters)",
+    localCharacters: "the part before @ has characters that are not allowed",
+    domain: "the domain after @ is not valid",
+    tooManyTopics: "at most {max} topics",
+    tooManyTags: "at most {max} tags",
+    topicsList: "topics must be a list of names",
+    tagsList: "tags must be a list of names",
+    unknownTopic: "unknown topic: {name}",
+    unknownTag: "unknown tag: {name}",
+    cadence: "cadence must be instant, daily or weekly",
+    timezone: "timezone must be an IANA time zone name such as Europe/Berlin",
+    hour: "hour must be a whole number from {min} to {max}",
+    weekday: "weekday must be a whole number from {min} to {max}",
+    quiet: 'quiet must be two local hours 0–23, start and end ("22-7", [22, 7] or { "start": 22, "end": 7 }), or empty for none',
+    pausedUntil: "pausedUntil must be a date such as 2026-12-31, or empty to resume",
+    badJson: "body is not valid JSON",
+    jsonObject: "JSON body must be an object",
+    badForm: "form body could not be read",
+    mediaType: "send application/x-www-form-urlencoded, multipart/form-data or application/json",
+    bodyTooLarge: "request body larger than {max} bytes",
+    crossSite: "Form posts are only accepted from this site's own pages (send JSON from scripts).",
   },
   fields: {
     topics: "Topics",
@@ -198,6 +229,8 @@ const en = {
   },
   landing: {
     unknown: "No {kind} is called “{name}”.",
+    /** A term in the URL that cannot be read (bad percent-encoding). */
+    malformed: "“{name}” is not a {kind} address that can be read.",
     subscribe: "Subscribe:",
     email: "Email",
     allFeeds: "All feeds",
@@ -205,6 +238,11 @@ const en = {
     notFound: "Not found",
     directory: "Every topic and tag is listed in the {link}.",
     directoryLink: "feed directory",
+  },
+  /** The publisher's console (/admin). */
+  admin: {
+    importEmail: "email: {reason}",
+    importDuplicate: "duplicate of line {line} ({email})",
   },
   outbox: {
     title: "Dev outbox",

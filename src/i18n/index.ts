@@ -46,6 +46,37 @@ export function kindLabel(t: Messages, kind: "tags" | "topics"): string {
 
 type Values = Record<string, string | number>;
 
+/** Every message's key as a dotted path (`reasons.unknownTag`, `errors.badLink`). */
+type MessagePaths<T, P extends string = ""> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : T[K] extends readonly unknown[] ? never : MessagePaths<T[K], `${P}${K}.`>;
+}[keyof T & string];
+export type MessageKey = MessagePaths<Messages>;
+
+/**
+ * A message still to be said: a catalogue key and its placeholder values (a value may be
+ * another Reason). Pure code (parsers) returns these; whoever answers formats them in the
+ * site's language with `say()`, and JSON answers keep the English text with `key` as a
+ * stable `code`.
+ */
+export interface Reason {
+  key: MessageKey;
+  values?: Record<string, string | number | Reason>;
+}
+
+/** The message `key` names in `t`. */
+export function message(t: Messages, key: MessageKey): string {
+  let node: unknown = t;
+  for (const part of key.split(".")) node = (node as Record<string, unknown>)[part];
+  return node as string;
+}
+
+/** A Reason in `t`'s language (nested reasons too). */
+export function say(t: Messages, reason: Reason): string {
+  const values: Values = {};
+  for (const [name, value] of Object.entries(reason.values ?? {})) values[name] = typeof value === "object" ? say(t, value) : value;
+  return format(message(t, reason.key), values);
+}
+
 /** `format("{n} of {m}", { n: 1, m: 2 })` → `1 of 2`. Unknown placeholders stay as written. */
 export function format(template: string, values: Values = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));

@@ -86,7 +86,7 @@ async function termLanding(c: Context<AppEnv>, kind: TermKind): Promise<Response
     if (wantsJson(c.req.raw)) return problem(c, term.status, reason);
     const { language } = readConfig(c.env).site;
     const t = messagesFor(language);
-    const shown = term.status === 404 ? format(t.landing.unknown, { kind: kindLabel(t, kind), name: safeDecode(raw) }) : term.reason;
+    const shown = format(term.status === 404 ? t.landing.unknown : t.landing.malformed, { kind: kindLabel(t, kind), name: safeDecode(raw) });
     return c.html(htmlDocument(TermProblemPage({ reason: shown, language })), term.status);
   }
   const canonical = landingPath(term.value.scope);

@@ -1,9 +1,12 @@
 /**
  * What a subscriber chose, and the one parser for it (subscribe form, preferences form,
  * and their JSON variants). Topics and tags are stored as canonical termSlug()s.
+ * Refusals are catalogue `Reason`s (src/i18n `reasons`): the route says them in the site's
+ * language; term names typed by the reader are echoed as written.
  */
 import type { Content } from "../content/index.js";
 import type { Cadence } from "../digest/due.js";
+import type { Reason } from "../i18n/index.js";
 import type { Parsed } from "../lib/parsed.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 
@@ -40,6 +43,14 @@ export type Fields = Record<string, unknown>;
 
 const MAX_TERMS = 200;
 
+/** A parse of a form or JSON field: the value, or a Reason to show the reader. */
+export type Checked<T> = Parsed<T, object, Reason>;
+
+const TERM_REASONS = {
+  topics: { tooMany: "reasons.tooManyTopics", list: "reasons.topicsList", unknown: "reasons.unknownTopic" },
+  tags: { tooMany: "reasons.tooManyTags", list: "reasons.tagsList", unknown: "reasons.unknownTag" },
+} as const satisfies Record<TermKind, Record<string, Reason["key"]>>;
+
 /** Canonical IANA name of a time zone, or null when the runtime does not know it. */
 export function canonicalTimeZone(name: string): string | null {
   if (name.length === 0 || name.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return null;
@@ -58,23 +69,24 @@ function asList(value: unknown): unknown[] {
 /** What preferences need of the content: whether a term exists. */
 export type TermLookup = Pick<Content, "term">;
 
-function parseTerms(kind: TermKind, value: unknown, allowed: ReadonlySet<string>, content: TermLookup): Parsed<string[]> {
+function parseTerms(kind: TermKind, value: unknown, allowed: ReadonlySet<string>, content: TermLookup): Checked<string[]> {
   const items = asList(value);
-  if (items.length > MAX_TERMS) return { ok: false, reason: `at most ${MAX_TERMS} ${kind}` };
+  const reasons = TERM_REASONS[kind];
+  if (items.length > MAX_TERMS) return { ok: false, reason: { key: reasons.tooMany, values: { max: MAX_TERMS } } };
   const out = new Set<string>();
   for (const item of items) {
-    if (typeof item !== "string") return { ok: false, reason: `${kind} must be a list of names` };
+    if (typeof item !== "string") return { ok: false, reason: { key: reasons.list } };
     if (item.trim() === "") continue;
     const slug = termSlug(item);
-    if (!content.term(kind, slug) && !allowed.has(slug)) return { ok: false, reason: `unknown ${kind === "tags" ? "tag" : "topic"}: ${item.slice(0, 80)}` };
+    if (!content.term(kind, slug) && !allowed.has(slug)) return { ok: false, reason: { key: reasons.unknown, values: { name: item.slice(0, 80) } } };
     out.add(slug);
   }
   return { ok: true, value: [...out].sort() };
 }
 
-function parseInteger(name: string, value: unknown, min: number, max: number): Parsed<number> {
+function parseInteger(key: Reason["key"], value: unknown, min: number, max: number): Checked<number> {
   const n = typeof value === "number" ? value : typeof value === "string" && /^\s*\d{1,2}\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) return { ok: false, reason: `${name} must be a whole number from ${min} to ${max}` };
+  if (!Number.isInteger(n) || n < min || n > max) return { ok: false, reason: { key, values: { min, max } } };
   return { ok: true, value: n };
 }
 
@@ -84,7 +96,7 @@ function parseInteger(name: string, value: unknown, min: number, max: number): P
  * unticked box sends nothing, so absent means none. Terms already in `base` stay valid
  * even if the content no longer has them.
  */
-export function parsePreferences(fields: Fields, base: Preferences, listsAbsentMeanNone: boolean, content: TermLookup): Parsed<Preferences> {
+export function parsePreferences(fields: Fields, base: Preferences, listsAbsentMeanNone: boolean, content: TermLookup): Checked<Preferences> {
   const out: Preferences = { ...base };
   for (const kind of ["topics", "tags"] as const) {
     if (fields[kind] === undefined && !listsAbsentMeanNone) continue;
@@ -93,7 +105,7 @@ export function parsePreferences(fields: Fields, base: Preferences, listsAbsentM
     out[kind] = parsed.value;
   }
   if (fields.cadence !== undefined && fields.cadence !== "") {
-    if (!CADENCE_CHOICES.includes(fields.cadence as Cadence)) return { ok: false, reason: "cadence must be instant, daily or weekly" };
+    if (!CADENCE_CHOICES.includes(fields.cadence as Cadence)) return { ok: false, reason: { key: "reasons.cadence" } };
     out.cadence = fields.cadence as Cadence;
   }
   if (fields.quiet !== undefined) {
@@ -108,22 +120,22 @@ export function parsePreferences(fields: Fields, base: Preferences, listsAbsentM
   }
   if (fields.timezone !== undefined && fields.timezone !== "") {
     const tz = typeof fields.timezone === "string" ? canonicalTimeZone(fields.timezone.trim()) : null;
-    if (!tz) return { ok: false, reason: "timezone must be an IANA time zone name such as Europe/Berlin" };
+    if (!tz) return { ok: false, reason: { key: "reasons.timezone" } };
     out.timezone = tz;
   }
-  for (const [name, key, max] of [["hour", "hour", 23], ["weekday", "weekday", 6]] as const) {
+  for (const [name, max] of [["hour", 23], ["weekday", 6]] as const) {
     if (fields[name] === undefined || fields[name] === "") continue;
-    const parsed = parseInteger(name, fields[name], 0, max);
+    const parsed = parseInteger(`reasons.${name}`, fields[name], 0, max);
     if (!parsed.ok) return parsed;
-    out[key] = parsed.value;
+    out[name] = parsed.value;
   }
   return { ok: true, value: out };
 }
 
-const QUIET_REASON = 'quiet must be two local hours 0–23, start and end ("22-7", [22, 7] or { "start": 22, "end": 7 }), or empty for none';
+const QUIET_REASON: Reason = { key: "reasons.quiet" };
 
 /** `"22-7"`, `["22", "7"]` (two form fields), `{ start, end }`; empty or null = none. */
-function parseQuiet(value: unknown): Parsed<QuietHours | null> {
+function parseQuiet(value: unknown): Checked<QuietHours | null> {
   if (value === null || value === "") return { ok: true, value: null };
   let pair: unknown[];
   if (typeof value === "string") pair = value.split(/\s*[-–—]\s*/);
@@ -132,15 +144,15 @@ function parseQuiet(value: unknown): Parsed<QuietHours | null> {
   else return { ok: false, reason: QUIET_REASON };
   if (pair.length === 2 && pair.every((v) => v === "" || v === null || v === undefined)) return { ok: true, value: null };
   if (pair.length !== 2) return { ok: false, reason: QUIET_REASON };
-  const [start, end] = pair.map((v) => parseInteger("quiet", typeof v === "string" ? v.trim() : v, 0, 23));
+  const [start, end] = pair.map((v) => parseInteger(QUIET_REASON.key, typeof v === "string" ? v.trim() : v, 0, 23));
   if (!start!.ok || !end!.ok) return { ok: false, reason: QUIET_REASON };
   return { ok: true, value: { start: start!.value, end: end!.value } };
 }
 
 /** A calendar date `YYYY-MM-DD` (or the date part of an ISO date-time); empty or null = none. */
-function parseDate(value: unknown): Parsed<string | null> {
+function parseDate(value: unknown): Checked<string | null> {
   if (value === null || value === "") return { ok: true, value: null };
-  const reason = "pausedUntil must be a date such as 2026-12-31, or empty to resume";
+  const reason: Reason = { key: "reasons.pausedUntil" };
   if (typeof value !== "string") return { ok: false, reason };
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)?$/.exec(value.trim());
   if (!m) return { ok: false, reason };

@@ -6,6 +6,7 @@ import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MessagePage } from "../../templates/pages/subscribe-message.js";
 import { pageSite, type AppEnv, type Env } from "../env.js";
+import { CATALOGUES, say, type Reason } from "../i18n/index.js";
 import { htmlDocument } from "../lib/html.js";
 import { wantsJson } from "../lib/http.js";
 import { isJsonBody } from "./input.js";
@@ -33,16 +34,20 @@ export function json(c: Context, status: ContentfulStatusCode, body: unknown, he
   return c.json(body, status, { ...PAGE_HEADERS, ...headers });
 }
 
-/** A 4xx/5xx with a reason: `{ error, status }` as JSON, else a short HTML page. */
-export function fail(c: Context<AppEnv>, status: ContentfulStatusCode, reason: string, headers: Record<string, string> = {}): Response {
-  if (answersJson(c)) return json(c, status, { error: reason, status }, headers);
+/**
+ * A 4xx/5xx with a reason: a short HTML page in the site's language, or as JSON
+ * `{ error, code, status }` — `error` the English text and `code` the catalogue key, the
+ * same whatever SITE_LANGUAGE is, so scripts can rely on them.
+ */
+export function fail(c: Context<AppEnv>, status: ContentfulStatusCode, reason: Reason, headers: Record<string, string> = {}): Response {
+  if (answersJson(c)) return json(c, status, { error: say(CATALOGUES.en, reason), code: reason.key, status }, headers);
   const site = pageSite(c.env);
   const { errors } = site.t;
   const title = status === 429 ? errors.tooMany : status >= 500 ? errors.unavailable : errors.wrong;
   return c.html(
     htmlDocument(
       <MessagePage site={site} title={title} error>
-        {reason}
+        {say(site.t, reason)}
       </MessagePage>,
     ),
     status,
@@ -65,7 +70,7 @@ export const sameOriginForms: MiddlewareHandler<AppEnv> = async (c, next) => {
     await crossSite(c, next);
   } catch (error) {
     if (error instanceof HTTPException && error.status === 403) {
-      return fail(c, 403, "Form posts are only accepted from this site's own pages (send JSON from scripts).");
+      return fail(c, 403, { key: "reasons.crossSite" });
     }
     throw error;
   }

@@ -9,7 +9,7 @@ import { SubscribedPage } from "../../templates/pages/subscribed.js";
 import { UnsubscribedPage, UnsubscribePage } from "../../templates/pages/unsubscribe.js";
 import { siteContent, type Content } from "../content/index.js";
 import type { AppEnv } from "../env.js";
-import { format } from "../i18n/index.js";
+import { format, say, type Reason } from "../i18n/index.js";
 import type { TokenPurpose } from "../lib/tokens.js";
 import { termSlug, type TermKind } from "../lib/terms.js";
 import { methodNotAllowed } from "../lib/http.js";
@@ -28,7 +28,7 @@ type C = Context<AppEnv>;
 export const subscriberRoutes = new Hono<AppEnv>();
 
 const MAX_BODY = 32 * 1024;
-const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c as C, 413, `request body larger than ${MAX_BODY} bytes`) });
+const limitBody = bodyLimit({ maxSize: MAX_BODY, onError: (c) => fail(c as C, 413, { key: "reasons.bodyTooLarge", values: { max: MAX_BODY } }) });
 
 for (const path of ["/subscribe", "/confirm/:token", "/preferences/:token"]) subscriberRoutes.post(path, limitBody, sameOriginForms);
 // No cross-site check here: RFC 8058 one-click POSTs come from mail providers' servers,
@@ -98,15 +98,16 @@ subscriberRoutes.get("/subscribe", async (c) => {
 subscriberRoutes.post("/subscribe", async (c) => {
   const input = await readInput(c);
   if (!input.ok) return fail(c, input.status, input.reason);
-  const result = await withConfig(c, () => subscribe(c.env, input.fields, input.kind !== "json", clientIp(c), Date.now()));
+  const { kind, fields } = input.value;
+  const result = await withConfig(c, () => subscribe(c.env, fields, kind !== "json", clientIp(c), Date.now()));
   if (result instanceof Response) return result;
   if (!result.ok) {
     const headers: Record<string, string> = result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {};
     if (answersJson(c) || result.status === 429) return fail(c, result.status, result.reason, headers);
     // Show the form again with what was typed.
-    const prefs = parsePreferences(input.fields, DEFAULT_PREFERENCES, true, await siteContent(c.env));
-    const email = typeof input.fields.email === "string" ? input.fields.email : "";
-    return subscribeForm(c, 400, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { email, error: result.reason, fresh: false });
+    const prefs = parsePreferences(fields, DEFAULT_PREFERENCES, true, await siteContent(c.env));
+    const email = typeof fields.email === "string" ? fields.email : "";
+    return subscribeForm(c, 400, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { email, error: say(site(c.env).t, result.reason), fresh: false });
   }
   const s = site(c.env);
   if (answersJson(c)) return json(c, 202, { ok: true, message: s.t.subscribe.sent });
@@ -120,7 +121,7 @@ async function withConfig<T>(c: C, fn: () => Promise<T>): Promise<T | Response> 
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof ConfigError) return fail(c, 503, format(site(c.env).t.errors.notConfigured, { what: error.message }));
+    if (error instanceof ConfigError) return fail(c, 503, { key: "errors.notConfigured", values: { what: error.message } });
     throw error;
   }
 }
@@ -131,15 +132,12 @@ type Resolved = { id: string; subscriber: Subscriber | null };
 async function resolve(c: C, purpose: TokenPurpose): Promise<Resolved | Response> {
   return withConfig(c, async () => {
     const id = await verifyLink(readConfig(c.env).links, c.req.param("token") ?? "", purpose);
-    if (!id) {
-      const { errors } = site(c.env).t;
-      return fail(c, 400, purpose === "confirm" ? `${errors.badLink} ${errors.badConfirmLink}` : errors.badLink);
-    }
+    if (!id) return fail(c, 400, { key: purpose === "confirm" ? "errors.badConfirmLink" : "errors.badLink" });
     return { id, subscriber: await findById(c.env.DB, id) };
   });
 }
 
-const gone = (c: C) => site(c.env).t.errors.gone;
+const GONE: Reason = { key: "errors.gone" };
 
 function selfUrl(c: C): string {
   return new URL(c.req.url).pathname;
@@ -148,29 +146,28 @@ function selfUrl(c: C): string {
 subscriberRoutes.get("/confirm/:token", async (c) => {
   const r = await resolve(c, "confirm");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, gone(c));
+  if (!r.subscriber) return fail(c, 404, GONE);
   if (answersJson(c)) return json(c, 200, { email: r.subscriber.email, status: r.subscriber.status, confirmed: r.subscriber.status === "active" });
   if (r.subscriber.status === "active") {
     const { preferencesUrl } = await subscriberLinks(readConfig(c.env).links, r.id);
     return page(c, 200, <ConfirmedPage site={site(c.env)} email={r.subscriber.email} preferencesUrl={preferencesUrl} already />);
   }
-  if (r.subscriber.status !== "pending") return fail(c, 409, endedReason(c, r.subscriber));
+  if (r.subscriber.status !== "pending") return fail(c, 409, endedReason(r.subscriber));
   return page(c, 200, <ConfirmPage site={site(c.env)} email={r.subscriber.email} action={selfUrl(c)} />);
 });
 
-function endedReason(c: C, s: Subscriber): string {
-  const { errors } = site(c.env).t;
-  return s.status === "unsubscribed" ? errors.cancelled : errors.stopped;
+function endedReason(s: Subscriber): Reason {
+  return { key: s.status === "unsubscribed" ? "errors.cancelled" : "errors.stopped" };
 }
 
 subscriberRoutes.post("/confirm/:token", async (c) => {
   const r = await resolve(c, "confirm");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, gone(c));
+  if (!r.subscriber) return fail(c, 404, GONE);
   const activated = r.subscriber.status === "pending" ? await activate(c.env.DB, r.id, "pending", Date.now()) : null;
   const current = activated ?? (await findById(c.env.DB, r.id));
-  if (!current) return fail(c, 404, gone(c));
-  if (current.status !== "active") return fail(c, 409, endedReason(c, current));
+  if (!current) return fail(c, 404, GONE);
+  if (current.status !== "active") return fail(c, 409, endedReason(current));
   const links = await subscriberLinks(readConfig(c.env).links, r.id);
   if (answersJson(c)) return json(c, 200, { ...(await view(c, current)), confirmed: true, ...links });
   return page(c, 200, <ConfirmedPage site={site(c.env)} email={current.email} preferencesUrl={links.preferencesUrl} already={!activated} />);
@@ -202,7 +199,7 @@ async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, 
 subscriberRoutes.get("/preferences/:token", async (c) => {
   const r = await resolve(c, "preferences");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, gone(c));
+  if (!r.subscriber) return fail(c, 404, GONE);
   if (answersJson(c)) return json(c, 200, { ...(await view(c, r.subscriber)), ...(await subscriberLinks(readConfig(c.env).links, r.id)) });
   return preferencesPage(c, r.subscriber, 200, { saved: c.req.query("saved") === "1", feedRenewed: c.req.query("feed") === "new" });
 });
@@ -210,30 +207,31 @@ subscriberRoutes.get("/preferences/:token", async (c) => {
 subscriberRoutes.post("/preferences/:token", async (c) => {
   const r = await resolve(c, "preferences");
   if (r instanceof Response) return r;
-  if (!r.subscriber) return fail(c, 404, gone(c));
+  if (!r.subscriber) return fail(c, 404, GONE);
   const input = await readInput(c);
   if (!input.ok) return fail(c, input.status, input.reason);
+  const { kind, fields } = input.value;
   const now = Date.now();
   let updated: Subscriber | null;
-  if (input.fields.action === "new-feed-url") {
+  if (fields.action === "new-feed-url") {
     // A new personal feed address; the old one answers 410 from now on.
     const renewed = await renewFeedToken(c.env.DB, r.id, now);
-    if (!renewed) return fail(c, 404, gone(c));
+    if (!renewed) return fail(c, 404, GONE);
     if (answersJson(c)) return json(c, 200, { ...(await view(c, renewed)), renewed: true });
     return c.redirect(`${selfUrl(c)}?feed=new`, 303);
   }
-  if (input.fields.action === "resubscribe") {
-    if (r.subscriber.status !== "unsubscribed" && r.subscriber.status !== "active") return fail(c, 409, endedReason(c, r.subscriber));
+  if (fields.action === "resubscribe") {
+    if (r.subscriber.status !== "unsubscribed" && r.subscriber.status !== "active") return fail(c, 409, endedReason(r.subscriber));
     updated = (await activate(c.env.DB, r.id, "unsubscribed", now)) ?? r.subscriber;
   } else {
-    const prefs = parsePreferences(input.fields, r.subscriber, input.kind !== "json", await siteContent(c.env));
+    const prefs = parsePreferences(fields, r.subscriber, kind !== "json", await siteContent(c.env));
     if (!prefs.ok) {
       if (answersJson(c)) return fail(c, 400, prefs.reason);
-      return preferencesPage(c, r.subscriber, 400, { error: prefs.reason });
+      return preferencesPage(c, r.subscriber, 400, { error: say(site(c.env).t, prefs.reason) });
     }
     updated = await savePreferences(c.env.DB, r.id, prefs.value, now);
   }
-  if (!updated) return fail(c, 404, gone(c));
+  if (!updated) return fail(c, 404, GONE);
   if (answersJson(c)) return json(c, 200, { ...(await view(c, updated)), saved: true });
   return c.redirect(`${selfUrl(c)}?saved=1`, 303);
 });
@@ -254,7 +252,7 @@ subscriberRoutes.post("/unsubscribe/:token", async (c) => {
   if (r instanceof Response) return r;
   // Any POST unsubscribes; the body only says who is asking.
   const input = await readInput(c);
-  const oneClick = input.ok && input.fields["List-Unsubscribe"] === "One-Click";
+  const oneClick = input.ok && input.value.fields["List-Unsubscribe"] === "One-Click";
   const now = Date.now();
   const current = r.subscriber ? ((await unsubscribe(c.env.DB, r.id, now)) ?? (await findById(c.env.DB, r.id))) : null;
   if (oneClick) return c.body(null, 200, { "Cache-Control": "no-store" });

@@ -3,6 +3,7 @@
  * whether or not an address is known; what happens differs only in the mailbox.
  */
 import type { Env } from "../env.js";
+import type { Reason } from "../i18n/index.js";
 import { hitRateLimit, networkKey, type RateLimit } from "../lib/ratelimit.js";
 import { mailboxKey, normaliseEmail } from "./address.js";
 import { queueSubscriptionMail, type SubscriptionMail } from "./subscription-mail.js";
@@ -19,7 +20,7 @@ export const HONEYPOT_FIELD = "website";
 
 export type SubscribeResult =
   | { ok: true }
-  | { ok: false; status: 400 | 429; reason: string; retryAfter?: number; email?: string };
+  | { ok: false; status: 400 | 429; reason: Reason; retryAfter?: number; email?: string };
 
 /** Per mailbox, so case variants of one address share one allowance. */
 export function mailLimitKey(email: string): string {
@@ -32,7 +33,7 @@ export async function subscribe(env: Env, fields: Fields, listsAbsentMeanNone: b
   if (honeypot !== undefined && honeypot !== "" && !(Array.isArray(honeypot) && honeypot.every((v) => v === ""))) return { ok: true };
 
   const perIp = await hitRateLimit(env.DB, `subscribe-ip:${networkKey(ip)}`, SUBSCRIBE_PER_IP, now);
-  if (!perIp.allowed) return { ok: false, status: 429, reason: "Too many sign-ups from this network. Try again later.", retryAfter: perIp.retryAfter };
+  if (!perIp.allowed) return { ok: false, status: 429, reason: { key: "errors.tooManySignups" }, retryAfter: perIp.retryAfter };
 
   const email = normaliseEmail(fields.email);
   if (!email.ok) return { ok: false, status: 400, reason: email.reason };

@@ -4,12 +4,14 @@ import type { FeedAudience } from "../../src/audience/store.js";
 import type { RunSummary } from "../../src/digest/runs.js";
 import type { ImportReport } from "../../src/admin/import.js";
 import type { Subscriber } from "../../src/subscribers/store.js";
+import { say, type Messages } from "../../src/i18n/index.js";
 import { Layout } from "../layout.js";
 import { DailyChart, type Series } from "./chart.js";
 
 export interface ConsoleSite {
   title: string;
   lang: string;
+  t: Messages;
   /** IANA zone times are shown in. */
   timeZone: string;
   csrf: string;
@@ -296,7 +298,7 @@ export function ImportPage({ site, report, error }: { site: ConsoleSite; report?
               <thead><tr><th>Line</th><th>Reason</th></tr></thead>
               <tbody>
                 {report.errors.slice(0, 500).map((e) => (
-                  <tr><td>{e.line}</td><td>{e.reason}</td></tr>
+                  <tr><td>{e.line}</td><td>{say(site.t, e.reason)}</td></tr>
                 ))}
               </tbody>
             </table>

@@ -30,3 +30,33 @@ describe("/subscribe speaks SITE_LANGUAGE", () => {
     });
   }
 });
+
+describe("/subscribe says why a value is refused, in SITE_LANGUAGE, on a phone", () => {
+  let session: Session;
+  beforeAll(async () => {
+    session = await launch({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, timezoneId: "Asia/Shanghai", locale: "zh-CN" });
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it("zh-CN: an address the browser accepts but the server refuses", async () => {
+    const t = messagesFor("zh-CN");
+    const { page } = session;
+    await page.goto(`${baseUrl()}/subscribe`);
+    // `reader@localhost` passes the browser's type=email check; its domain has no dot.
+    await page.getByLabel(t.subscribe.email).fill("reader@localhost");
+    await Promise.all([page.waitForURL(/\/subscribe$/), page.getByRole("button", { name: t.subscribe.submit, exact: true }).click()]);
+    const alert = page.getByRole("alert");
+    expect((await alert.textContent())?.trim()).toBe(t.reasons.domain);
+    expect(await page.locator("h1").textContent()).toBe(t.subscribe.title);
+    expect(await page.getByLabel(t.subscribe.email).inputValue()).toBe("reader@localhost");
+    // It fits the phone: nothing wider than the viewport, the alert on the first screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = (await alert.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    await screenshot(page, "language-subscribe-error-zh-CN-phone");
+  });
+});

@@ -3,6 +3,9 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.js";
+import { messagesFor, say } from "../../src/i18n/index.js";
+
+const t = messagesFor(env.SITE_LANGUAGE);
 
 const BASE = "http://localhost:8787";
 const SAME = { Origin: BASE, "Sec-Fetch-Site": "same-origin" };
@@ -134,7 +137,7 @@ describe("console pages", () => {
     expect(res.status).toBe(200);
     const out = await res.text();
     expect(out).toMatch(/imported<\/span><b>1<\/b>/);
-    expect(out).toContain("email: email address must look like name@example.com");
+    expect(out).toContain(say(t, { key: "admin.importEmail", values: { reason: { key: "reasons.emailShape" } } }));
     expect(await env.DB.prepare("SELECT status FROM subscribers WHERE email = 'imported.one@console.test'").first()).toEqual({ status: "active" });
   });
 

@@ -2,7 +2,7 @@
 import { readConfig } from "../../src/config.js";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { format, messagesFor } from "../../src/i18n/index.js";
+import { CATALOGUES, format, messagesFor } from "../../src/i18n/index.js";
 const t = messagesFor(env.SITE_LANGUAGE);
 import { siteContent } from "../../src/content/index.js";
 import { signToken } from "../../src/lib/tokens.js";
@@ -254,7 +254,8 @@ describe("confirm", () => {
     for (const bad of candidates) {
       const res = await postJson(`/confirm/${bad}`, {});
       expect(res.status, bad).toBe(400);
-      expect(((await res.json()) as { error: string }).error).toContain(t.errors.badLink);
+      // JSON: the English text and its key, whatever SITE_LANGUAGE is (the page says it in the site's language).
+      expect(await res.json()).toEqual({ error: CATALOGUES.en.errors.badConfirmLink, code: "errors.badConfirmLink", status: 400 });
     }
     expect((await row(email))!.status).toBe("pending");
   });
@@ -310,7 +311,7 @@ describe("preferences", () => {
     }
     const form = await postForm(sub.preferences, { cadence: "yearly" });
     expect(form.status).toBe(400);
-    expect(await form.text()).toContain("cadence must be instant, daily or weekly");
+    expect(await form.text()).toContain(t.reasons.cadence);
     expect(await row(sub.email)).toEqual(before);
   });
 

@@ -52,7 +52,7 @@ describe("/subscribe says why a value is refused, in SITE_LANGUAGE, on a phone",
     expect(await page.locator("h1").textContent()).toBe(t.subscribe.title);
     expect(await page.getByLabel(t.subscribe.email).inputValue()).toBe("reader@localhost");
     // It fits the phone: nothing wider than the viewport, the alert on the first screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     const box = (await alert.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);

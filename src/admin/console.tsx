@@ -9,6 +9,7 @@ import { siteContent } from "../content/index.js";
 import { redriveRun } from "../digest/redrive.js";
 import { listRuns } from "../digest/runs.js";
 import { pageSite, type AppEnv } from "../env.js";
+import { format } from "../i18n/index.js";
 import { htmlDocument } from "../lib/html.js";
 import { problem, wantsJson } from "../lib/http.js";
 import { countByStatus, deleteSubscriber, findById, searchSubscribers, dailySignups, STATUSES, type Status } from "../subscribers/store.js";
@@ -35,9 +36,8 @@ export const consoleRoutes = new Hono<ConsoleEnv>();
 consoleRoutes.get("/admin", async (c, next) => {
   if (!c.env.ADMIN_TOKEN) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
   if (!(await validSession(c))) {
-    const { title, lang } = pageSite(c.env);
     c.header("Cache-Control", "no-store");
-    return c.html(htmlDocument(SignInPage({ title, lang })));
+    return c.html(htmlDocument(SignInPage(pageSite(c.env))));
   }
   await next();
 });
@@ -46,9 +46,9 @@ consoleRoutes.post("/admin/login", async (c) => {
   if (!c.env.ADMIN_TOKEN) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
   if (!sameOrigin(c)) return problem(c, 403, "sign in from this site's own form (Origin / Sec-Fetch-Site)");
   const form = await c.req.parseBody();
-  const { title, lang } = pageSite(c.env);
   if (typeof form.token !== "string" || !(await tokenIsRight(c.env, form.token))) {
-    return c.html(htmlDocument(SignInPage({ title, lang, error: "That is not the admin token." })), 401, { "Cache-Control": "no-store" });
+    const page = pageSite(c.env);
+    return c.html(htmlDocument(SignInPage({ ...page, error: page.t.admin.wrongToken })), 401, { "Cache-Control": "no-store" });
   }
   c.header("Set-Cookie", sessionCookie(await createSession(c.env, Date.now())));
   return c.redirect("/admin", 303);
@@ -102,11 +102,13 @@ consoleRoutes.get("/admin/console/subscribers", async (c) => {
     offset: (page - 1) * PAGE_SIZE,
     limit: PAGE_SIZE,
   });
-  const notice = c.req.query("deleted") ? `Deleted ${c.req.query("deleted")}.` : undefined;
+  const deleted = c.req.query("deleted");
+  const shown = site(c);
+  const notice = deleted ? format(shown.t.admin.deleted, { email: deleted }) : undefined;
   return c.html(
     htmlDocument(
       SubscribersPage({
-        site: site(c),
+        site: shown,
         filter: { q, status: statusText, topic, page },
         statuses: STATUSES,
         topics: (await siteContent(c.env)).terms("topics").map((t) => ({ slug: t.slug, name: t.name })),
@@ -132,13 +134,15 @@ consoleRoutes.post("/admin/console/subscribers/:id/delete", async (c) => {
 });
 
 consoleRoutes.get("/admin/console/digests", async (c) => {
-  const notice = c.req.query("redriven");
-  return c.html(htmlDocument(DigestsPage({ site: site(c), runs: await listRuns(c.env.DB, { limit: 50 }), ...(notice ? { notice: `Redrive queued: ${notice}.` } : {}) })));
+  const run = c.req.query("redriven");
+  const batches = Number(c.req.query("batches") ?? 0);
+  const redriven = run ? { run, batches: Number.isSafeInteger(batches) && batches >= 0 ? batches : 0 } : undefined;
+  return c.html(htmlDocument(DigestsPage({ site: site(c), runs: await listRuns(c.env.DB, { limit: 50 }), ...(redriven ? { redriven } : {}) })));
 });
 
 consoleRoutes.post("/admin/console/digests/:id/redrive", async (c) => {
   const result = await redriveRun(c.env.DB, c.env.DIGEST_QUEUE, c.req.param("id"));
-  return c.redirect(`/admin/console/digests?redriven=${encodeURIComponent(`${result.runId}, ${result.batches} batch(es)`)}`, 303);
+  return c.redirect(`/admin/console/digests?${new URLSearchParams({ redriven: result.runId, batches: String(result.batches) })}`, 303);
 });
 
 consoleRoutes.get("/admin/console/import", (c) => c.html(htmlDocument(ImportPage({ site: site(c) }))));
@@ -147,8 +151,8 @@ consoleRoutes.post("/admin/console/import", async (c) => {
   const form = await c.req.parseBody();
   const file = form.file;
   const render = (status: 200 | 400 | 413, props: Omit<Parameters<typeof ImportPage>[0], "site">) => c.html(htmlDocument(ImportPage({ site: site(c), ...props })), status);
-  if (!(file instanceof File) || file.size === 0) return render(400, { error: "choose a CSV file to import" });
-  if (file.size > MAX_IMPORT_BYTES) return render(413, { error: `at most ${MAX_IMPORT_BYTES} bytes per file; split it` });
+  if (!(file instanceof File) || file.size === 0) return render(400, { error: { key: "admin.chooseFile" } });
+  if (file.size > MAX_IMPORT_BYTES) return render(413, { error: { key: "admin.fileTooLarge", values: { max: MAX_IMPORT_BYTES } } });
   const options = parseImportOptions(new URLSearchParams({ consent: String(form.consent ?? "confirm"), update: form.update === "1" ? "1" : "0" }));
   if (!options.ok) return render(400, { error: options.reason });
   const now = Date.now();

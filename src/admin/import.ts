@@ -14,6 +14,7 @@
 import type { Env } from "../env.js";
 import { CATALOGUES, say, type Reason } from "../i18n/index.js";
 import { parseCsv } from "../lib/csv.js";
+import type { Parsed } from "../lib/parsed.js";
 import { normaliseEmail } from "../subscribers/address.js";
 import { queueSubscriptionMail } from "../subscribers/subscription-mail.js";
 import { DEFAULT_PREFERENCES, parsePreferences, type TermLookup, type Fields } from "../subscribers/preferences.js";
@@ -43,7 +44,7 @@ export function reportJson(report: ImportReport) {
   return { ...report, errors: report.errors.map((e) => ({ line: e.line, reason: say(CATALOGUES.en, e.reason) })) };
 }
 
-export type ImportOutcome = { ok: true; report: ImportReport; created: Subscriber[] } | { ok: false; status: 400 | 413; reason: string };
+export type ImportOutcome = { ok: true; report: ImportReport; created: Subscriber[] } | { ok: false; status: 400 | 413; reason: Reason };
 
 const COLUMNS: Record<string, keyof Fields | "email"> = {
   email: "email",
@@ -58,11 +59,11 @@ const COLUMNS: Record<string, keyof Fields | "email"> = {
 const LISTS = new Set(["topics", "tags"]);
 
 /** `?consent=&update=` → options, or the reason they are wrong. */
-export function parseImportOptions(params: URLSearchParams): { ok: true; value: ImportOptions } | { ok: false; reason: string } {
+export function parseImportOptions(params: URLSearchParams): Parsed<ImportOptions, object, Reason> {
   const consent = params.get("consent") ?? "confirm";
-  if (consent !== "confirmed" && consent !== "confirm") return { ok: false, reason: `consent must be confirmed or confirm, got "${consent}"` };
+  if (consent !== "confirmed" && consent !== "confirm") return { ok: false, reason: { key: "admin.importConsent", values: { value: consent } } };
   const update = params.get("update") ?? "0";
-  if (!["0", "1", "true", "false", ""].includes(update)) return { ok: false, reason: `update must be 1 or 0, got "${update}"` };
+  if (!["0", "1", "true", "false", ""].includes(update)) return { ok: false, reason: { key: "admin.importUpdateFlag", values: { value: update } } };
   return { ok: true, value: { consent, update: update === "1" || update === "true" } };
 }
 
@@ -75,17 +76,17 @@ interface ParsedRow {
 }
 
 /** CSV text → valid rows and per-line errors, or why the whole file is refused. */
-function readRows(text: string, terms: TermLookup): { ok: true; rows: ParsedRow[]; errors: ImportReport["errors"] } | { ok: false; status: 400 | 413; reason: string } {
+function readRows(text: string, terms: TermLookup): { ok: true; rows: ParsedRow[]; errors: ImportReport["errors"] } | { ok: false; status: 400 | 413; reason: Reason } {
   const csv = parseCsv(text, MAX_IMPORT_ROWS + 1);
   if (!csv.ok) {
-    if (csv.reason.startsWith("more than")) return { ok: false, status: 413, reason: `at most ${MAX_IMPORT_ROWS} rows per request; split the file` };
-    return { ok: false, status: 400, reason: `line ${csv.line}: ${csv.reason}` };
+    if (csv.reason.key === "admin.csvTooMany") return { ok: false, status: 413, reason: { key: "admin.importTooManyRows", values: { max: MAX_IMPORT_ROWS } } };
+    return { ok: false, status: 400, reason: { key: "admin.importLine", values: { line: csv.line, reason: csv.reason } } };
   }
   const [header, ...records] = csv.records;
-  if (!header) return { ok: false, status: 400, reason: "the file is empty: a header row with an email column is required" };
+  if (!header) return { ok: false, status: 400, reason: { key: "admin.importEmpty" } };
   const columns = header.cells.map((name) => COLUMNS[name.trim().toLowerCase()]);
   if (!columns.includes("email")) {
-    return { ok: false, status: 400, reason: `the header row needs an "email" (or "email address") column; it has: ${header.cells.map((c) => c.trim()).join(", ").slice(0, 200)}` };
+    return { ok: false, status: 400, reason: { key: "admin.importNoEmail", values: { columns: header.cells.map((c) => c.trim()).join(", ").slice(0, 200) } } };
   }
   const rows: ParsedRow[] = [];
   const errors: ImportReport["errors"] = [];

@@ -134,14 +134,14 @@ adminSubscriberRoutes.get("/export.csv", async (c) => {
 
 adminSubscriberRoutes.post("/import", async (c) => {
   const options = parseImportOptions(new URL(c.req.url).searchParams);
-  if (!options.ok) return problem(c, 400, options.reason);
+  if (!options.ok) return problem(c, 400, say(CATALOGUES.en, options.reason));
   if (!/^text\/csv\b/i.test(c.req.header("content-type") ?? "")) return problem(c, 415, "send the file as Content-Type: text/csv with a header row");
   if (Number(c.req.header("content-length") ?? 0) > MAX_IMPORT_BYTES) return problem(c, 413, `at most ${MAX_IMPORT_BYTES} bytes of CSV per request; split the file`);
   const text = await c.req.text();
   if (text.length > MAX_IMPORT_BYTES) return problem(c, 413, `at most ${MAX_IMPORT_BYTES} bytes of CSV per request; split the file`);
   const now = Date.now();
   const outcome = await importSubscribers(c.env.DB, text, options.value, now, await siteContent(c.env));
-  if (!outcome.ok) return problem(c, outcome.status, outcome.reason);
+  if (!outcome.ok) return problem(c, outcome.status, say(CATALOGUES.en, outcome.reason));
   if (options.value.consent === "confirm") c.executionCtx.waitUntil(mailImportConfirmations(c.env, outcome.created, now));
   return c.json(reportJson(outcome.report));
 });

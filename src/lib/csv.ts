@@ -1,14 +1,17 @@
 /**
  * RFC 4180 CSV reading: quoted fields (with `""` for a quote, and commas and line breaks
  * inside), CRLF or LF, a leading BOM dropped, blank lines skipped. Each record carries the
- * line it starts on (1 = the header), so errors can name the line a person sees.
+ * line it starts on (1 = the header), so errors can name the line a person sees; why a
+ * file cannot be read is a catalogue Reason (src/i18n `admin.csv*`).
  */
+import type { Reason } from "../i18n/index.js";
+
 export interface CsvRecord {
   line: number;
   cells: string[];
 }
 
-export type CsvResult = { ok: true; records: CsvRecord[] } | { ok: false; line: number; reason: string };
+export type CsvResult = { ok: true; records: CsvRecord[] } | { ok: false; line: number; reason: Reason };
 
 export function parseCsv(text: string, maxRecords = Infinity): CsvResult {
   const records: CsvRecord[] = [];
@@ -23,7 +26,7 @@ export function parseCsv(text: string, maxRecords = Infinity): CsvResult {
     let fieldStart = true;
     for (;;) {
       if (i >= n) {
-        if (quoted) return { ok: false, line: start, reason: "a quoted field is never closed" };
+        if (quoted) return { ok: false, line: start, reason: { key: "admin.csvUnclosed" } };
         cells.push(cell);
         break;
       }
@@ -38,7 +41,7 @@ export function parseCsv(text: string, maxRecords = Infinity): CsvResult {
             i++;
             const next = text[i];
             if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") {
-              return { ok: false, line, reason: "a quoted field must end at a comma or the end of the line" };
+              return { ok: false, line, reason: { key: "admin.csvQuoteEnd" } };
             }
           }
         } else {
@@ -69,7 +72,7 @@ export function parseCsv(text: string, maxRecords = Infinity): CsvResult {
       }
     }
     if (cells.length === 1 && cells[0]!.trim() === "") continue;
-    if (records.length >= maxRecords) return { ok: false, line: start, reason: `more than ${maxRecords} records` };
+    if (records.length >= maxRecords) return { ok: false, line: start, reason: { key: "admin.csvTooMany", values: { max: maxRecords } } };
     records.push({ line: start, cells });
   }
   return { ok: true, records };

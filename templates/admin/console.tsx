@@ -4,7 +4,7 @@ import type { FeedAudience } from "../../src/audience/store.js";
 import type { RunSummary } from "../../src/digest/runs.js";
 import type { ImportReport } from "../../src/admin/import.js";
 import type { Subscriber } from "../../src/subscribers/store.js";
-import { say, type Messages } from "../../src/i18n/index.js";
+import { fill, format, plural, say, type Messages, type Reason } from "../../src/i18n/index.js";
 import { Layout } from "../layout.js";
 import { DailyChart, type Series } from "./chart.js";
 
@@ -41,18 +41,32 @@ function Csrf({ site }: { site: ConsoleSite }) {
   return <input type="hidden" name="csrf" value={site.csrf} />;
 }
 
+/** A status or run status as the console names it (the stored word when the catalogue has none). */
+function label(names: Record<string, string>, value: string): string {
+  return Object.hasOwn(names, value) ? names[value]! : value;
+}
+
+const hourText = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
+
+/** When a subscriber's mail goes: cadence, (weekday,) local hour and zone. */
+function schedule(t: Messages, s: Subscriber): string {
+  const values = { cadence: t.cadence[s.cadence], time: hourText(s.hour), zone: s.timezone };
+  return s.cadence === "weekly" ? format(t.admin.weeklySchedule, { ...values, weekday: t.weekdays[s.weekday] ?? String(s.weekday) }) : format(t.admin.schedule, values);
+}
+
 export function ConsolePage({ site, title, children }: { site: ConsoleSite; title: string; children?: Child }) {
+  const m = site.t.admin;
   return (
     <Layout title={`${title} · ${site.title}`} lang={site.lang} head={<style dangerouslySetInnerHTML={{ __html: CONSOLE_STYLES }} />}>
-      <nav class="console" aria-label="Console">
-        <a href="/admin">Overview</a>
-        <a href="/admin/console/subscribers">Subscribers</a>
-        <a href="/admin/console/digests">Digest runs</a>
-        <a href="/admin/audience">Audience</a>
-        <a href="/admin/console/import">Import</a>
+      <nav class="console" aria-label={m.console}>
+        <a href="/admin">{m.overview}</a>
+        <a href="/admin/console/subscribers">{m.subscribers}</a>
+        <a href="/admin/console/digests">{m.digests}</a>
+        <a href="/admin/audience">{m.audience}</a>
+        <a href="/admin/console/import">{m.import}</a>
         <form method="post" action="/admin/logout">
           <Csrf site={site} />
-          <button class="secondary" type="submit">Sign out</button>
+          <button class="secondary" type="submit">{m.signOut}</button>
         </form>
       </nav>
       <h1>{title}</h1>
@@ -61,17 +75,18 @@ export function ConsolePage({ site, title, children }: { site: ConsoleSite; titl
   );
 }
 
-export function SignInPage({ title, lang, error }: { title: string; lang: string; error?: string }) {
+export function SignInPage({ title, lang, t, error }: { title: string; lang: string; t: Messages; error?: string }) {
+  const m = t.admin;
   return (
-    <Layout title={`Sign in · ${title}`} lang={lang}>
-      <h1>Console sign-in</h1>
+    <Layout title={`${m.signIn} · ${title}`} lang={lang}>
+      <h1>{m.signInTitle}</h1>
       <form method="post" action="/admin/login" class="card">
         <div class="field">
-          <label for="token">Admin token (ADMIN_TOKEN)</label>
+          <label for="token">{m.token}</label>
           <input id="token" name="token" type="password" autocomplete="current-password" required style="width:100%;font:inherit;padding:.55rem .7rem" />
         </div>
         {error ? <p class="error" role="alert">{error}</p> : null}
-        <button type="submit">Sign in</button>
+        <button type="submit">{m.signIn}</button>
       </form>
     </Layout>
   );
@@ -87,50 +102,52 @@ export interface OverviewData {
 }
 
 export function OverviewPage({ site, data }: { site: ConsoleSite; data: OverviewData }) {
+  const m = site.t.admin;
   const series: Series[] = [
-    { label: "Sign-ups", color: "#0b57d0", values: data.signups },
-    { label: "Unsubscribes", color: "#b3261e", values: data.unsubscribes },
+    { label: m.signups, color: "#0b57d0", values: data.signups },
+    { label: m.unsubscribes, color: "#b3261e", values: data.unsubscribes },
   ];
   return (
-    <ConsolePage site={site} title="Overview">
-      <h2>Subscribers by status</h2>
+    <ConsolePage site={site} title={m.overview}>
+      <h2>{m.byStatus}</h2>
       <div class="stats" data-testid="counts">
         {Object.entries(data.counts).map(([status, n]) => (
           <div>
-            <span class="muted">{status}</span>
+            <span class="muted">{label(m.status, status)}</span>
             <b>{n}</b>
           </div>
         ))}
       </div>
-      <h2>Sign-ups and unsubscribes, last {data.days.length} days</h2>
-      <DailyChart title="Sign-ups and unsubscribes per day" days={data.days} series={series} />
-      <h2>Feed audience</h2>
+      <h2>{format(m.chartHeading, { days: data.days.length })}</h2>
+      <DailyChart title={m.chartTitle} days={data.days} series={series} />
+      <h2>{m.feedAudience}</h2>
       <div class="stats">
-        <div><span class="muted">feeds read</span><b>{data.audience.feeds}</b></div>
-        <div><span class="muted">readers (estimate)</span><b>{data.audience.subscribers}</b></div>
-        <div><span class="muted">via aggregators</span><b>{data.audience.aggregators}</b></div>
-        <div><span class="muted">other clients</span><b>{data.audience.clients}</b></div>
+        <div><span class="muted">{m.feedsRead}</span><b>{data.audience.feeds}</b></div>
+        <div><span class="muted">{m.readersEstimate}</span><b>{data.audience.subscribers}</b></div>
+        <div><span class="muted">{m.viaAggregators}</span><b>{data.audience.aggregators}</b></div>
+        <div><span class="muted">{m.otherClients}</span><b>{data.audience.clients}</b></div>
       </div>
-      <h2>Last digest runs</h2>
+      <h2>{m.lastRuns}</h2>
       <RunsTable site={site} runs={data.runs} actions={false} />
     </ConsolePage>
   );
 }
 
 function RunsTable({ site, runs, actions }: { site: ConsoleSite; runs: RunSummary[]; actions: boolean }) {
-  if (!runs.length) return <p class="muted">No digest runs yet.</p>;
+  const m = site.t.admin;
+  if (!runs.length) return <p class="muted">{m.noRuns}</p>;
   return (
     <table>
       <thead>
         <tr>
-          <th>Run</th><th>Status</th><th>Planned</th><th>Sent</th><th>Failed</th><th>Pending</th><th>Dead letters</th><th>Created</th>{actions ? <th></th> : null}
+          <th>{m.run}</th><th>{m.statusLabel}</th><th>{m.planned}</th><th>{m.sent}</th><th>{m.failed}</th><th>{m.pendingCount}</th><th>{m.deadLetters}</th><th>{m.created}</th>{actions ? <th></th> : null}
         </tr>
       </thead>
       <tbody>
         {runs.map((r) => (
           <tr>
             <td><code>{r.id}</code></td>
-            <td>{r.status}</td>
+            <td>{label(m.runStatus, r.status)}</td>
             <td>{r.planned}</td>
             <td>{r.sent}</td>
             <td>{r.failed}</td>
@@ -142,7 +159,7 @@ function RunsTable({ site, runs, actions }: { site: ConsoleSite; runs: RunSummar
                 {(r.stats.deadLettered ?? 0) > 0 || r.pending > 0 ? (
                   <form method="post" action={`/admin/console/digests/${encodeURIComponent(r.id)}/redrive`} class="inline">
                     <Csrf site={site} />
-                    <button type="submit" class="secondary">Redrive</button>
+                    <button type="submit" class="secondary">{m.redrive}</button>
                   </form>
                 ) : null}
               </td>
@@ -154,11 +171,12 @@ function RunsTable({ site, runs, actions }: { site: ConsoleSite; runs: RunSummar
   );
 }
 
-export function DigestsPage({ site, runs, notice }: { site: ConsoleSite; runs: RunSummary[]; notice?: string }) {
+export function DigestsPage({ site, runs, redriven }: { site: ConsoleSite; runs: RunSummary[]; redriven?: { run: string; batches: number } }) {
+  const m = site.t.admin;
   return (
-    <ConsolePage site={site} title="Digest runs">
-      {notice ? <p role="status" class="card">{notice}</p> : null}
-      <p class="muted">Times in {site.timeZone}. "Dead letters" are batches that outlived their retries; Redrive puts a run's unsent batches back on the queue.</p>
+    <ConsolePage site={site} title={m.digests}>
+      {redriven ? <p role="status" class="card">{plural(site.t, m.redriven, redriven.batches, { run: redriven.run })}</p> : null}
+      <p class="muted">{format(m.runsNote, { zone: site.timeZone })}</p>
       <RunsTable site={site} runs={runs} actions={true} />
     </ConsolePage>
   );
@@ -182,54 +200,56 @@ export function SubscribersPage(props: {
   notice?: string;
 }) {
   const { site, filter, items, total, pageSize } = props;
+  const { t } = site;
+  const m = t.admin;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const link = (page: number) => `/admin/console/subscribers?${new URLSearchParams({ q: filter.q, status: filter.status, topic: filter.topic, page: String(page) })}`;
   const exportQuery = filter.status ? `?status=${encodeURIComponent(filter.status)}` : "";
   return (
-    <ConsolePage site={site} title="Subscribers">
+    <ConsolePage site={site} title={m.subscribers}>
       {props.notice ? <p role="status" class="card">{props.notice}</p> : null}
       <form method="get" action="/admin/console/subscribers" class="filters" role="search">
         <div class="field">
-          <label for="q">Address contains</label>
+          <label for="q">{m.addressContains}</label>
           <input id="q" name="q" type="search" value={filter.q} />
         </div>
         <div class="field">
-          <label for="status">Status</label>
+          <label for="status">{m.statusLabel}</label>
           <select id="status" name="status">
-            <option value="">any</option>
-            {props.statuses.map((s) => <option value={s} selected={s === filter.status}>{s}</option>)}
+            <option value="">{m.any}</option>
+            {props.statuses.map((s) => <option value={s} selected={s === filter.status}>{label(m.status, s)}</option>)}
           </select>
         </div>
         <div class="field">
-          <label for="topic">Topic</label>
+          <label for="topic">{m.topic}</label>
           <select id="topic" name="topic">
-            <option value="">any</option>
-            {props.topics.map((t) => <option value={t.slug} selected={t.slug === filter.topic}>{t.name}</option>)}
+            <option value="">{m.any}</option>
+            {props.topics.map((topic) => <option value={topic.slug} selected={topic.slug === filter.topic}>{topic.name}</option>)}
           </select>
         </div>
-        <button type="submit">Search</button>
+        <button type="submit">{m.search}</button>
       </form>
       <p class="muted">
-        {total} match{total === 1 ? "" : "es"} · page {filter.page} of {pages} · <a href={`/admin/subscribers/export.csv${exportQuery}`}>Export CSV</a>
+        {plural(t, m.matches, total)} · {format(m.pageOf, { page: filter.page, pages })} · <a href={`/admin/subscribers/export.csv${exportQuery}`}>{m.exportCsv}</a>
       </p>
       <table data-testid="subscribers">
         <thead>
-          <tr><th>Address</th><th>Status</th><th>Topics</th><th>Cadence</th><th>Signed up</th></tr>
+          <tr><th>{m.address}</th><th>{m.statusLabel}</th><th>{m.topics}</th><th>{m.cadence}</th><th>{m.signedUp}</th></tr>
         </thead>
         <tbody>
           {items.map((s) => (
             <tr>
               <td><a href={`/admin/console/subscribers/${encodeURIComponent(s.id)}`}>{s.email}</a></td>
-              <td>{s.status}</td>
-              <td>{s.topics.join(", ") || "everything"}</td>
-              <td>{s.cadence} {String(s.hour).padStart(2, "0")}:00 {s.timezone}</td>
+              <td>{label(m.status, s.status)}</td>
+              <td>{s.topics.join(", ") || m.everything}</td>
+              <td>{schedule(t, s)}</td>
               <td>{formatTime(s.createdAt, site)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p>
-        {filter.page > 1 ? <a href={link(filter.page - 1)}>← Previous</a> : null} {filter.page < pages ? <a href={link(filter.page + 1)}>Next →</a> : null}
+        {filter.page > 1 ? <a href={link(filter.page - 1)}>{m.previous}</a> : null} {filter.page < pages ? <a href={link(filter.page + 1)}>{m.next}</a> : null}
       </p>
     </ConsolePage>
   );
@@ -237,15 +257,16 @@ export function SubscribersPage(props: {
 
 export function SubscriberPage({ site, subscriber }: { site: ConsoleSite; subscriber: Subscriber }) {
   const s = subscriber;
+  const m = site.t.admin;
   const rows: [string, string][] = [
-    ["Status", s.status],
-    ["Topics", s.topics.join(", ") || "everything"],
-    ["Tags", s.tags.join(", ") || "everything"],
-    ["Cadence", `${s.cadence}, ${String(s.hour).padStart(2, "0")}:00 ${s.timezone}${s.cadence === "weekly" ? `, weekday ${s.weekday}` : ""}`],
-    ["Signed up", formatTime(s.createdAt, site)],
-    ["Confirmed", formatTime(s.confirmedAt, site)],
-    ["Unsubscribed", formatTime(s.unsubscribedAt, site)],
-    ["Suppressed", formatTime(s.suppressedAt, site)],
+    [m.statusLabel, label(m.status, s.status)],
+    [m.topics, s.topics.join(", ") || m.everything],
+    [m.tags, s.tags.join(", ") || m.everything],
+    [m.cadence, schedule(site.t, s)],
+    [m.signedUp, formatTime(s.createdAt, site)],
+    [m.confirmed, formatTime(s.confirmedAt, site)],
+    [m.unsubscribed, formatTime(s.unsubscribedAt, site)],
+    [m.suppressed, formatTime(s.suppressedAt, site)],
   ];
   return (
     <ConsolePage site={site} title={s.email}>
@@ -258,44 +279,45 @@ export function SubscriberPage({ site, subscriber }: { site: ConsoleSite; subscr
       </table>
       <form method="post" action={`/admin/console/subscribers/${encodeURIComponent(s.id)}/delete`} class="card">
         <Csrf site={site} />
-        <p>Deleting removes the subscriber and every row of theirs (deliveries, outbox mail). It cannot be undone.</p>
-        <button type="submit" class="danger">Delete subscriber</button>
+        <p>{m.deleteNote}</p>
+        <button type="submit" class="danger">{m.deleteButton}</button>
       </form>
     </ConsolePage>
   );
 }
 
-export function ImportPage({ site, report, error }: { site: ConsoleSite; report?: ImportReport; error?: string }) {
+export function ImportPage({ site, report, error }: { site: ConsoleSite; report?: ImportReport; error?: Reason }) {
+  const m = site.t.admin;
   return (
-    <ConsolePage site={site} title="Import subscribers">
+    <ConsolePage site={site} title={m.importTitle}>
       <form method="post" action="/admin/console/import" enctype="multipart/form-data" class="card">
         <Csrf site={site} />
         <div class="field">
-          <label for="file">CSV file (header row; email or "email address", optional topics, tags, cadence, timezone, hour, weekday)</label>
+          <label for="file">{m.importFile}</label>
           <input id="file" name="file" type="file" accept=".csv,text/csv" required />
         </div>
         <fieldset>
-          <legend>Consent</legend>
-          <label><input type="radio" name="consent" value="confirm" checked /> Send each a confirmation mail (pending until confirmed)</label>
-          <label><input type="radio" name="consent" value="confirmed" /> They already opted in elsewhere: import as active</label>
+          <legend>{m.consent}</legend>
+          <label><input type="radio" name="consent" value="confirm" checked /> {m.consentConfirm}</label>
+          <label><input type="radio" name="consent" value="confirmed" /> {m.consentConfirmed}</label>
         </fieldset>
         <div class="field">
-          <label style="font-weight:400"><input type="checkbox" name="update" value="1" /> Update addresses that already exist (never revives unsubscribed or suppressed ones)</label>
+          <label style="font-weight:400"><input type="checkbox" name="update" value="1" /> {m.importUpdate}</label>
         </div>
-        <button type="submit">Import</button>
+        <button type="submit">{m.importButton}</button>
       </form>
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {error ? <p class="error" role="alert">{say(site.t, error)}</p> : null}
       {report ? (
-        <section aria-label="Import result" data-testid="import-report">
+        <section aria-label={m.importResult} data-testid="import-report">
           <div class="stats">
-            <div><span class="muted">imported</span><b>{report.imported}</b></div>
-            <div><span class="muted">updated</span><b>{report.updated}</b></div>
-            <div><span class="muted">skipped</span><b>{report.skipped}</b></div>
-            <div><span class="muted">errors</span><b>{report.errors.length}</b></div>
+            <div><span class="muted">{m.imported}</span><b>{report.imported}</b></div>
+            <div><span class="muted">{m.updated}</span><b>{report.updated}</b></div>
+            <div><span class="muted">{m.skipped}</span><b>{report.skipped}</b></div>
+            <div><span class="muted">{m.errors}</span><b>{report.errors.length}</b></div>
           </div>
           {report.errors.length ? (
             <table>
-              <thead><tr><th>Line</th><th>Reason</th></tr></thead>
+              <thead><tr><th>{m.line}</th><th>{m.reason}</th></tr></thead>
               <tbody>
                 {report.errors.slice(0, 500).map((e) => (
                   <tr><td>{e.line}</td><td>{say(site.t, e.reason)}</td></tr>
@@ -317,40 +339,39 @@ export function AudiencePage(props: {
   email: { topics: Record<string, number>; tags: Record<string, number>; everything: number };
 }) {
   const { site, feeds, days, history, email } = props;
+  const { t } = site;
+  const m = t.admin;
   return (
-    <ConsolePage site={site} title="Feed audience">
-      <p class="muted">
-        Readers per feed: the subscriber counts aggregators report (latest per aggregator) plus distinct other clients on the latest day
-        (a daily-salted keyed hash of network and user agent; no address is stored). JSON: <code>Accept: application/json</code>.
-      </p>
-      {feeds.length === 0 ? <p>No feed requests recorded yet.</p> : null}
+    <ConsolePage site={site} title={m.audienceTitle}>
+      <p class="muted">{fill(m.audienceIntro, { accept: <code>Accept: application/json</code> })}</p>
+      {feeds.length === 0 ? <p>{m.noFeeds}</p> : null}
       {feeds.map((f) => {
         const h = history.get(f.path) ?? { subscribers: days.map(() => 0), clients: days.map(() => 0) };
         return (
           <section class="card" data-feed={f.path}>
-            <h2 style="margin-top:0"><code>{f.path}</code> — {f.subscribers} readers</h2>
+            <h2 style="margin-top:0">{fill(plural(t, m.feedReaders, f.subscribers), { path: <code>{f.path}</code> })}</h2>
             <p>
-              {Object.entries(f.aggregators).map(([name, n]) => `${name}: ${n}`).join(" · ") || "no aggregator reports"} · other clients: {f.clients}
+              {Object.entries(f.aggregators).map(([name, n]) => `${name}: ${n}`).join(" · ") || m.noAggregators} · {format(m.otherClientsCount, { count: f.clients })}
             </p>
             <DailyChart
-              title={`${f.path}, last ${days.length} days`}
+              title={format(m.feedChart, { path: f.path, days: days.length })}
               days={days}
               series={[
-                { label: "Readers", color: "#0b57d0", values: h.subscribers },
-                { label: "Other clients", color: "#188038", values: h.clients },
+                { label: m.readers, color: "#0b57d0", values: h.subscribers },
+                { label: m.otherClients, color: "#188038", values: h.clients },
               ]}
             />
           </section>
         );
       })}
-      <h2>Email subscribers per topic and tag (active)</h2>
-      <p>Everything (no topic or tag chosen): {email.everything}</p>
+      <h2>{m.emailHeading}</h2>
+      <p>{format(m.emailEverything, { count: email.everything })}</p>
       <table>
-        <thead><tr><th>Kind</th><th>Slug</th><th>Subscribers</th></tr></thead>
+        <thead><tr><th>{m.kind}</th><th>{m.slug}</th><th>{m.subscribers}</th></tr></thead>
         <tbody>
           {(["topics", "tags"] as const).flatMap((kind) =>
             Object.entries(email[kind]).sort((a, b) => b[1] - a[1]).map(([slug, n]) => (
-              <tr><td>{kind === "topics" ? "topic" : "tag"}</td><td>{slug}</td><td>{n}</td></tr>
+              <tr><td>{kind === "topics" ? t.terms.topic : t.terms.tag}</td><td>{slug}</td><td>{n}</td></tr>
             )),
           )}
         </tbody>

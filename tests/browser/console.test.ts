@@ -10,6 +10,10 @@ import { inject } from "vitest";
 import { messagesFor, say } from "../../src/i18n/index.js";
 import { baseUrl, launch, screenshot, type Session } from "./browser.js";
 
+// global-setup's first wrangler dev speaks wrangler.toml's SITE_LANGUAGE (zh-CN): so does the console.
+const t = messagesFor("zh-CN");
+const m = t.admin;
+
 describe("console in chromium", () => {
   let session: Session;
   const stamp = Date.now().toString(36);
@@ -29,11 +33,11 @@ describe("console in chromium", () => {
     await page.goto(`${base}/admin`);
     await page.fill("#token", "wrong");
     await page.click("button[type=submit]");
-    await expect.poll(() => page.textContent("[role=alert]")).toContain("not the admin token");
+    await expect.poll(() => page.textContent("[role=alert]")).toBe(m.wrongToken);
     await screenshot(page, "console-signin-refused");
     await page.fill("#token", inject("adminToken"));
     await Promise.all([page.waitForURL(`${base}/admin`), page.click("button[type=submit]")]);
-    expect(await page.textContent("h1")).toBe("Overview");
+    expect(await page.textContent("h1")).toBe(m.overview);
     expect(await page.evaluate("document.cookie")).not.toContain("tidings_admin");
     const [cookie] = await session.context.cookies();
     expect(cookie).toMatchObject({ name: "tidings_admin", httpOnly: true, secure: true, sameSite: "Strict" });
@@ -42,30 +46,30 @@ describe("console in chromium", () => {
     const dir = mkdtempSync(join(tmpdir(), "tidings-import-"));
     const file = join(dir, "list.csv");
     writeFileSync(file, `Email Address,Name,Topics,tags\nann.${stamp}@imported.test,Ann,Open Source,Meta|OpenAI\nbo.${stamp}@imported.test,Bo,,\nnot-an-address,X,,\n`);
-    await page.click("text=Import");
+    await page.click(`nav.console >> text=${m.import}`);
     await page.setInputFiles("#file", file);
     await page.check("input[name=consent][value=confirmed]");
     await page.click("form.card button[type=submit]");
     await page.waitForSelector("[data-testid=import-report]");
     const report = await page.textContent("[data-testid=import-report]");
-    expect(report).toMatch(/imported\s*2/);
+    expect(report).toContain(`${m.imported}2`);
     // The reason in the site's language (zh-CN); the bearer API answers it in English.
-    expect(report).toContain(say(messagesFor("zh-CN"), { key: "admin.importEmail", values: { reason: { key: "reasons.emailShape" } } }));
+    expect(report).toContain(say(t, { key: "admin.importEmail", values: { reason: { key: "reasons.emailShape" } } }));
     await screenshot(page, "console-import");
 
     // search by part of the address
-    await page.click("nav.console >> text=Subscribers");
+    await page.click(`nav.console >> text=${m.subscribers}`);
     await page.fill("#q", `ann.${stamp}`);
     await page.click("form.filters button[type=submit]");
     await page.waitForURL(/q=ann/);
     const rows = await page.$$eval("[data-testid=subscribers] tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain(`ann.${stamp}@imported.test`);
-    expect(rows[0]).toContain("active");
+    expect(rows[0]).toContain(m.status.active);
     await screenshot(page, "console-search");
 
     // the overview counts them and draws the chart
-    await page.click("nav.console >> text=Overview");
+    await page.click(`nav.console >> text=${m.overview}`);
     expect(Number(await page.textContent("[data-testid=counts] div:nth-child(2) b"))).toBeGreaterThanOrEqual(2);
     expect(await page.$$("svg polyline")).toHaveLength(2);
     await screenshot(page, "console-overview");
@@ -75,13 +79,13 @@ describe("console in chromium", () => {
       const res = await fetch(`${base}/rss.xml`, { headers: { "User-Agent": ua } });
       await res.arrayBuffer();
     }
-    await page.click("nav.console >> text=Audience");
+    await page.click(`nav.console >> text=${m.audience}`);
     const feed = page.locator('section[data-feed="/rss.xml"]');
     await expect.poll(() => feed.textContent()).toContain("Feedly: 42");
     expect(await feed.locator("svg").count()).toBe(1);
     await screenshot(page, "console-audience");
 
-    await page.click("text=Sign out");
+    await page.click(`text=${m.signOut}`);
     await page.waitForSelector("#token");
     expect(await session.context.cookies()).toHaveLength(0);
   });

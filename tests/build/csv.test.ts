@@ -20,11 +20,11 @@ describe("parseCsv", () => {
   });
 
   it("refuses an unclosed quote and text after a closing quote, naming the line", () => {
-    expect(parseCsv('email\n"a@x.com\n')).toEqual({ ok: false, line: 2, reason: "a quoted field is never closed" });
+    expect(parseCsv('email\n"a@x.com\n')).toEqual({ ok: false, line: 2, reason: { key: "admin.csvUnclosed" } });
     expect(parseCsv('email\n"a"b\n')).toMatchObject({ ok: false, line: 2 });
   });
 
   it("stops past the record limit", () => {
-    expect(parseCsv("a\nb\nc\n", 2)).toEqual({ ok: false, line: 3, reason: "more than 2 records" });
+    expect(parseCsv("a\nb\nc\n", 2)).toEqual({ ok: false, line: 3, reason: { key: "admin.csvTooMany", values: { max: 2 } } });
   });
 });

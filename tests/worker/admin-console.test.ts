@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.js";
-import { messagesFor, say } from "../../src/i18n/index.js";
+import { CATALOGUES, format, messagesFor, say } from "../../src/i18n/index.js";
 
 const t = messagesFor(env.SITE_LANGUAGE);
 
@@ -82,10 +82,10 @@ describe("console pages", () => {
     const cookie = await signIn();
     const { res, html } = await page("/admin", cookie);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(html).toContain("Subscribers by status");
+    expect(html).toContain(t.admin.byStatus);
     expect(html).toContain("<svg");
     expect(html).toContain("<polyline");
-    expect(html).toContain("Feed audience");
+    expect(html).toContain(t.admin.feedAudience);
   });
 
   it("subscribers: search by part of the address, filter, detail, delete (CSRF), export with the session", async () => {
@@ -136,17 +136,17 @@ describe("console pages", () => {
     const res = await call("/admin/console/import", { method: "POST", headers: { ...SAME, Cookie: `tidings_admin=${cookie}` }, body: form });
     expect(res.status).toBe(200);
     const out = await res.text();
-    expect(out).toMatch(/imported<\/span><b>1<\/b>/);
+    expect(out).toContain(`${t.admin.imported}</span><b>1</b>`);
     expect(out).toContain(say(t, { key: "admin.importEmail", values: { reason: { key: "reasons.emailShape" } } }));
     expect(await env.DB.prepare("SELECT status FROM subscribers WHERE email = 'imported.one@console.test'").first()).toEqual({ status: "active" });
   });
 
   it("digest runs and audience pages render for a session; audience JSON on request", async () => {
     const cookie = await signIn();
-    expect((await page("/admin/console/digests", cookie)).html).toContain("Digest runs");
+    expect((await page("/admin/console/digests", cookie)).html).toContain(t.admin.digests);
     await call("/rss.xml", { headers: { "User-Agent": "Feedly/1.0 (7 subscribers)", "CF-Connecting-IP": "203.0.113.8" } });
     const audience = await page("/admin/audience", cookie);
-    expect(audience.html).toContain("Feed audience");
+    expect(audience.html).toContain(t.admin.audienceTitle);
     expect(audience.html).toContain("/rss.xml");
     expect(audience.html).toContain("Feedly: 7");
     const json = await call("/admin/audience", { headers: { Cookie: `tidings_admin=${cookie}`, Accept: "application/json" } });
@@ -157,5 +157,53 @@ describe("console pages", () => {
     expect((await call("/admin/console/subscribers")).status).toBe(303);
     expect((await call("/admin/audience")).status).toBe(303);
     expect((await call("/admin/console/import", { method: "POST", headers: SAME, body: new FormData() })).status).toBe(403);
+  });
+});
+
+describe("the console speaks SITE_LANGUAGE", () => {
+  /** English phrases of the console that must not appear on a Chinese console page. */
+  const ENGLISH = ["Console sign-in", "Sign in", "Sign out", "Overview", "Subscribers by status", "Feed audience", "Last digest runs", "Address contains", "Export CSV", "Signed up", "Digest runs", "Import subscribers"];
+
+  for (const lang of ["zh-CN", "zh-TW"] as const) {
+    it(`${lang}: sign-in, overview, subscribers, a subscriber, digest runs, import`, async () => {
+      const m = CATALOGUES[lang].admin;
+      const as = { SITE_LANGUAGE: lang };
+      const signInPage = await (await call("/admin", {}, as)).text();
+      expect(signInPage).toContain(`<html lang="${lang}"`);
+      for (const text of [m.signInTitle, m.token, m.signIn]) expect(signInPage).toContain(text);
+      const wrong = await (await call("/admin/login", { method: "POST", headers: SAME, body: new URLSearchParams({ token: "nope" }) }, as)).text();
+      expect(wrong).toContain(m.wrongToken);
+
+      const cookie = await signIn();
+      const get = async (path: string) => (await call(path, { headers: { Cookie: `tidings_admin=${cookie}` } }, as)).text();
+      await env.DB.prepare(
+        `INSERT OR IGNORE INTO subscribers (id, email, status, topics, tags, cadence, send_weekday, created_at, updated_at) VALUES ('lang-1', 'lang.one@console.test', 'active', '[]', '[]', 'weekly', 3, 10, 10)`,
+      ).run();
+      const overview = await get("/admin");
+      for (const text of [m.overview, m.subscribers, m.digests, m.audience, m.import, m.signOut, m.byStatus, m.status.active, m.feedAudience, m.lastRuns, m.chartTitle, m.signups, format(m.chartHeading, { days: 30 })]) {
+        expect(overview, text).toContain(text);
+      }
+      const list = await get("/admin/console/subscribers?q=lang.one");
+      for (const text of [m.addressContains, m.statusLabel, m.search, m.exportCsv, m.address, m.signedUp, m.status.active, format(m.pageOf, { page: 1, pages: 1 })]) expect(list, text).toContain(text);
+      const detail = await get("/admin/console/subscribers/lang-1");
+      for (const text of [m.deleteButton, m.deleteNote, CATALOGUES[lang].cadence.weekly, CATALOGUES[lang].weekdays[3]!]) expect(detail, text).toContain(text);
+      const runs = await get("/admin/console/digests");
+      expect(runs).toContain(m.digests);
+      const importPage = await get("/admin/console/import");
+      for (const text of [m.importTitle, m.consent, m.consentConfirm, m.importButton]) expect(importPage, text).toContain(text);
+
+      for (const [name, html] of Object.entries({ signInPage, overview, list, detail, runs, importPage })) {
+        const text = html.replace(/<[^>]+>/g, " ");
+        for (const phrase of ENGLISH) expect(text, `${name}: ${phrase}`).not.toContain(phrase);
+      }
+    });
+  }
+
+  it("en: the English console", async () => {
+    const m = CATALOGUES.en.admin;
+    const cookie = await signIn();
+    const overview = await (await call("/admin", { headers: { Cookie: `tidings_admin=${cookie}` } }, { SITE_LANGUAGE: "en" })).text();
+    expect(overview).toContain(`<h1>${m.overview}</h1>`);
+    expect(overview.replace(/<[^>]+>/g, " ").split(env.SITE_TITLE).join(" ").match(/[\u4e00-\u9fff]+/g) ?? []).toEqual([]);
   });
 });

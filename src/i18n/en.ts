@@ -252,7 +252,7 @@ const en = {
     signIn: "Sign in",
     token: "Admin token (ADMIN_TOKEN)",
     wrongToken: "That is not the admin token.",
-    status: { pending: "pending", active: "active", unsubscribed: "unsubscribed", bounced: "bounced", complained: "complained" },
+    status: { pending: "pending", active: "active", unsubscribed: "unsubscribed", bounced: "bounced", complained: "complained", total: "total" },
     runStatus: { planning: "planning", planned: "planned" },
     byStatus: "Subscribers by status",
     chartHeading: "Sign-ups and unsubscribes, last {days} days",

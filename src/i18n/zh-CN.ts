@@ -239,7 +239,7 @@ const zhCN: Messages = {
     signIn: "登录",
     token: "管理令牌（ADMIN_TOKEN）",
     wrongToken: "管理令牌不正确。",
-    status: { pending: "待确认", active: "已订阅", unsubscribed: "已退订", bounced: "退信", complained: "被投诉" },
+    status: { pending: "待确认", active: "已订阅", unsubscribed: "已退订", bounced: "退信", complained: "被投诉", total: "合计" },
     runStatus: { planning: "规划中", planned: "已规划" },
     byStatus: "按状态统计订阅者",
     chartHeading: "最近 {days} 天的订阅与退订",

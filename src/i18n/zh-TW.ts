@@ -239,7 +239,7 @@ const zhTW: Messages = {
     signIn: "登入",
     token: "管理權杖（ADMIN_TOKEN）",
     wrongToken: "管理權杖不正確。",
-    status: { pending: "待確認", active: "已訂閱", unsubscribed: "已取消訂閱", bounced: "退信", complained: "被檢舉" },
+    status: { pending: "待確認", active: "已訂閱", unsubscribed: "已取消訂閱", bounced: "退信", complained: "被檢舉", total: "合計" },
     runStatus: { planning: "規劃中", planned: "已規劃" },
     byStatus: "依狀態統計訂閱者",
     chartHeading: "最近 {days} 天的訂閱與取消訂閱",

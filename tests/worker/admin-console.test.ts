@@ -180,7 +180,7 @@ describe("the console speaks SITE_LANGUAGE", () => {
         `INSERT OR IGNORE INTO subscribers (id, email, status, topics, tags, cadence, send_weekday, created_at, updated_at) VALUES ('lang-1', 'lang.one@console.test', 'active', '[]', '[]', 'weekly', 3, 10, 10)`,
       ).run();
       const overview = await get("/admin");
-      for (const text of [m.overview, m.subscribers, m.digests, m.audience, m.import, m.signOut, m.byStatus, m.status.active, m.feedAudience, m.lastRuns, m.chartTitle, m.signups, format(m.chartHeading, { days: 30 })]) {
+      for (const text of [m.overview, m.subscribers, m.digests, m.audience, m.import, m.signOut, m.byStatus, m.status.active, m.status.total, m.feedAudience, m.lastRuns, m.chartTitle, m.signups, format(m.chartHeading, { days: 30 })]) {
         expect(overview, text).toContain(text);
       }
       const list = await get("/admin/console/subscribers?q=lang.one");

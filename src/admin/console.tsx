@@ -9,11 +9,12 @@ import { siteContent } from "../content/index.js";
 import { redriveRun } from "../digest/redrive.js";
 import { listRuns } from "../digest/runs.js";
 import { pageSite, type AppEnv } from "../env.js";
-import { format } from "../i18n/index.js";
+import { CATALOGUES, format, say, type Reason } from "../i18n/index.js";
 import { htmlDocument } from "../lib/html.js";
 import { problem, wantsJson } from "../lib/http.js";
 import { countByStatus, deleteSubscriber, findById, searchSubscribers, dailySignups, STATUSES, type Status } from "../subscribers/store.js";
-import { AudiencePage, DigestsPage, ImportPage, OverviewPage, SignInPage, SubscriberPage, SubscribersPage, type ConsoleSite } from "../../templates/admin/console.js";
+import { AudiencePage, ConsoleRefusal, DigestsPage, ImportPage, OverviewPage, SignInPage, SubscriberPage, SubscribersPage, type ConsoleSite } from "../../templates/admin/console.js";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { lastDays, perDay } from "../../templates/admin/chart.js";
 import { secretMatches } from "../lib/secret-compare.js";
 import { AUDIENCE_DAYS, audienceDays, audienceReport } from "./audience.js";
@@ -29,6 +30,12 @@ const LANGUAGE_ZONES: Record<string, string> = { "zh-CN": "Asia/Shanghai", "zh-T
 function site(c: Context<ConsoleEnv>): ConsoleSite {
   const { title, lang, t } = pageSite(c.env);
   return { title, lang, t, timeZone: LANGUAGE_ZONES[lang] ?? "UTC", csrf: c.get("csrf") };
+}
+
+/** A refused console request: a console page in the site's language, or English `{ error, status }` JSON. */
+function refuse(c: Context<ConsoleEnv>, status: ContentfulStatusCode, reason: Reason): Response {
+  if (wantsJson(c.req.raw)) return problem(c, status, say(CATALOGUES.en, reason));
+  return c.html(htmlDocument(ConsoleRefusal({ site: site(c), status, reason })), status, { "Cache-Control": "no-store" });
 }
 
 export const consoleRoutes = new Hono<ConsoleEnv>();
@@ -90,11 +97,11 @@ consoleRoutes.get("/admin", async (c) => {
 consoleRoutes.get("/admin/console/subscribers", async (c) => {
   const q = (c.req.query("q") ?? "").trim().slice(0, 200);
   const statusText = c.req.query("status") ?? "";
-  if (statusText && !(STATUSES as readonly string[]).includes(statusText)) return problem(c, 400, `status must be one of ${STATUSES.join(", ")}`);
+  if (statusText && !(STATUSES as readonly string[]).includes(statusText)) return refuse(c, 400, { key: "admin.badStatus", values: { statuses: STATUSES.join(", ") } });
   const topic = c.req.query("topic") ?? "";
   const pageText = c.req.query("page") ?? "1";
   const page = /^\d{1,6}$/.test(pageText) && Number(pageText) >= 1 ? Number(pageText) : NaN;
-  if (!page) return problem(c, 400, "page must be a whole number of 1 or more");
+  if (!page) return refuse(c, 400, { key: "admin.badPage" });
   const { items, total } = await searchSubscribers(c.env.DB, {
     ...(q ? { q } : {}),
     ...(statusText ? { status: statusText as Status } : {}),
@@ -123,13 +130,13 @@ consoleRoutes.get("/admin/console/subscribers", async (c) => {
 
 consoleRoutes.get("/admin/console/subscribers/:id", async (c) => {
   const subscriber = await findById(c.env.DB, c.req.param("id"));
-  if (!subscriber) return problem(c, 404, "no subscriber with that id");
+  if (!subscriber) return refuse(c, 404, { key: "admin.noSubscriber" });
   return c.html(htmlDocument(SubscriberPage({ site: site(c), subscriber })));
 });
 
 consoleRoutes.post("/admin/console/subscribers/:id/delete", async (c) => {
   const deleted = await deleteSubscriber(c.env.DB, c.req.param("id"));
-  if (!deleted) return problem(c, 404, "no subscriber with that id");
+  if (!deleted) return refuse(c, 404, { key: "admin.noSubscriber" });
   return c.redirect(`/admin/console/subscribers?deleted=${encodeURIComponent(deleted.email)}`, 303);
 });
 

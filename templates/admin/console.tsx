@@ -75,6 +75,16 @@ export function ConsolePage({ site, title, children }: { site: ConsoleSite; titl
   );
 }
 
+/** Why a console request was refused, inside the console (its nav stays). */
+export function ConsoleRefusal({ site, status, reason }: { site: ConsoleSite; status: number; reason: Reason }) {
+  const { errors } = site.t;
+  return (
+    <ConsolePage site={site} title={status === 404 ? errors.notFound : errors.wrong}>
+      <p class="error" role="alert">{say(site.t, reason)}</p>
+    </ConsolePage>
+  );
+}
+
 export function SignInPage({ title, lang, t, error }: { title: string; lang: string; t: Messages; error?: string }) {
   const m = t.admin;
   return (

@@ -199,6 +199,24 @@ describe("the console speaks SITE_LANGUAGE", () => {
     });
   }
 
+  it("zh-CN: a refused console request is a console page in the site's language (JSON: English)", async () => {
+    const m = CATALOGUES["zh-CN"].admin;
+    const cookie = await signIn();
+    const headers = { Cookie: `tidings_admin=${cookie}` };
+    const missing = await call("/admin/console/subscribers/no-such-id", { headers });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toMatch(/^text\/html/);
+    const missingPage = await missing.text();
+    expect(missingPage).toContain(m.noSubscriber);
+    expect(missingPage).toContain(`>${m.overview}</a>`);
+    const bad = await call("/admin/console/subscribers?status=nope", { headers });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain(format(m.badStatus, { statuses: "pending, active, unsubscribed, bounced, complained" }));
+    expect(await (await call("/admin/console/subscribers?page=0", { headers })).text()).toContain(m.badPage);
+    const json = await call("/admin/console/subscribers/no-such-id", { headers: { ...headers, Accept: "application/json" } });
+    expect(await json.json()).toEqual({ error: CATALOGUES.en.admin.noSubscriber, status: 404 });
+  });
+
   it("en: the English console", async () => {
     const m = CATALOGUES.en.admin;
     const cookie = await signIn();

@@ -107,7 +107,7 @@ function fetchAs(lang: string, path: string, init: RequestInit = {}) {
 }
 
 const tag = () => [...content.catalogue("tags", Date.now()).values()][0]!;
-const PUBLIC_PAGES = () => ["/subscribe", "/feeds", "/", `/tags/${encodeURIComponent(tag().slug)}/`, "/tags/no-such-tag/", "/dev/outbox", "/digests"];
+const PUBLIC_PAGES = () => ["/subscribe", "/feeds", "/", `/tags/${encodeURIComponent(tag().slug)}/`, "/tags/no-such-tag/", "/dev/outbox", "/digests", "/admin"];
 
 describe("every page speaks SITE_LANGUAGE only", () => {
   for (const lang of LANGUAGES) {
@@ -127,7 +127,7 @@ describe("every page speaks SITE_LANGUAGE only", () => {
 
   it("English pages carry no Chinese besides term names and the site title", async () => {
     // Pages without article text (landing pages quote titles and summaries as written).
-    for (const path of ["/subscribe", "/feeds", "/tags/no-such-tag/", "/dev/outbox", "/digests"]) {
+    for (const path of ["/subscribe", "/feeds", "/tags/no-such-tag/", "/dev/outbox", "/digests", "/admin"]) {
       const text = visibleText(await (await fetchAs("en", path)).text()).replace(/e\.g\. [^"]*/g, "");
       expect(text.match(/[\u4e00-\u9fff]+/g) ?? [], path).toEqual([]);
     }

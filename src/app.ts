@@ -1,3 +1,4 @@
+import { readConfig } from "./config.js";
 import { Hono } from "hono";
 import { digestAdminRoutes, digestDevRoutes } from "./digest/admin.js";
 import { digestWebRoutes } from "./digest/web.js";
@@ -35,7 +36,10 @@ app.route("/dev/outbox/digests", digestDevRoutes);
 app.route("/dev/outbox", outboxRoutes);
 
 /** Every path Tidings does not answer: the fronted site's (ORIGIN_URL), else a 404. */
-app.notFound((c) => (c.env.ORIGIN_URL ? passToOrigin(c, c.env.ORIGIN_URL) : problem(c, 404, `no page at ${new URL(c.req.url).pathname}`)));
+app.notFound((c) => {
+  const origin = readConfig(c.env).originUrl;
+  return origin ? passToOrigin(c, origin) : problem(c, 404, `no page at ${new URL(c.req.url).pathname}`);
+});
 app.onError((error, c) => {
   console.error("unhandled error", error instanceof Error ? error.stack : error);
   return problem(c, 500, "internal error");

@@ -5,6 +5,7 @@
  * never `Env`; `readConfig` is the one place that knows the setting names' meaning.
  */
 import type { Env } from "./env.js";
+import { messagesFor, type Messages } from "./i18n/index.js";
 
 /** Used only when ENVIRONMENT=development and no TOKEN_SECRET is set, so `npm run dev` works as cloned. */
 const DEVELOPMENT_SECRET = "tidings-development-only-token-secret";
@@ -36,10 +37,22 @@ export interface MailConfig {
   from: string;
   /** Resend when RESEND_API_KEY is set; otherwise mail goes to the dev outbox. */
   resend: { apiKey: string; baseUrl: string } | null;
+  /** RESEND_WEBHOOK_SECRET (`whsec_…`): null means the webhook endpoint answers 503. */
+  webhookSecret: string | null;
+}
+
+/** The site as pages and mails name it: title, language (src/i18n) and its messages. */
+export interface PageSite {
+  title: string;
+  /** The catalogue language SITE_LANGUAGE resolves to (`en` when unknown). */
+  lang: string;
+  t: Messages;
 }
 
 export interface Config {
   site: SiteConfig;
+  /** The site's title and message catalogue, picked once. */
+  page: PageSite;
   /**
    * The settings that shape rendered feeds and pages, as one string: per-isolate caches
    * and every ETag are keyed by it (not by the identity of `env`, which the runtime does
@@ -48,6 +61,10 @@ export interface Config {
   renderKey: string;
   links: LinkConfig;
   mail: MailConfig;
+  /** ADMIN_TOKEN: null means the admin API and console do not exist (404). */
+  adminToken: string | null;
+  /** ORIGIN_URL as set (src/origin.ts checks it): null means Tidings answers every path itself. */
+  originUrl: string | null;
   development: boolean;
 }
 
@@ -55,7 +72,7 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /** The settings readConfig reads: a change to any of them gives a new Config. */
-const READ = ["SITE_URL", "SITE_TITLE", "SITE_DESCRIPTION", "SITE_LANGUAGE", "SITE_AUTHOR", "PUBLIC_URL", "WEBSUB_HUB", "ENVIRONMENT", "EMAIL_FROM", "RESEND_BASE_URL", "RESEND_API_KEY", "TOKEN_SECRET", "TOKEN_SECRET_PREVIOUS"] as const;
+const READ = ["SITE_URL", "SITE_TITLE", "SITE_DESCRIPTION", "SITE_LANGUAGE", "SITE_AUTHOR", "PUBLIC_URL", "WEBSUB_HUB", "ENVIRONMENT", "EMAIL_FROM", "RESEND_BASE_URL", "RESEND_API_KEY", "RESEND_WEBHOOK_SECRET", "TOKEN_SECRET", "TOKEN_SECRET_PREVIOUS", "ADMIN_TOKEN", "ORIGIN_URL"] as const;
 type Read = Pick<Env, (typeof READ)[number]>;
 
 function keyOf(env: Read): string {
@@ -72,9 +89,16 @@ export function readConfig(env: Read): Config {
   const site = siteConfig(env);
   const config: Config = {
     site,
+    page: pageOf(site),
     renderKey: renderKey(site),
     links: { publicUrl: env.PUBLIC_URL, secret, accepted: [secret, env.TOKEN_SECRET_PREVIOUS].filter((s): s is string => !!s) },
-    mail: { from: env.EMAIL_FROM, resend: env.RESEND_API_KEY ? { apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL } : null },
+    mail: {
+      from: env.EMAIL_FROM,
+      resend: env.RESEND_API_KEY ? { apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL } : null,
+      webhookSecret: env.RESEND_WEBHOOK_SECRET || null,
+    },
+    adminToken: env.ADMIN_TOKEN || null,
+    originUrl: env.ORIGIN_URL || null,
     development,
   };
   last = { key, config };
@@ -93,6 +117,16 @@ export function siteConfig(env: Pick<Env, "SITE_URL" | "SITE_TITLE" | "SITE_DESC
     publicUrl: env.PUBLIC_URL,
     websubHub: hub ? hub : null,
   };
+}
+
+/** The site as pages and mails name it (`readConfig(env).page`). */
+export function pageSite(env: Read): PageSite {
+  return readConfig(env).page;
+}
+
+function pageOf(site: SiteConfig): PageSite {
+  const t = messagesFor(site.language);
+  return { title: site.title, lang: t.lang, t };
 }
 
 /** See `Config.renderKey`. */

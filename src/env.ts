@@ -1,5 +1,4 @@
 import type { DigestMessage } from "./digest/messages.js";
-import { messagesFor, type Messages } from "./i18n/index.js";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- augments the generated global Cloudflare.Env
@@ -28,16 +27,3 @@ export interface Env extends Omit<Cloudflare.Env, "DIGEST_QUEUE"> {
 }
 
 export type AppEnv = { Bindings: Env };
-
-/** The site as pages and mails name it: title, language (src/i18n) and its messages. */
-export interface PageSite {
-  title: string;
-  /** The catalogue language SITE_LANGUAGE resolves to (`en` when unknown). */
-  lang: string;
-  t: Messages;
-}
-
-export function pageSite(env: Env): PageSite {
-  const t = messagesFor(env.SITE_LANGUAGE);
-  return { title: env.SITE_TITLE, lang: t.lang, t };
-}

@@ -4,13 +4,14 @@
  * (src/lib/secret-compare.ts).
  */
 import type { MiddlewareHandler } from "hono";
+import { readConfig } from "../config.js";
 import type { AppEnv } from "../env.js";
 import { problem } from "../lib/http.js";
 import { secretMatches } from "../lib/secret-compare.js";
 import { validSession } from "./session.js";
 
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const expected = c.env.ADMIN_TOKEN;
+  const expected = readConfig(c.env).adminToken;
   if (!expected) return problem(c, 404, "the admin API is disabled (ADMIN_TOKEN is not set)");
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer[ \t]+(\S+)\s*$/i.exec(header);

@@ -8,7 +8,8 @@ import { Hono, type Context } from "hono";
 import { siteContent } from "../content/index.js";
 import { redriveRun } from "../digest/redrive.js";
 import { listRuns } from "../digest/runs.js";
-import { pageSite, type AppEnv } from "../env.js";
+import { pageSite, readConfig } from "../config.js";
+import type { AppEnv } from "../env.js";
 import { CATALOGUES, format, say, type Reason } from "../i18n/index.js";
 import { htmlDocument } from "../lib/html.js";
 import { problem, wantsJson } from "../lib/http.js";
@@ -41,7 +42,7 @@ function refuse(c: Context<ConsoleEnv>, status: ContentfulStatusCode, reason: Re
 export const consoleRoutes = new Hono<ConsoleEnv>();
 
 consoleRoutes.get("/admin", async (c, next) => {
-  if (!c.env.ADMIN_TOKEN) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
+  if (!readConfig(c.env).adminToken) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
   if (!(await validSession(c))) {
     c.header("Cache-Control", "no-store");
     return c.html(htmlDocument(SignInPage(pageSite(c.env))));
@@ -50,7 +51,7 @@ consoleRoutes.get("/admin", async (c, next) => {
 });
 
 consoleRoutes.post("/admin/login", async (c) => {
-  if (!c.env.ADMIN_TOKEN) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
+  if (!readConfig(c.env).adminToken) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
   if (!sameOrigin(c)) return problem(c, 403, "sign in from this site's own form (Origin / Sec-Fetch-Site)");
   const form = await c.req.parseBody();
   if (typeof form.token !== "string" || !(await tokenIsRight(c.env, form.token))) {
@@ -171,9 +172,10 @@ consoleRoutes.post("/admin/console/import", async (c) => {
 
 /** JSON for a bearer call or `Accept: application/json`; the console page for a signed-in browser. */
 consoleRoutes.get("/admin/audience", async (c) => {
-  if (!c.env.ADMIN_TOKEN) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
+  const token = readConfig(c.env).adminToken;
+  if (!token) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
   const bearer = /^Bearer[ \t]+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
-  const byBearer = bearer ? await secretMatches(bearer[1]!, c.env.ADMIN_TOKEN) : false;
+  const byBearer = bearer ? await secretMatches(bearer[1]!, token) : false;
   const session = byBearer ? null : await validSession(c);
   if (!byBearer && !session) {
     if (wantsJson(c.req.raw) || bearer) return problem(c, 401, "a valid `Authorization: Bearer <ADMIN_TOKEN>` header or a console session is required", { "WWW-Authenticate": 'Bearer realm="admin"' });

@@ -17,7 +17,7 @@ export const SESSION_COOKIE = "tidings_admin";
 export const SESSION_TTL_MS = 12 * 3_600_000;
 
 async function subject(env: Env): Promise<string> {
-  return `admin:${await keyedDigest(env.ADMIN_TOKEN!, "tidings/admin-session-subject", 12)}`;
+  return `admin:${await keyedDigest(readConfig(env).adminToken ?? "", "tidings/admin-session-subject", 12)}`;
 }
 
 export async function createSession(env: Env, now: number): Promise<string> {
@@ -33,7 +33,7 @@ export const clearedSessionCookie = (): string => sessionCookie("", 0);
 /** The session token of the request when it is valid now, else null. */
 export async function validSession(c: Context, now = Date.now()): Promise<string | null> {
   const env = c.env as Env;
-  if (!env.ADMIN_TOKEN) return null;
+  if (!readConfig(env).adminToken) return null;
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
   const who = await verifyToken(signingSecret(readConfig(env).links), token, "admin-session", now);
@@ -46,7 +46,7 @@ export function csrfFor(env: Env, session: string): Promise<string> {
 
 /** The ADMIN_TOKEN typed into the sign-in form, compared in constant time. */
 export function tokenIsRight(env: Env, given: string): Promise<boolean> {
-  return secretMatches(given, env.ADMIN_TOKEN ?? "");
+  return secretMatches(given, readConfig(env).adminToken ?? "");
 }
 
 function sameOrigin(c: Context): boolean {
@@ -63,7 +63,7 @@ export type ConsoleVars = { Variables: { session: string; csrf: string } };
  * need the form's `csrf` field to match the session and to come from this origin.
  */
 export const requireSession: MiddlewareHandler<AppEnv & ConsoleVars> = async (c, next) => {
-  if (!c.env.ADMIN_TOKEN) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
+  if (!readConfig(c.env).adminToken) return problem(c, 404, "the admin console is disabled (ADMIN_TOKEN is not set)");
   const session = await validSession(c);
   if (!session) {
     if (c.req.method === "GET" || c.req.method === "HEAD") return c.redirect("/admin", 303);

@@ -10,7 +10,7 @@
  * copy, which holds articles only, nothing of any subscriber.
  */
 import type { Env } from "../env.js";
-import { messagesFor, plural, type Messages, type Reason } from "../i18n/index.js";
+import { plural, type Messages, type Reason } from "../i18n/index.js";
 import { digestRunPath } from "../lib/urls.js";
 import { readConfig } from "../config.js";
 import { verifyLink, webCopySubject } from "../subscribers/links.js";
@@ -33,16 +33,17 @@ function pageFooter(t: Messages, note: string): DigestPage {
  * days, or the subscriber deleted) → 410. Throws ConfigError without TOKEN_SECRET.
  */
 export async function webCopy(env: Env, token: string): Promise<WebAnswer> {
-  const t = messagesFor(env.SITE_LANGUAGE);
-  const subject = await verifyLink(readConfig(env).links, token, "digest-copy");
+  const { site, page, links } = readConfig(env);
+  const { t } = page;
+  const subject = await verifyLink(links, token, "digest-copy");
   const names = subject ? webCopySubject(subject) : null;
   if (!names) return { status: 404, reason: { key: "errors.badLink" } };
   const copy = await deliveredCopy(env.DB, names.runId, names.subscriberId, MAX_LISTED);
   if (!copy) return { status: 410, reason: { key: "digests.gone" } };
   const html = renderDigestPage({
-    siteTitle: env.SITE_TITLE,
-    siteUrl: env.SITE_URL,
-    lang: env.SITE_LANGUAGE,
+    siteTitle: site.title,
+    siteUrl: site.url,
+    lang: site.language,
     ...(copy.timezone ? { timezone: copy.timezone } : {}),
     cadence: copy.cadence,
     items: copy.items,
@@ -54,13 +55,14 @@ export async function webCopy(env: Env, token: string): Promise<WebAnswer> {
 
 /** A run's public copy: its site-wide digest as a page (dates as the author wrote them). 404 when the run has none. */
 export async function publicDigest(env: Env, runId: string): Promise<WebAnswer> {
-  const t = messagesFor(env.SITE_LANGUAGE);
+  const { site, page } = readConfig(env);
+  const { t } = page;
   const copy = await publicCopy(env.DB, runId, MAX_LISTED);
   if (!copy) return { status: 404, reason: { key: "digests.notFound" } };
   const html = renderDigestPage({
-    siteTitle: env.SITE_TITLE,
-    siteUrl: env.SITE_URL,
-    lang: env.SITE_LANGUAGE,
+    siteTitle: site.title,
+    siteUrl: site.url,
+    lang: site.language,
     cadence: copy.cadence,
     items: copy.items,
     total: copy.total,

@@ -9,10 +9,10 @@
 import { Hono, type Context } from "hono";
 import { DigestListPage } from "../../templates/pages/digests.js";
 import type { AppEnv } from "../env.js";
-import { format, messagesFor } from "../i18n/index.js";
+import { format } from "../i18n/index.js";
 import { htmlDocument } from "../lib/html.js";
 import { methodNotAllowed, wantsJson } from "../lib/http.js";
-import { ConfigError } from "../config.js";
+import { ConfigError, pageSite } from "../config.js";
 import { fail } from "../subscribers/respond.js";
 import { digestList, publicDigest, webCopy, type DigestList, type WebAnswer } from "./copies.js";
 import { CADENCES, type Cadence } from "./due.js";
@@ -39,12 +39,12 @@ function listHref(cadence: Cadence, before?: string): string {
 }
 
 function listPage(c: C, list: DigestList): Response {
-  const t = messagesFor(c.env.SITE_LANGUAGE);
+  const { title, t } = pageSite(c.env);
   const when = new Intl.DateTimeFormat(t.lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   const page = (
     <DigestListPage
       t={t}
-      siteTitle={c.env.SITE_TITLE}
+      siteTitle={title}
       cadence={list.cadence}
       cadences={CADENCES.map((cadence) => ({ cadence, href: listHref(cadence) }))}
       entries={list.digests.map((d) => ({ href: d.path, when: format(t.digests.sentAt, { date: when.format(d.slot) }), total: d.total, titles: d.titles }))}

@@ -1,7 +1,8 @@
 /** /dev/outbox: the dev outbox for people (HTML) and scripts (JSON), development only. */
 import { Hono } from "hono";
 import { OutboxListPage, OutboxMessagePage } from "../../templates/pages/outbox.js";
-import { pageSite as site, type AppEnv } from "../env.js";
+import { pageSite as site } from "../config.js";
+import type { AppEnv } from "../env.js";
 import { htmlDocument } from "../lib/html.js";
 import { developmentOnly, problem, wantsJson } from "../lib/http.js";
 import { getOutboxMessage, listOutbox } from "./outbox.js";

@@ -131,15 +131,15 @@ pageRoutes.on(["GET", "HEAD"], "/feeds.opml", (c) => {
 
 // Landing pages stand in for the site's own pages; when fronting the site (ORIGIN_URL),
 // they step aside and the site's home and term pages answer (app.ts passes them on).
-pageRoutes.on(["GET", "HEAD"], "/", (c, next) => (c.env.ORIGIN_URL ? next() : landing(c)));
+pageRoutes.on(["GET", "HEAD"], "/", (c, next) => (readConfig(c.env).originUrl ? next() : landing(c)));
 for (const kind of ["tags", "topics"] as const) {
-  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term/`, (c, next) => (c.env.ORIGIN_URL ? next() : termLanding(c, kind)));
-  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term`, (c, next) => (c.env.ORIGIN_URL ? next() : termLanding(c, kind)));
+  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term/`, (c, next) => (readConfig(c.env).originUrl ? next() : termLanding(c, kind)));
+  pageRoutes.on(["GET", "HEAD"], `/${kind}/:term`, (c, next) => (readConfig(c.env).originUrl ? next() : termLanding(c, kind)));
 }
 
 // Every other method: 405 with Allow, not 404 (landing pages: only while they are ours).
 const pagesOnly = methodNotAllowed("GET, HEAD");
 for (const path of ["/feeds", "/feeds.opml"]) pageRoutes.all(path, pagesOnly);
 for (const path of ["/", "/tags/:term/", "/tags/:term", "/topics/:term/", "/topics/:term"]) {
-  pageRoutes.all(path, (c, next) => (c.env.ORIGIN_URL ? next() : pagesOnly(c)));
+  pageRoutes.all(path, (c, next) => (readConfig(c.env).originUrl ? next() : pagesOnly(c)));
 }

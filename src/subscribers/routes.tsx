@@ -109,9 +109,10 @@ subscriberRoutes.post("/subscribe", async (c) => {
     const email = typeof fields.email === "string" ? fields.email : "";
     return subscribeForm(c, 400, prefs.ok ? prefs.value : DEFAULT_PREFERENCES, { email, error: say(site(c.env).t, result.reason), fresh: false });
   }
-  const s = site(c.env);
+  const config = readConfig(c.env);
+  const s = config.page;
   if (answersJson(c)) return json(c, 202, { ok: true, message: s.t.subscribe.sent });
-  return page(c, 200, <SubscribedPage site={s} from={senderAddress(c.env.EMAIL_FROM)} subject={format(s.t.mail.confirmSubject, { site: s.title })} outbox={c.env.ENVIRONMENT === "development" ? "/dev/outbox" : undefined} />);
+  return page(c, 200, <SubscribedPage site={s} from={senderAddress(config.mail.from)} subject={format(s.t.mail.confirmSubject, { site: s.title })} outbox={config.development ? "/dev/outbox" : undefined} />);
 });
 
 // ---- token pages ----

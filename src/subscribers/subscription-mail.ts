@@ -5,9 +5,9 @@
  */
 import { alreadySubscribedMail, confirmationMail, type RenderedMail } from "../../templates/email/confirm.js";
 import type { EmailMessage } from "../email/sender.js";
-import { readConfig } from "../config.js";
 import { enqueueMail } from "../email/transactional.js";
-import { pageSite as site, type Env } from "../env.js";
+import { pageSite as site, readConfig } from "../config.js";
+import type { Env } from "../env.js";
 import { CONFIRM_TOKEN_TTL_MS } from "../lib/tokens.js";
 import { confirmUrl, subscriberLinks } from "./links.js";
 import type { Subscriber } from "./store.js";
@@ -15,7 +15,7 @@ import type { Subscriber } from "./store.js";
 export type SubscriptionMail = "confirm" | "manage";
 
 function message(env: Env, to: string, mail: RenderedMail): EmailMessage {
-  return { from: env.EMAIL_FROM, to, ...mail };
+  return { from: readConfig(env).mail.from, to, ...mail };
 }
 
 async function render(env: Env, subscriber: Subscriber, kind: SubscriptionMail, now: number): Promise<EmailMessage> {

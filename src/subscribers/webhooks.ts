@@ -4,6 +4,7 @@
  * once: a redelivery (same id, new timestamp) gets 200 and changes nothing, the exact
  * same signed request again is a replay and gets 401.
  */
+import { readConfig } from "../config.js";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../env.js";
@@ -50,7 +51,7 @@ function recipients(event: ResendEvent): string[] {
 }
 
 webhookRoutes.post("/webhooks/resend", bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, "webhook body too large") }), async (c) => {
-  const secret = c.env.RESEND_WEBHOOK_SECRET;
+  const secret = readConfig(c.env).mail.webhookSecret;
   if (!secret) return problem(c, 503, "RESEND_WEBHOOK_SECRET is not configured");
   let key: CryptoKey;
   try {

@@ -4,6 +4,7 @@
  * ping keeps the old fingerprint and is retried on the next run; a claim keeps
  * overlapping runs from pinging the same change twice.
  */
+import { readConfig } from "../config.js";
 import type { Env } from "../env.js";
 import { publishableFeeds, type PublishableFeed } from "./feeds.js";
 
@@ -81,7 +82,7 @@ async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Pr
 }
 
 export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}): Promise<WebSubReport> {
-  const hub = env.WEBSUB_HUB?.trim() || null;
+  const hub = readConfig(env).site.websubHub;
   const report: WebSubReport = { hub, published: [], failed: [], unchanged: 0, deferred: 0 };
   if (!hub) return report;
   const doFetch = deps.fetch ?? fetch;

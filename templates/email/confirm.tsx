@@ -4,7 +4,7 @@
  * HTML (inline styles, as mail clients want) plus a plain-text part.
  */
 import type { Child } from "hono/jsx";
-import type { PageSite } from "../../src/env.js";
+import type { PageSite } from "../../src/config.js";
 import { fill, format } from "../../src/i18n/index.js";
 import { htmlDocument } from "../../src/lib/html.js";
 

@@ -1,6 +1,6 @@
 /** A short page with a heading and a message: "check your inbox", errors, outcomes. */
 import type { Child } from "hono/jsx";
-import type { PageSite } from "../../src/env.js";
+import type { PageSite } from "../../src/config.js";
 import { Layout } from "../layout.js";
 import { SUBSCRIBER_STYLES } from "./subscribe-fields.js";
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../src/app.js";
 import { siteContent } from "../../src/content/index.js";
 import { renderDigest } from "../../src/digest/render.js";
-import { pageSite } from "../../src/env.js";
+import { pageSite } from "../../src/config.js";
 import { CATALOGUES, dateFormatter, LANGUAGES, messagesFor, placeholders, resolveLanguage, type Language } from "../../src/i18n/index.js";
 import { alreadySubscribedMail, confirmationMail } from "../../templates/email/confirm.js";
 import { BASE, activeSubscriber, mailTo, postForm, uniqueEmail, normalised } from "./subscribers-helpers.js";

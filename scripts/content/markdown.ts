@@ -2,12 +2,18 @@
  * Markdown → HTML for feeds: GFM via marked, real footnotes (every definition kept, even
  * unreferenced ones), every link and image made absolute against the article URL so
  * feed readers never resolve them against the feed's own URL, and the result sanitized
- * (`sanitize.ts`, which also resolves URLs in raw HTML).
+ * (`sanitize.ts`, which also resolves URLs in raw HTML) — unless the body is plain
+ * Markdown, whose HTML marked writes itself: every text and attribute escaped, only tags
+ * and attributes the sanitizer's policy keeps. Such a body skips the sanitizer when it
+ * holds no raw HTML (no `html` token), every link and image URL is one the policy keeps
+ * as is (`keepsUrl`: absolute, an allowed scheme) and no numeric character reference
+ * (`&#…;`) could name a character XML forbids inside an attribute. Anything else is
+ * sanitized, as before.
  */
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
 import { absoluteUrl } from "../../src/lib/urls.js";
 import { escapeAttr, escapeText, stripInvalidXmlChars } from "../../src/lib/xml.js";
-import { sanitizeBody } from "./sanitize.js";
+import { keepsUrl, sanitizeBody } from "./sanitize.js";
 
 interface FootnoteDef {
   label: string;
@@ -24,6 +30,8 @@ interface DocState {
   refs: Map<string, number>;
   placeholderUsed: boolean;
   warnings: string[];
+  /** Raw HTML, or a link or image URL the sanitizer's policy would change: sanitize the body. */
+  needsSanitizer: boolean;
 }
 
 let doc: DocState;
@@ -157,8 +165,10 @@ const marked = new Marked({
   gfm: true,
   extensions: [footnoteDef, footnoteRef, spacedLink],
   walkTokens(token) {
-    if (token.type === "link" || token.type === "image") {
+    if (token.type === "html") doc.needsSanitizer = true;
+    else if (token.type === "link" || token.type === "image") {
       token.href = absoluteUrl(token.href, doc.articleUrl);
+      if (!keepsUrl(token.href, token.type === "image" ? "img" : "a")) doc.needsSanitizer = true;
     }
   },
 });
@@ -166,13 +176,24 @@ const marked = new Marked({
 export interface RenderedMarkdown {
   html: string;
   warnings: string[];
+  /** The body went through the sanitizer (raw HTML, a URL to check, or `sanitize: "always"`). */
+  sanitized: boolean;
+}
+
+export interface RenderOptions {
+  /** "always": sanitize even plain Markdown (tests compare both ways). */
+  sanitize?: "always";
 }
 
 /** Renders one article body. `articleUrl` is absolute; relative URLs resolve against it. */
-export function renderMarkdown(markdown: string, articleUrl: string): RenderedMarkdown {
-  doc = { articleUrl, defs: new Map(), order: [], refs: new Map(), placeholderUsed: false, warnings: [] };
-  const sanitized = sanitizeBody(finish(marked.parse(markdown, { async: false })), articleUrl);
+export function renderMarkdown(markdown: string, articleUrl: string, options: RenderOptions = {}): RenderedMarkdown {
+  doc = { articleUrl, defs: new Map(), order: [], refs: new Map(), placeholderUsed: false, warnings: [], needsSanitizer: false };
+  const html = finish(marked.parse(markdown, { async: false }));
+  if (!doc.needsSanitizer && options.sanitize !== "always" && !markdown.includes("&#")) {
+    return { html: stripInvalidXmlChars(html), warnings: [...new Set(doc.warnings)], sanitized: false };
+  }
+  const sanitized = sanitizeBody(html, articleUrl);
   if (sanitized.removed.length > 0) doc.warnings.push(`body: removed ${sanitized.removed.join(", ")}`);
   // Entities the sanitizer decoded (`&#1;`) may name characters XML 1.0 forbids.
-  return { html: stripInvalidXmlChars(sanitized.html), warnings: [...new Set(doc.warnings)] };
+  return { html: stripInvalidXmlChars(sanitized.html), warnings: [...new Set(doc.warnings)], sanitized: true };
 }

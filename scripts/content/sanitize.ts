@@ -6,8 +6,18 @@
  * the article's URL on the way (raw HTML included), so this is the one place that reads
  * attributes of HTML written in an article.
  */
-import sanitizeHtml from "sanitize-html";
+import { createRequire } from "node:module";
+import type sanitizeHtml from "sanitize-html";
 import { absoluteUrl } from "../../src/lib/urls.js";
+
+let library: typeof sanitizeHtml | undefined;
+/**
+ * sanitize-html (and the postcss it brings), loaded on first use: about 160 ms that a
+ * build whose changed articles are all plain Markdown never pays (markdown.ts).
+ */
+function sanitizer(): typeof sanitizeHtml {
+  return (library ??= createRequire(import.meta.url)("sanitize-html") as typeof sanitizeHtml);
+}
 
 /** Schemes a link may use; images may also be raster `data:` URLs. */
 export const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
@@ -74,6 +84,25 @@ function scheme(url: string): string | undefined {
   return match?.[1]!.toLowerCase();
 }
 
+/** Why the policy refuses `url` (already absolute) as a URL attribute of `tag`, or undefined when it is allowed. */
+function refusedUrl(url: string, tag: string): string | undefined {
+  const used = scheme(url);
+  const schemes = tag === "img" ? IMAGE_SCHEMES : LINK_SCHEMES;
+  if (used && (!schemes.includes(used) || (used === "data" && !DATA_IMAGE.test(url)))) {
+    return used === "data" ? "non-image data: URL" : `${used}: URL`;
+  }
+  return undefined;
+}
+
+/**
+ * True when the policy keeps `url` as the `href` of a link or the `src` of an image
+ * unchanged: an absolute URL with an allowed scheme (a raster `data:` URL for images).
+ * Markdown-only bodies whose every URL passes need no sanitizing (markdown.ts).
+ */
+export function keepsUrl(url: string, tag: "a" | "img"): boolean {
+  return scheme(url) !== undefined && refusedUrl(url, tag) === undefined;
+}
+
 /** Sanitizes one article body; relative URLs resolve against `baseUrl` (the article's URL). */
 export function sanitizeBody(html: string, baseUrl: string): SanitizedHtml {
   const removed = new Set<string>();
@@ -98,10 +127,9 @@ export function sanitizeBody(html: string, baseUrl: string): SanitizedHtml {
         continue;
       }
       const url = absoluteUrl(value, baseUrl);
-      const used = scheme(url);
-      const schemes = name === "img" ? IMAGE_SCHEMES : LINK_SCHEMES;
-      if (used && (!schemes.includes(used) || (used === "data" && !DATA_IMAGE.test(url)))) {
-        removed.add(used === "data" ? "non-image data: URL" : `${used}: URL`);
+      const refused = refusedUrl(url, name);
+      if (refused) {
+        removed.add(refused);
         continue;
       }
       out[attr] = url;
@@ -127,6 +155,6 @@ export function sanitizeBody(html: string, baseUrl: string): SanitizedHtml {
     // An image without a source (its URL was refused) or a form field is dropped whole.
     exclusiveFilter: (frame) => (frame.tag === "img" && !frame.attribs["src"]) || unwantedInput(frame.tag, frame.attribs),
   };
-  const clean = sanitizeHtml(html, options);
+  const clean = sanitizer()(html, options);
   return { html: clean, removed: [...removed] };
 }

@@ -7,5 +7,7 @@
  * 1: marked + footnotes + absolute URLs.
  * 2: bodies sanitized (sanitize-html), entities decoded in excerpts, numbers kept as written.
  * 3: an empty `author:` gives no author (was one empty or missing name).
+ * 4: plain Markdown is not sanitized (markdown.ts): the same tree, in marked's spelling
+ *    (`<br>`, `&quot;` in text) instead of sanitize-html's (`<br />`, `"`).
  */
-export const RENDERER_VERSION = "3";
+export const RENDERER_VERSION = "4";

@@ -6,13 +6,19 @@
  * An unchanged file is neither parsed nor rendered again; deleting the folder only makes
  * the next build cold, never different.
  *
+ * Entries are sharded by the key's first two hex digits (`entries/<xx>.json`, 256 files):
+ * every build that builds reads them all (compiling needs every article), but a build
+ * that parsed one file rewrites one or two shards, not the whole set.
+ *
  * To avoid rereading every file, `stamps.json` remembers each path's size and
  * modification time with its last key (as git's index does); any difference and the file
  * is read and hashed again. The key stays the content hash: a stamp only saves hashing
- * bytes already hashed. `entries.json` is read only when something has to be built.
+ * bytes already hashed. `last.json` holds a digest of every path, size and modification
+ * time with the input key they gave (`statKey`, build.ts): when nothing was touched the
+ * stamps are not even parsed. Entries are read only when something has to be built.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ParseResult } from "./article.js";
@@ -33,6 +39,16 @@ interface StoredStamps {
   version: string;
   stamps: { [path: string]: Stamp };
 }
+
+/** The last build's digest of paths, sizes and modification times, and the input key they gave. */
+export interface LastInput {
+  version: string;
+  statKey: string;
+  inputKey: string;
+}
+
+/** The shard of an entry: its key's first two hex digits. */
+const shardOf = (key: string): string => key.slice(0, 2);
 
 export function cacheKey(siteUrl: string, file: string, bytes: Uint8Array): string {
   return createHash("sha256").update(RENDERER_VERSION).update("\0").update(siteUrl).update("\0").update(file).update("\0").update(bytes).digest("hex");
@@ -55,51 +71,78 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 export class BuildCache {
   /** The stamps file was there: the cache existed before this build. */
   readonly existed: boolean;
-  private readonly oldStamps: StoredStamps["stamps"];
+  /** Read on first use: a build whose files were not touched never parses them. */
+  private stamps: StoredStamps["stamps"] | undefined;
   private readonly nextStamps: StoredStamps["stamps"] = {};
   private stampsChanged = false;
   /** Entries are read on first use only: a build with nothing to do never parses them. */
   private oldEntries: StoredEntries["entries"] | undefined;
   private readonly nextEntries: StoredEntries["entries"] = {};
+  /** Shards holding an entry put by this build. */
+  private readonly dirty = new Set<string>();
+  /** Names of the body files there were, listed once (not a stat per entry). */
+  private bodyFiles: Set<string> | undefined;
   hits = 0;
   misses = 0;
 
-  private constructor(
-    readonly dir: string,
-    stamps: StoredStamps | undefined,
-  ) {
-    this.existed = stamps !== undefined;
-    this.oldStamps = stamps?.stamps ?? {};
+  private constructor(readonly dir: string) {
+    this.existed = existsSync(join(dir, "stamps.json"));
   }
 
   static open(dir: string): BuildCache {
-    return new BuildCache(dir, readStored<StoredStamps>(join(dir, "stamps.json")));
+    return new BuildCache(dir);
   }
 
   bodyPath(key: string): string {
     return join(this.dir, "bodies", `${key}.html`);
   }
 
+  /** What the last build recorded in `last.json`, if it was made by this renderer version. */
+  lastInput(): LastInput | undefined {
+    return readStored<LastInput>(join(this.dir, "last.json"));
+  }
+
+  /** Records the digest of paths, sizes and times and the input key they gave (written only when it changes). */
+  async recordInput(statKey: string, inputKey: string): Promise<void> {
+    const last = this.lastInput();
+    if (last?.statKey === statKey && last.inputKey === inputKey) return;
+    await mkdir(this.dir, { recursive: true });
+    await writeAtomically(join(this.dir, "last.json"), JSON.stringify({ version: RENDERER_VERSION, statKey, inputKey } satisfies LastInput));
+  }
+
+  private oldStamps(): StoredStamps["stamps"] {
+    return (this.stamps ??= readStored<StoredStamps>(join(this.dir, "stamps.json"))?.stamps ?? {});
+  }
+
   /** The key of `file` if its size and mtime are what they were when it was last hashed. */
   stamped(file: string, size: number, mtimeMs: number): string | undefined {
-    const s = this.oldStamps[file];
+    const s = this.oldStamps()[file];
     return s && s[0] === size && s[1] === mtimeMs ? s[2] : undefined;
   }
 
   stamp(file: string, size: number, mtimeMs: number, key: string): void {
-    const old = this.oldStamps[file];
+    const old = this.oldStamps()[file];
     if (!old || old[0] !== size || old[1] !== mtimeMs || old[2] !== key) this.stampsChanged = true;
     this.nextStamps[file] = [size, mtimeMs, key];
   }
 
   private entries(): StoredEntries["entries"] {
-    return (this.oldEntries ??= readStored<StoredEntries>(join(this.dir, "entries.json"))?.entries ?? {});
+    if (this.oldEntries) return this.oldEntries;
+    const dir = join(this.dir, "entries");
+    const shards = existsSync(dir) ? readdirSync(dir).filter((f) => /^[0-9a-f]{2}\.json$/.test(f)) : [];
+    this.oldEntries = Object.assign({}, ...shards.map((f) => readStored<StoredEntries>(join(dir, f))?.entries ?? {})) as StoredEntries["entries"];
+    return this.oldEntries;
+  }
+
+  private hasBody(key: string): boolean {
+    this.bodyFiles ??= new Set(existsSync(join(this.dir, "bodies")) ? readdirSync(join(this.dir, "bodies")) : []);
+    return this.bodyFiles.has(`${key}.html`);
   }
 
   /** A cached result whose body file still exists. */
   get(key: string): CachedResult | undefined {
     const hit = this.entries()[key] ?? this.nextEntries[key];
-    if (!hit || (hit.parsed && !existsSync(this.bodyPath(key)))) {
+    if (!hit || (hit.parsed && !this.hasBody(key))) {
       this.misses++;
       return undefined;
     }
@@ -111,22 +154,41 @@ export class BuildCache {
   /** Records a fresh result; its body file was written by `writeBody`. */
   put(key: string, result: CachedResult): void {
     this.nextEntries[key] = result;
+    this.dirty.add(shardOf(key));
   }
 
   readBody(key: string): Promise<string> {
     return readFile(this.bodyPath(key), "utf8");
   }
 
-  /** Saves the stamps (when any changed) and, if entries were used, what this build used: entries and bodies of files no longer present are dropped. */
+  /**
+   * Saves the stamps (when any changed) and, if entries were used, what this build used:
+   * only the shards whose entries changed are written; entries and bodies of files no
+   * longer present are dropped.
+   */
   async save(): Promise<void> {
     await mkdir(join(this.dir, "bodies"), { recursive: true });
-    if (this.stampsChanged || Object.keys(this.nextStamps).length !== Object.keys(this.oldStamps).length || !this.existed) {
+    if (this.stampsChanged || Object.keys(this.nextStamps).length !== Object.keys(this.oldStamps()).length || !this.existed) {
       await writeAtomically(join(this.dir, "stamps.json"), JSON.stringify({ version: RENDERER_VERSION, stamps: this.nextStamps } satisfies StoredStamps));
     }
     if (this.oldEntries === undefined) return;
-    await writeAtomically(join(this.dir, "entries.json"), JSON.stringify({ version: RENDERER_VERSION, entries: this.nextEntries } satisfies StoredEntries));
-    const keep = new Set(Object.keys(this.nextEntries));
-    const stale = Object.keys(this.oldEntries).filter((k) => !keep.has(k));
+    const stale = Object.keys(this.oldEntries).filter((k) => !(k in this.nextEntries));
+    for (const k of stale) this.dirty.add(shardOf(k));
+    const dir = join(this.dir, "entries");
+    await mkdir(dir, { recursive: true });
+    const byShard = new Map<string, StoredEntries["entries"]>([...this.dirty].map((shard) => [shard, {}]));
+    for (const [key, entry] of Object.entries(this.nextEntries)) {
+      const shard = byShard.get(shardOf(key));
+      if (shard) shard[key] = entry;
+    }
+    await Promise.all(
+      [...byShard].map(([shard, entries]) => {
+        const path = join(dir, `${shard}.json`);
+        return Object.keys(entries).length === 0 ? rm(path, { force: true }) : writeAtomically(path, JSON.stringify({ version: RENDERER_VERSION, entries } satisfies StoredEntries));
+      }),
+    );
+    // The single file earlier builds kept.
+    await rm(join(this.dir, "entries.json"), { force: true });
     await Promise.all(stale.map((k) => rm(this.bodyPath(k), { force: true })));
   }
 

@@ -3,7 +3,7 @@
  * version. Unchanged articles are neither parsed nor rendered again, only the packs that
  * hold a changed article are rewritten, and deleting the cache gives byte-identical output.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -66,6 +66,18 @@ describe("incremental build", () => {
       ["/__content/m/0.json", "/__content/b/0.bin", "/__content/index.bin", "/__content/ids.json", `${t0}.json`, `${t0}.0.bin`].sort(),
     );
     const incremental = treeBytes(outDir);
+    // Of the cache's entry shards, only those of the old and the new key were written again.
+    const shardFiles = () => new Map(readdirSync(join(cacheDir, "entries")).map((f) => [f, statSync(join(cacheDir, "entries", f)).ino]));
+    const shardsBefore = shardFiles();
+    write(contentDir, 0, " — 又改过");
+    await build();
+    const rewritten = [...shardFiles()].filter(([f, ino]) => shardsBefore.get(f) !== ino);
+    expect(shardsBefore.size).toBeGreaterThan(16);
+    expect(rewritten.length).toBeGreaterThanOrEqual(1);
+    expect(rewritten.length).toBeLessThanOrEqual(2);
+    write(contentDir, 0, " — 改过");
+    expect((await build()).result).toMatchObject({ parsed: 1 });
+    expect(treeBytes(outDir)).toEqual(incremental);
 
     rmSync(cacheDir, { recursive: true });
     rmSync(outDir, { recursive: true });
@@ -108,14 +120,21 @@ describe("incremental build", () => {
     const cold = await build();
     expect(cold.result.upToDate).toBeFalsy();
     const before = outputs();
-    // The per-article entries are not even read: a broken entries file cannot matter.
-    writeFileSync(join(cacheDir, "entries.json"), "not json");
+    // The per-article entries are not even read: broken entry files cannot matter.
+    const shards = readdirSync(join(cacheDir, "entries"));
+    expect(shards.length).toBeGreaterThan(1);
+    for (const shard of shards) writeFileSync(join(cacheDir, "entries", shard), "not json");
     const again = await build();
     expect(again.result).toMatchObject({ upToDate: true, parsed: 0, cached: N + 1 });
     expect(again.store).toMatchObject({ written: 0, removed: 0, files: cold.store!.files, bytes: cold.store!.bytes });
     expect(again.result.summary).toEqual(cold.result.summary);
     expect(again.result.warnings).toEqual(cold.result.warnings);
     expect(again.result.warnings.join("\n")).toContain("[^9]");
+    expect(outputs()).toEqual(before);
+
+    // Nothing touched: not even the stamps are read (the digest of paths, sizes and times matches).
+    writeFileSync(join(cacheDir, "stamps.json"), "not json");
+    expect((await build()).result).toMatchObject({ upToDate: true, parsed: 0 });
     expect(outputs()).toEqual(before);
 
     // A file touched but not changed is hashed again: same bytes, same key, still up to date.

@@ -138,6 +138,22 @@ describe("content store spanning many packs", () => {
     }
   });
 
+  it("reads each body once while writing, though term packs copy them", async () => {
+    const asked = new Map<number, number>();
+    const out = mkdtempSync(join(tmpdir(), "tidings-store-once-"));
+    const stats = await writeStore(join(out, "assets"), out, {
+      data: built.data!,
+      digests: built.digests!,
+      body: (p) => {
+        asked.set(p, (asked.get(p) ?? 0) + 1);
+        return built.body!(p);
+      },
+    });
+    expect(stats.files).toBeGreaterThan(2 * Math.ceil(articles.length / PACK_SIZE)); // term packs too
+    expect(asked.size).toBe(articles.length);
+    expect(Math.max(...asked.values())).toBe(1);
+  });
+
   it("lists every id newest first for the digest ledger", async () => {
     expect(await content.ids()).toEqual(articles.map((a) => a.id));
   });

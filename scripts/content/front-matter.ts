@@ -8,7 +8,6 @@
  *   `MAX_FRONT_MATTER_VALUES` values (an alias bomb) or refers to itself is refused,
  *   before anything walks it.
  */
-import matter from "gray-matter";
 import * as yaml from "js-yaml";
 import { MAX_FRONT_MATTER_VALUES } from "./limits.js";
 
@@ -60,11 +59,36 @@ export type FrontMatter =
   | { data: Record<string, unknown>; content: string; problem?: undefined }
   | { problem: string; data?: undefined; content?: undefined };
 
+/**
+ * The `---` block and what follows it, read exactly as gray-matter reads them (the
+ * closing delimiter is the first `\n---`; one line break after it is dropped), without
+ * its costs per call — a lookup keyed by the whole file and a Buffer copy of it, ~0.2 ms
+ * an article. Undefined when there is no block; `language` is what follows the opening `---`.
+ */
+export function splitFrontMatter(source: string): { language: string; matter: string; content: string } | undefined {
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  if (!text.startsWith("---") || text[3] === "-") return undefined;
+  let rest = text.slice(3);
+  const length = rest.length;
+  const language = rest.slice(0, rest.search(/\r?\n/));
+  if (language.trim()) rest = rest.slice(language.length);
+  let close = rest.indexOf("\n---");
+  if (close === -1) close = length;
+  let content = close === length ? "" : rest.slice(close + 4);
+  if (content[0] === "\r") content = content.slice(1);
+  if (content[0] === "\n") content = content.slice(1);
+  return { language: language.trim(), matter: rest.slice(0, close), content };
+}
+
 /** Splits `source` (which starts with `---`) into its front matter and Markdown body. */
 export function readFrontMatter(source: string): FrontMatter {
   let result: { data: unknown; content: string };
   try {
-    result = matter(source, { engines: { yaml: yamlEngine } });
+    const split = splitFrontMatter(source);
+    if (split && split.language !== "" && split.language !== "yaml") return { problem: `front matter in ${split.language}: only YAML is read` };
+    // A block of nothing but comments is no data (as gray-matter has it).
+    const data = split && split.matter.replace(/^\s*#[^\n]+/gm, "").trim() !== "" ? yamlEngine.parse(split.matter) : {};
+    result = { data, content: split ? split.content : source.replace(/^\uFEFF/, "") };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { problem: `invalid YAML: ${message}` };

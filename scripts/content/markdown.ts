@@ -54,6 +54,7 @@ const footnoteDef: TokenizerAndRendererExtension = {
     return i < 0 ? undefined : i + 1;
   },
   tokenizer(src) {
+    if (!src.startsWith("[^")) return undefined;
     const match = /^\[\^([^\]\s]+)\]:[ \t]*([^\n]*(?:\n(?:[ \t]{2,}|\t)[^\n]*)*)(?:\n+|$)/.exec(src);
     if (!match) return undefined;
     const token = {
@@ -83,7 +84,9 @@ const footnoteRef: TokenizerAndRendererExtension = {
     const i = src.indexOf("[^");
     return i < 0 ? undefined : i;
   },
+  // Inline tokenizers run at every position of every inline run: a cheap test first.
   tokenizer(src) {
+    if (!src.startsWith("[^")) return undefined;
     const match = /^\[\^([^\]\s]+)\](?!:)/.exec(src);
     if (!match) return undefined;
     return { type: "footnoteRef", raw: match[0], label: match[1]! };
@@ -117,6 +120,7 @@ const spacedLink: TokenizerAndRendererExtension = {
     return open > 0 && src[open - 1] === "!" ? open - 1 : open;
   },
   tokenizer(src) {
+    if (src[0] !== "[" && !src.startsWith("![")) return undefined;
     const match = SPACED_DEST.exec(src);
     if (!match) return undefined;
     const [raw, bang, text, dest] = match;

@@ -5,7 +5,7 @@
  *      CLI and its cache, Hugo building the same corpus's feeds, the content store's files,
  *      the Worker bundle (wrangler deploy --dry-run) and its module evaluation, first
  *      requests of the site feed and a rare tag's feed on a fresh `wrangler dev`, workerd's
- *      memory after serving every feed;
+ *      memory and the isolate's JS heap (inspector, heap.ts) after serving every feed;
  *   3. cold render of a 20-item feed, ours vs feed@6, in process (smallest corpus);
  *   4. warm serving under autocannon against a precomputed-bytes route (the floor),
  *      feed@6 per request, and an empty response (smallest corpus).
@@ -137,12 +137,12 @@ try {
   out();
   out("## First requests on a fresh `wrangler dev` (a new isolate: index read from the store, then the packs the feed needs)");
   out();
-  out("| corpus | site `/rss.xml` first | warm | rare tag first | warm | rare tag | workerd memory after serving every feed once |");
-  out("| --- | --- | --- | --- | --- | --- | --- |");
+  out("| corpus | site `/rss.xml` first | warm | rare tag first | warm | rare tag | workerd memory after serving every feed once | isolate JS heap (inspector): after GC before → after, highest sample |");
+  out("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of rows) {
     const m = r.memory;
     out(
-      `| ${fixed(r.count)} | ${fixed(r.site.firstMs, 1)} ms (${r.site.status}) | ${fixed(r.site.warmMs, 1)} ms | ${fixed(r.rareTag.firstMs, 1)} ms (${r.rareTag.status}) | ${fixed(r.rareTag.warmMs, 1)} ms | \`${decodeURIComponent(r.rareTag.path)}\`, ${r.rareTag.count} articles | ${m ? `${fixed(m.feeds)} feeds in ${fixed(m.ms / 1000, 1)} s: RSS ${fixed(m.rssBeforeMiB)} → ${fixed(m.rssAfterMiB)} MiB, peak ${fixed(m.peakMiB)} MiB` : "–"} |`,
+      `| ${fixed(r.count)} | ${fixed(r.site.firstMs, 1)} ms (${r.site.status}) | ${fixed(r.site.warmMs, 1)} ms | ${fixed(r.rareTag.firstMs, 1)} ms (${r.rareTag.status}) | ${fixed(r.rareTag.warmMs, 1)} ms | \`${decodeURIComponent(r.rareTag.path)}\`, ${r.rareTag.count} articles | ${m ? `${fixed(m.feeds)} feeds in ${fixed(m.ms / 1000, 1)} s: RSS ${fixed(m.rssBeforeMiB)} → ${fixed(m.rssAfterMiB)} MiB, peak ${fixed(m.peakMiB)} MiB` : "–"} | ${m ? `${fixed(m.heapBeforeMiB, 1)} → ${fixed(m.heapAfterMiB, 1)} MiB, highest ${fixed(m.heapPeakMiB, 1)} MiB (${m.heapSamples} samples; target ≤ 64 MB: ${verdict(m.heapPeakMiB * MiB <= 64e6)})` : "–"} |`,
     );
   }
   const big = rows.at(-1)!;

@@ -3,8 +3,8 @@
  * changed and with nothing changed (the real CLI with its cache), Hugo building the same
  * corpus's feeds in the same run, the store's files, the Worker bundle from
  * `wrangler deploy --dry-run`, module evaluation, first requests of the site feed and of
- * a rare tag's feed on a fresh `wrangler dev`, and the workerd process's memory after it
- * served every feed.
+ * a rare tag's feed on a fresh `wrangler dev`, and the workerd process's memory and the
+ * isolate's JS heap (over the inspector) after it served every feed.
  */
 import { readdirSync } from "node:fs";
 import { appendFile, readFile } from "node:fs/promises";
@@ -12,10 +12,11 @@ import { join } from "node:path";
 import { openStore } from "../content/read.js";
 import { runTimed } from "./build.js";
 import { writeCorpus } from "./corpus.js";
+import { watchHeap } from "./heap.js";
 import { hugoSite, timeHugo, type HugoMeasure } from "./hugo.js";
 import { createProject, dryRun, startDev, useContent, type BundleSize } from "./project.js";
 import { coldRequest, type ColdResult } from "./serve.js";
-import { freePort, ROOT, run } from "./util.js";
+import { freePort, MiB, ROOT, run } from "./util.js";
 import { ensureContentBuild } from "../build-tool.mjs";
 
 export interface BuildRun {
@@ -40,7 +41,21 @@ export interface StoreRow {
   evalMs: number;
   site: ColdResult;
   rareTag: ColdResult & { path: string; count: number };
-  memory?: { feeds: number; rssBeforeMiB: number; rssAfterMiB: number; peakMiB: number; ms: number };
+  /**
+   * After serving every feed once: workerd's resident memory (the whole process) and the
+   * isolate's JS heap over the inspector (heap.ts: after a forced full GC, and the highest sample).
+   */
+  memory?: {
+    feeds: number;
+    rssBeforeMiB: number;
+    rssAfterMiB: number;
+    peakMiB: number;
+    ms: number;
+    heapBeforeMiB: number;
+    heapAfterMiB: number;
+    heapPeakMiB: number;
+    heapSamples: number;
+  };
 }
 
 /** ~8 KB of Markdown per article, as the issue's reference corpus. */
@@ -80,8 +95,12 @@ async function workerdRss(pgid: number): Promise<number> {
 }
 
 async function serveEveryFeed(project: string, paths: string[]): Promise<StoreRow["memory"]> {
-  const dev = await startDev(project, await freePort(), await freePort(), true);
+  const inspector = await freePort();
+  const dev = await startDev(project, await freePort(), inspector, true);
   try {
+    // The isolate exists once it has answered a request; the heap is read from then on.
+    await (await fetch(dev.url + "/feeds")).arrayBuffer();
+    const heap = await watchHeap(inspector);
     const before = await workerdRss(dev.pgid);
     let peak = before;
     const started = performance.now();
@@ -91,8 +110,20 @@ async function serveEveryFeed(project: string, paths: string[]): Promise<StoreRo
       if (res.status !== 200) throw new Error(`${paths[i]} answered ${res.status}`);
       if (i % 25 === 0) peak = Math.max(peak, await workerdRss(dev.pgid));
     }
+    const ms = performance.now() - started;
     const after = await workerdRss(dev.pgid);
-    return { feeds: paths.length, rssBeforeMiB: before, rssAfterMiB: after, peakMiB: Math.max(peak, after), ms: performance.now() - started };
+    const h = await heap.stop();
+    return {
+      feeds: paths.length,
+      rssBeforeMiB: before,
+      rssAfterMiB: after,
+      peakMiB: Math.max(peak, after),
+      ms,
+      heapBeforeMiB: h.beforeBytes / MiB,
+      heapAfterMiB: h.afterBytes / MiB,
+      heapPeakMiB: h.peakBytes / MiB,
+      heapSamples: h.samples,
+    };
   } finally {
     await dev.stop();
   }

@@ -144,7 +144,8 @@ function finish(html: string): string {
     const id = count === 1 ? `fnref-${n}` : `fnref-${n}-${count}`;
     return `<sup class="footnote-ref"><a href="${escapeAttr(url)}#fn-${n}" id="${id}" role="doc-noteref">${n}</a></sup>`;
   };
-  let out = html.replace(/\u0000fnref:([^:\u0000]+):(\d+)\u0000/g, (_m, label: string, count: string) =>
+  // The label may hold `:` (`[^src:1]`): the count is what follows the last one.
+  let out = html.replace(/\u0000fnref:([^\u0000]+):(\d+)\u0000/g, (_m, label: string, count: string) =>
     refHtml(label, Number(count)),
   );
   if (doc.defs.size === 0) return out;

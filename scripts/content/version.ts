@@ -9,5 +9,7 @@
  * 3: an empty `author:` gives no author (was one empty or missing name).
  * 4: plain Markdown is not sanitized (markdown.ts): the same tree, in marked's spelling
  *    (`<br>`, `&quot;` in text) instead of sanitize-html's (`<br />`, `"`).
+ * 5: a footnote label holding `:` (`[^src:1]`) is rendered as a reference (its marker was
+ *    left as text).
  */
-export const RENDERER_VERSION = "4";
+export const RENDERER_VERSION = "5";

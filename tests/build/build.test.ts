@@ -129,6 +129,22 @@ main_topics:
     expect(parsed!.article.image).toEqual({ url: `${SITE}/images/default%20(1).png`, type: "image/png" });
   });
 
+  it("keeps footnotes whose label holds a colon, an ampersand or digits after a colon", () => {
+    const md = "A[^src:1] B[^a&b] C[^src:1] D[^x:y:z]\n\n[^src:1]: One.\n[^a&b]: Two.\n[^x:y:z]: Three.\n";
+    const { parsed, problems, warnings } = parseArticle("posts/colon.md", `---\ntitle: Colons\ndate: 2025-01-01T00:00:00Z\n---\n${md}`, { siteUrl: SITE });
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([]);
+    const html = parsed!.body;
+    const url = `${SITE}/posts/colon/`;
+    expect(html).not.toContain("fnref:");
+    expect(html).not.toContain("\u0000");
+    expect(html).toContain(`<a href="${url}#fn-1" id="fnref-1" role="doc-noteref">1</a>`);
+    expect(html).toContain(`<a href="${url}#fn-1" id="fnref-1-2" role="doc-noteref">1</a>`);
+    expect(html).toContain(`<a href="${url}#fn-2" id="fnref-2" role="doc-noteref">2</a>`);
+    expect(html).toContain(`<a href="${url}#fn-3" id="fnref-3" role="doc-noteref">3</a>`);
+    expect(html).toContain(`<li id="fn-3"><p>Three. <a href="${url}#fnref-3"`);
+  });
+
   it("builds term slugs the Hugo way", () => {
     const { parsed } = parseArticle("posts/meta.md", seed, { siteUrl: SITE });
     expect(parsed!.article.tagSlugs).toEqual(["人工智能", "scale-ai"]);

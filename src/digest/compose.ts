@@ -1,7 +1,7 @@
 /** One recipient's digest as an EmailMessage: rendered items, signed links, RFC 8058 headers. */
 import type { Config } from "../config.js";
 import type { EmailMessage } from "../email/sender.js";
-import { feedUrls, subscriberLinks, webCopyUrl } from "../subscribers/links.js";
+import { personalFeedUrls, subscriberLinks, webCopyUrl } from "../subscribers/links.js";
 import type { Cadence } from "./due.js";
 import type { DigestItem } from "./items.js";
 import { renderDigest } from "./render.js";
@@ -28,7 +28,7 @@ export type DigestSettings = Pick<Config, "site" | "links"> & { mail: Pick<Confi
 export async function composeDigest(settings: DigestSettings, cadence: Cadence, recipient: Recipient): Promise<EmailMessage> {
   const links = await subscriberLinks(settings.links, recipient.subscriberId);
   const copy = recipient.runId ? await webCopyUrl(settings.links, recipient.runId, recipient.subscriberId) : undefined;
-  const feed = recipient.feedTokenVersion ? (await feedUrls(settings.links, { id: recipient.subscriberId, feedTokenVersion: recipient.feedTokenVersion })).rss : undefined;
+  const feed = recipient.feedTokenVersion ? (await personalFeedUrls(settings.links, { id: recipient.subscriberId, feedTokenVersion: recipient.feedTokenVersion })).rss : undefined;
   const rendered = renderDigest({
     siteTitle: settings.site.title,
     siteUrl: settings.site.url,

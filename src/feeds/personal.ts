@@ -8,7 +8,6 @@
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env.js";
-import { messagesFor } from "../i18n/index.js";
 import { problem } from "../lib/http.js";
 import { wantsBrowserView } from "../lib/negotiate.js";
 import { FEED_FILES, type FeedFormat } from "../lib/feed-formats.js";
@@ -32,16 +31,14 @@ function ended(c: C, subscriber: Subscriber | null, version: number): { status: 
   const preferences = "the address of your feed is on your preferences page (linked from every mail)";
   if (!subscriber) return { status: 410, reason: "this personal feed is gone: its subscription was deleted" };
   if (subscriber.feedTokenVersion !== version) return { status: 410, reason: `this personal feed address was replaced by a new one; ${preferences}` };
-  switch (subscriber.status) {
-    case "pending":
-      return { status: 404, reason: "this personal feed starts once the subscription is confirmed: open the confirmation link in the mail we sent" };
-    case "unsubscribed":
-      return { status: 410, reason: `this personal feed ended when its subscription was unsubscribed; subscribe again at ${publicUrl(c.env, "/subscribe")}` };
-    case "bounced":
-    case "complained":
-      return { status: 410, reason: "this personal feed ended when mail to its subscriber was stopped" };
+  if (subscriber.status === "pending") {
+    return { status: 404, reason: "this personal feed starts once the subscription is confirmed: open the confirmation link in the mail we sent" };
   }
-  return subscriber.suppressedAt !== null ? { status: 410, reason: "this personal feed ended when mail to its subscriber was stopped" } : null;
+  if (subscriber.status === "unsubscribed") {
+    return { status: 410, reason: `this personal feed ended when its subscription was unsubscribed; subscribe again at ${publicUrl(c.env, "/subscribe")}` };
+  }
+  const stopped = subscriber.status === "bounced" || subscriber.status === "complained" || subscriber.suppressedAt !== null;
+  return stopped ? { status: 410, reason: "this personal feed ended when mail to its subscriber was stopped" } : null;
 }
 
 async function servePersonalFeed(c: C): Promise<Response> {
@@ -84,7 +81,7 @@ async function servePersonalFeed(c: C): Promise<Response> {
       ...(page !== undefined ? { page } : {}),
       ...(view ? { view } : {}),
       basePath: personalFeedBase(token),
-      title: `${config.site.title} · ${messagesFor(config.site.language).feeds.personal}`,
+      title: `${config.site.title} · ${config.page.t.feeds.personal}`,
     },
     now,
     PRIVATE,

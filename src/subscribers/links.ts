@@ -1,8 +1,8 @@
 /** Signed links for mail and pages, all on PUBLIC_URL; signing settings come from readConfig (src/config.ts). */
 import { signingSecret, type LinkConfig } from "../config.js";
 import { signToken, verifyToken, type TokenPurpose } from "../lib/tokens.js";
-import { FORMAT_FILE, type FeedFormat } from "../lib/feed-formats.js";
-import { personalFeedBase, publicUrl } from "../lib/urls.js";
+import type { FeedFormat } from "../lib/feed-formats.js";
+import { feedUrls, personalFeedBase, publicUrl } from "../lib/urls.js";
 
 /** The subscriber id (or subject) a link token was signed for, verified with every accepted secret (rotation). */
 export async function verifyLink(links: LinkConfig, token: string, purpose: TokenPurpose, now?: number): Promise<string | null> {
@@ -50,10 +50,9 @@ function feedSubject(subscriberId: string, version: number): string {
 }
 
 /** A personal feed's URLs, one per format: `/me/{token}/rss.xml`, `atom.xml`, `feed.json`. */
-export async function feedUrls(links: LinkConfig, subscriber: { id: string; feedTokenVersion: number }): Promise<Record<FeedFormat, string>> {
+export async function personalFeedUrls(links: LinkConfig, subscriber: { id: string; feedTokenVersion: number }): Promise<Record<FeedFormat, string>> {
   const token = await signToken(signingSecret(links), feedSubject(subscriber.id, subscriber.feedTokenVersion), "feed");
-  const url = (format: FeedFormat) => publicUrl({ PUBLIC_URL: links.publicUrl }, personalFeedBase(token) + FORMAT_FILE[format]);
-  return { rss: url("rss"), atom: url("atom"), json: url("json") };
+  return feedUrls(links.publicUrl, { base: personalFeedBase(token), format: "rss", search: "" }).formats;
 }
 
 /** Who a personal feed token was signed for, and for which feed-token version; null if it was not. */

@@ -17,7 +17,7 @@ import { compareNames } from "../pages/directory.js";
 import { senderAddress } from "./address.js";
 import { readInput } from "./input.js";
 import { ConfigError, readConfig } from "../config.js";
-import { feedUrls, subscriberLinks, verifyLink } from "./links.js";
+import { personalFeedUrls, subscriberLinks, verifyLink } from "./links.js";
 import { CADENCE_CHOICES, DEFAULT_PREFERENCES, parsePreferences, timeZones, type Preferences } from "./preferences.js";
 import { answersJson, fail, json, page, sameOriginForms, site } from "./respond.js";
 import { subscribe } from "./service.js";
@@ -39,7 +39,7 @@ subscriberRoutes.post("/unsubscribe/:token", limitBody);
 async function view(c: C, s: Subscriber) {
   return {
     email: s.email, status: s.status, topics: s.topics, tags: s.tags, cadence: s.cadence, timezone: s.timezone, hour: s.hour, weekday: s.weekday,
-    quiet: s.quiet, pausedUntil: s.pausedUntil, feedUrls: await feedUrls(readConfig(c.env).links, s),
+    quiet: s.quiet, pausedUntil: s.pausedUntil, feedUrls: await personalFeedUrls(readConfig(c.env).links, s),
   };
 }
 
@@ -175,7 +175,8 @@ subscriberRoutes.post("/confirm/:token", async (c) => {
 });
 
 async function preferencesPage(c: C, subscriber: Subscriber, status: 200 | 400, extra: { saved?: boolean; feedRenewed?: boolean; error?: string }) {
-  const [{ unsubscribeUrl }, feeds] = await Promise.all([subscriberLinks(readConfig(c.env).links, subscriber.id), feedUrls(readConfig(c.env).links, subscriber)]);
+  const { links } = readConfig(c.env);
+  const [{ unsubscribeUrl }, feeds] = await Promise.all([subscriberLinks(links, subscriber.id), personalFeedUrls(links, subscriber)]);
   const now = Date.now();
   const content = await siteContent(c.env);
   return page(

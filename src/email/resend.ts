@@ -1,5 +1,10 @@
-/** The Resend implementation of EmailSender, through the official `resend` SDK. */
-import { Resend } from "resend";
+/**
+ * The Resend implementation of EmailSender, through the official `resend` SDK. The SDK
+ * (with postal-mime and standardwebhooks, which it pulls in: ~200 KB of the bundle) is
+ * loaded on the first send, not when an isolate starts: most isolates serve feeds and
+ * never send mail (README, "Module evaluation").
+ */
+import type { Resend } from "resend";
 import { trimBase } from "../lib/urls.js";
 import { batchTooLarge, messageProblem, validationError, type BatchOutcome, type EmailMessage, type EmailSender, type SendError } from "./sender.js";
 
@@ -33,13 +38,22 @@ function thrown(error: unknown): SendError {
 export function createResendSender(options: { apiKey: string; baseUrl?: string }): EmailSender {
   // The SDK only reads a base URL from process.env, so it is passed explicitly: a fake
   // API on 127.0.0.1 can stand in (RESEND_BASE_URL).
-  const resend = new Resend(options.apiKey, { baseUrl: trimBase(options.baseUrl || DEFAULT_RESEND_BASE_URL) });
+  let client: Promise<Resend> | undefined;
+  const sdk = () =>
+    (client ??= import("resend").then(
+      ({ Resend }) => new Resend(options.apiKey, { baseUrl: trimBase(options.baseUrl || DEFAULT_RESEND_BASE_URL) }),
+      (error: unknown) => {
+        client = undefined; // not remembered: the next send tries again
+        throw error;
+      },
+    ));
   return {
     async send(message, sendOptions) {
       const problem = messageProblem(message);
       if (problem) return { ok: false, error: validationError(problem) };
       try {
         const key = sendOptions?.idempotencyKey;
+        const resend = await sdk();
         const { data, error } = await resend.emails.send(toApi(message), key ? { idempotencyKey: key } : {});
         if (error || !data) return { ok: false, error: toSendError(error) };
         return { ok: true, id: data.id };
@@ -56,6 +70,7 @@ export function createResendSender(options: { apiKey: string; baseUrl?: string }
       let ids: Array<{ id: string } | { error: string }> = [];
       if (valid.length > 0) {
         try {
+          const resend = await sdk();
           const { data, error } = await resend.batch.send(valid.map(toApi), {
             idempotencyKey: sendOptions.idempotencyKey,
             batchValidation: "permissive",

@@ -77,7 +77,7 @@ try {
   const sampleProject = join(tmp, "project-sample");
   await createProject(sampleProject);
   await useContent(sampleProject, join(ROOT, "src/generated"));
-  const sample = { bundle: await dryRun(sampleProject), evalMs: await evaluateBundle(join(sampleProject, "dist")) };
+  const sample = { bundle: await dryRun(sampleProject), evaluation: await evaluateBundle(join(sampleProject, "dist")) };
 
   log(`cold render microbenchmark (${small.count}-article corpus, 20 items)`);
   const content = await openStore(join(tmp, `out-${small.count}`, "assets"));
@@ -102,6 +102,7 @@ try {
 
   // ---- Report --------------------------------------------------------------------------
   const verdict = (ok: boolean) => (ok ? "**met**" : "**missed**");
+  const loadTime = (e: { ms: number; compileMs: number; evaluateMs: number }) => `${fixed(e.ms, 1)} ms (${fixed(e.compileMs, 1)} + ${fixed(e.evaluateMs, 1)})`;
   const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${fixed(a / b, 2)}×` : "–");
   out("# Feeds benchmark");
   out();
@@ -125,13 +126,13 @@ try {
   out();
   out("## What deploys");
   out();
-  out("| corpus | store files (free plan: ≤ 20,000) | largest file (≤ 25 MiB) | store total | Worker bundle raw / gzip (wrangler dry-run) | fits 3 MiB free | module evaluation (bundle, fresh Node) |");
+  out("| corpus | store files (free plan: ≤ 20,000) | largest file (≤ 25 MiB) | store total | Worker bundle raw / gzip (wrangler dry-run) | fits 3 MiB free | module load (bundle, fresh Node): compile + evaluate |");
   out("| --- | --- | --- | --- | --- | --- | --- |");
-  out(`| sample site (\`content/\`) | | | | ${size(sample.bundle.raw)} / ${size(sample.bundle.gzip)} | yes | ${fixed(sample.evalMs, 1)} ms |`);
+  out(`| sample site (\`content/\`) | | | | ${size(sample.bundle.raw)} / ${size(sample.bundle.gzip)} | yes | ${loadTime(sample.evaluation)} |`);
   for (const r of rows) {
     const g = r.bundle.gzip;
     out(
-      `| ${fixed(r.count)} | ${fixed(r.files)} | ${size(r.largest.bytes)} (\`${r.largest.path}\`) | ${size(r.storeBytes)} | ${Number.isNaN(g) ? `dry-run failed: ${r.bundle.error}` : `${size(r.bundle.raw)} / ${size(g)}`} | ${g <= 3 * MiB ? "yes" : "no"} | ${fixed(r.evalMs, 1)} ms |`,
+      `| ${fixed(r.count)} | ${fixed(r.files)} | ${size(r.largest.bytes)} (\`${r.largest.path}\`) | ${size(r.storeBytes)} | ${Number.isNaN(g) ? `dry-run failed: ${r.bundle.error}` : `${size(r.bundle.raw)} / ${size(g)}`} | ${g <= 3 * MiB ? "yes" : "no"} | ${loadTime(r.evaluation)} |`,
     );
   }
   out();
@@ -156,7 +157,7 @@ try {
     out(`Targets at 10,000 (wall time): cold build ≤ 1.0× Hugo — ${verdict(tenK.cold.wallMs <= tenK.hugo.wallMs)}; one changed ≤ 0.1× — ${verdict(tenK.oneChanged.wallMs <= 0.1 * tenK.hugo.wallMs)}; nothing changed ≤ 0.05× — ${verdict(tenK.noChange.wallMs <= 0.05 * tenK.hugo.wallMs)}.`);
     out();
   }
-  out(`Module evaluation at ${fixed(big.count)}: ${fixed(big.evalMs, 1)} ms, ${ratio(big.evalMs, sample.evalMs)} the sample site's (targets ≤ 50 ms and ≤ 1.5×; Node evaluating the same bundle workerd would, on this loaded machine).`);
+  out(`Module evaluation at ${fixed(big.count)}: ${loadTime(big.evaluation)}, ${ratio(big.evaluation.ms, sample.evaluation.ms)} the sample site's (targets ≤ 50 ms and ≤ 1.5×: ${verdict(big.evaluation.ms <= 50 && big.evaluation.ms <= 1.5 * sample.evaluation.ms)}; Node compiling and evaluating the same bundle workerd would, fastest of 5 fresh processes).`);
   out();
   out(`Bundle at ${fixed(big.count)}: ${size(big.bundle.gzip)} gzip (target ≤ 1 MiB) — ${verdict(big.bundle.gzip <= MiB)}; ${fixed(big.files)} files (≤ 20,000) — ${verdict(big.files <= 20_000)}; largest ${size(big.largest.bytes)} (≤ 25 MiB) — ${verdict(big.largest.bytes <= 25 * MiB)}.`);
   out();

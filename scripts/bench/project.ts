@@ -50,9 +50,13 @@ export interface BundleSize {
   error?: string;
 }
 
-/** `wrangler deploy --dry-run`: the real bundle and the compressed size Cloudflare limits. */
+/**
+ * `wrangler deploy --dry-run`: the real bundle and the compressed size Cloudflare limits.
+ * The deployed entry (`src/index.ts`) is named, not the config's `main`: the bench entry
+ * adds `feed@6` and the baselines (~100 KiB) that no deployed Worker carries.
+ */
 export async function dryRun(dir: string): Promise<BundleSize> {
-  const result = await run(BIN("wrangler"), ["deploy", "--dry-run", "--outdir", join(dir, "dist")], { cwd: dir });
+  const result = await run(BIN("wrangler"), ["deploy", "--dry-run", "--outdir", join(dir, "dist"), "src/index.ts"], { cwd: dir });
   const match = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(result.stdout + result.stderr);
   if (!match) {
     const error = (result.stderr || result.stdout).split("\n").find((l) => /error/i.test(l)) ?? `exit ${result.code}`;

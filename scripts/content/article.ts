@@ -24,9 +24,9 @@ export interface Problem {
 export interface ParsedArticle {
   article: Article;
   body: string;
-  /** `body` as a JS string literal, made here so worker threads share the cost. */
-  bodyLiteral: string;
-  /** SHA-256 of the article and its body: the build's content hash is made of these. */
+  /** `JSON.stringify(article)`: the store's metadata packs are these, joined. */
+  metaJson: string;
+  /** SHA-256 of the article's metadata JSON and its body: the build's content hash is made of these. */
   digest: string;
   draft: boolean;
 }
@@ -213,9 +213,9 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
     if (!type) warnings.push(`${file}: featured_image: unknown image type, sent as application/octet-stream`);
     article.image = { url: absoluteUrl(image, url), type: type ?? "application/octet-stream" };
   }
-  const bodyLiteral = JSON.stringify(rendered.html);
-  const digest = createHash("sha256").update(JSON.stringify(article)).update(bodyLiteral).digest("hex");
-  return { parsed: { article, body: rendered.html, bodyLiteral, digest, draft: draftValue === true }, problems, warnings };
+  const metaJson = JSON.stringify(article);
+  const digest = createHash("sha256").update(metaJson).update("\0").update(rendered.html).digest("hex");
+  return { parsed: { article, body: rendered.html, metaJson, digest, draft: draftValue === true }, problems, warnings };
 }
 
 function isWebUrl(url: string): boolean {

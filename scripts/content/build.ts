@@ -4,21 +4,22 @@
  * parsed and rendered, spread over worker threads when there are many.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import type { Article, CompiledContent, ContentManifest, Term } from "../../src/content/types.js";
 import type { TermKind } from "../../src/lib/terms.js";
-import type { ParseResult, Problem } from "./article.js";
+import type { Problem } from "./article.js";
 import { BuildCache, cacheKey } from "./cache.js";
+import { entryOf, type ArticleCore, type Entry } from "./entry.js";
+import { ParsePool } from "./pool.js";
+import { RunWriter } from "./runs.js";
 import { RENDERER_VERSION } from "./version.js";
 
 export interface BuildOptions {
   contentDir: string;
   siteUrl: string;
-  /** Worker threads to use; default: one per core when there are many files to parse. */
+  /** Worker threads to use; default: one per core (up to 8) when there are many files to parse. */
   threads?: number;
   /** The incremental build's cache folder (e.g. `.cache/content`); none = parse everything. */
   cacheDir?: string;
@@ -43,14 +44,31 @@ export interface BuildSummary {
   hash: string;
 }
 
+/** What the store is written from: the site's articles (the fields compiling needs), newest first, and its terms. */
+export interface CompiledIndex {
+  hash: string;
+  siteUrl: string;
+  articles: ArticleCore[];
+  tags: Term[];
+  topics: Term[];
+}
+
+/** An article's metadata JSON (`JSON.stringify(article)`) and HTML body, as text or UTF-8. */
+export interface ArticleRecord {
+  meta: string | Uint8Array;
+  body: string | Uint8Array;
+}
+
 export interface BuildResult {
+  index?: CompiledIndex;
+  /** Everything, whole articles and bodies, read on first use (tests, benchmarks; the build itself reads only `record`). */
   data?: CompiledContent;
   /** The generated manifest module's text (see `toModule`). */
   module?: string;
-  /** Per article (parallel to `data.articles`): digest of its metadata and body. */
+  /** Per article (parallel to `index.articles`): digest of its metadata and body. */
   digests?: string[];
-  /** Rendered body of the article at a position (decoded, or read from the cache, on demand). */
-  body?: (position: number) => string | Promise<string>;
+  /** Metadata and body of the article at a position (from memory, or its run in the cache). */
+  record?: (position: number) => ArticleRecord;
   /** Files taken from the cache / parsed in this build. */
   cached: number;
   parsed: number;
@@ -67,6 +85,8 @@ export interface BuildResult {
   inputKey?: string;
   /** Nothing to do: `isCurrent` said this input's outputs are in place; nothing was parsed or read. */
   upToDate?: boolean;
+  /** Saves the cache and closes its run files: call once the store is written (it reads records until then). */
+  finish?: () => Promise<void>;
 }
 
 /** Markdown files under `dir` (relative, `/`-separated, sorted), each with its stat. */
@@ -87,46 +107,46 @@ function listMarkdown(dir: string): { files: string[]; stats: Stats[] } {
   return { files: keep.map((i) => files[i]!), stats: keep.map((i) => stats[i]!) };
 }
 
+/** What parsing one file gives: its entry, and — built without a cache — its metadata JSON and body. */
+export interface Parsed {
+  entry: Entry;
+  /** The file's cache key, when the thread was asked to hash what it read. */
+  key?: string;
+  meta?: string;
+  body?: string;
+}
+
 /**
- * Reads and parses `files` (relative to `contentDir`); the unit of work of each thread.
- * With `bodyPaths` (parallel to `files`) each body is written there and left out of the
- * result, so bodies never travel between threads.
+ * Parses `files` (relative to `contentDir`): the unit of work of each thread. `sources`
+ * holds bytes already read (null: read the file here). With a `writer` each article's
+ * metadata and body go to a run file and only the entry comes back, so rendered text
+ * never travels between threads.
  */
-export async function parseFiles(contentDir: string, files: string[], siteUrl: string, bodyPaths?: string[]): Promise<ParseResult[]> {
+export async function parseFiles(
+  contentDir: string,
+  files: string[],
+  siteUrl: string,
+  sources?: (Uint8Array | null)[],
+  writer?: RunWriter,
+  hash = false,
+): Promise<Parsed[]> {
   if (files.length === 0) return [];
   // Loaded only when something is to be parsed: a rebuild from the cache never pays for
   // marked, sanitize-html and the YAML parser.
   const { parseArticle } = await import("./article.js");
   return files.map((file, i) => {
-    const result = parseArticle(file, readFileSync(join(contentDir, file), "utf8"), { siteUrl });
-    const path = bodyPaths?.[i];
-    if (path && result.parsed) {
-      writeFileSync(path, result.parsed.body);
-      result.parsed.body = "";
-      result.parsed.bodyLiteral = "";
-    }
-    return result;
+    const bytes = sources?.[i] ?? readFileSync(join(contentDir, file));
+    const key = hash ? { key: cacheKey(siteUrl, file, bytes) } : {};
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    const result = parseArticle(file, text, { siteUrl });
+    const p = result.parsed;
+    if (!p) return { entry: entryOf(result), ...key };
+    if (writer) return { entry: entryOf(result, writer.add(p.metaJson, p.body)), ...key };
+    return { entry: entryOf(result), meta: p.metaJson, body: p.body, ...key };
   });
 }
 
-function parseInThreads(contentDir: string, files: string[], siteUrl: string, threads: number, bodyPaths?: string[]): Promise<ParseResult[]> {
-  const size = Math.ceil(files.length / threads);
-  const chunks = Array.from({ length: threads }, (_, i) => [i * size, (i + 1) * size] as const);
-  return Promise.all(
-    chunks.map(
-      ([from, to]) =>
-        new Promise<ParseResult[]>((resolve, reject) => {
-          const worker = new Worker(new URL("./worker.mjs", import.meta.url), {
-            workerData: { contentDir, files: files.slice(from, to), siteUrl, bodyPaths: bodyPaths?.slice(from, to) },
-          });
-          worker.once("message", resolve);
-          worker.once("error", reject);
-        }),
-    ),
-  ).then((parts) => parts.flat());
-}
-
-function collectTerms(articles: Article[], kind: TermKind): Term[] {
+function collectTerms(articles: ArticleCore[], kind: TermKind): Term[] {
   const names = kind === "tags" ? "tags" : "topics";
   const slugs = kind === "tags" ? "tagSlugs" : "topicSlugs";
   const terms = new Map<string, Term>();
@@ -143,16 +163,31 @@ function collectTerms(articles: Article[], kind: TermKind): Term[] {
 /**
  * Cache key of each file: from its size and mtime when unchanged since it was hashed, else
  * from its bytes (the key is always the content hash; the stamp only saves rehashing).
- * Synchronous: a stat is microseconds, far less than a promise round trip through the thread pool.
+ * Bytes read to hash are kept in `sources` (up to `KEEP_SOURCE_BYTES`) for the parse, so
+ * a file is read once. Synchronous: a stat is microseconds, far less than a promise round trip.
  */
-function fileKeys(contentDir: string, files: string[], stats: Stats[], siteUrl: string, cache: BuildCache): string[] {
+function fileKeys(contentDir: string, files: string[], stats: Stats[], siteUrl: string, cache: BuildCache, sources: (Uint8Array | null)[]): string[] {
+  let kept = 0;
   return files.map((file, i) => {
     const st = stats[i]!;
-    const key = cache.stamped(file, st.size, st.mtimeMs) ?? cacheKey(siteUrl, file, readFileSync(join(contentDir, file)));
+    let key = cache.stamped(file, st.size, st.mtimeMs);
+    if (key === undefined) {
+      const bytes = readFileSync(join(contentDir, file));
+      key = cacheKey(siteUrl, file, bytes);
+      if (kept + bytes.byteLength <= KEEP_SOURCE_BYTES) {
+        sources[i] = bytes;
+        kept += bytes.byteLength;
+      }
+    }
     cache.stamp(file, st.size, st.mtimeMs, key);
     return key;
   });
 }
+
+/** Source bytes kept between hashing and parsing; past this, a thread reads the file again. */
+const KEEP_SOURCE_BYTES = 192 * 1024 * 1024;
+/** Files per batch sent to a thread. */
+const BATCH_FILES = 48;
 
 /**
  * Digest of what a build sees before reading any file: the tool, the renderer version, the
@@ -182,106 +217,113 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
     const last = cache.lastInput();
     if (last?.statKey === touched && options.isCurrent?.(last.inputKey)) return upToDate(last.inputKey);
   }
-  const keys = cache ? fileKeys(options.contentDir, files, stats, options.siteUrl, cache) : [];
-  const input = cache && options.toolVersion !== undefined ? inputKey(options.toolVersion, files, keys) : undefined;
+  const sources: (Uint8Array | null)[] = files.map(() => null);
+  // A cold cache: every file is to be parsed, so the threads read and hash them as they parse.
+  const cold = cache !== undefined && !cache.existed;
+  const keys = cache && !cold ? fileKeys(options.contentDir, files, stats, options.siteUrl, cache, sources) : [];
+  let input = cache && !cold && options.toolVersion !== undefined ? inputKey(options.toolVersion, files, keys) : undefined;
   if (cache && touched && input) await cache.recordInput(touched, input);
   if (cache && input && cache.existed && options.isCurrent?.(input)) {
     await cache.save();
     return upToDate(input);
   }
-  const results: (ParseResult | undefined)[] = files.map((_, i) => (cache ? cache.get(keys[i]!) : undefined));
-  const todo = files.flatMap((_, i) => (results[i] ? [] : [i]));
-  if (cache) mkdirSync(join(cache.dir, "bodies"), { recursive: true });
-  const todoFiles = todo.map((i) => files[i]!);
-  const bodyPaths = cache ? todo.map((i) => cache.bodyPath(keys[i]!)) : undefined;
+  const entries: (Entry | undefined)[] = files.map((_, i) => (cache && !cold ? cache.get(keys[i]!) : undefined));
+  const todo = files.flatMap((_, i) => (entries[i] ? [] : [i]));
   const threads = options.threads ?? (todo.length >= 400 ? Math.min(availableParallelism(), 8) : 1);
-  const fresh =
-    threads > 1 && todo.length > 1
-      ? await parseInThreads(options.contentDir, todoFiles, options.siteUrl, threads, bodyPaths)
-      : await parseFiles(options.contentDir, todoFiles, options.siteUrl, bodyPaths);
+  const fresh = await parse(options, todo.map((i) => files[i]!), todo.map((i) => sources[i]!), threads, cache, cold);
+  if (cold) {
+    todo.forEach((i, j) => {
+      keys[i] = fresh[j]!.key!;
+      cache.stamp(files[i]!, stats[i]!.size, stats[i]!.mtimeMs, keys[i]);
+    });
+    input = options.toolVersion !== undefined ? inputKey(options.toolVersion, files, keys) : undefined;
+    if (touched && input) await cache.recordInput(touched, input);
+  }
+  // Without a cache, records stay in memory, by file.
+  const held = new Map<number, ArticleRecord>();
   todo.forEach((i, j) => {
-    results[i] = fresh[j]!;
-    cache?.put(keys[i]!, fresh[j]!);
+    const { entry, meta, body } = fresh[j]!;
+    entries[i] = entry;
+    cache?.put(keys[i]!, entry);
+    if (meta !== undefined && body !== undefined) held.set(i, { meta, body });
   });
-  if (cache) await cache.save();
-  const keyOf = new Map<ParseResult, string>(cache ? results.map((r, i) => [r!, keys[i]!]) : []);
-  const built = compile(results as ParseResult[], options.siteUrl, files.length, (r) => (cache ? cache.bodyPath(keyOf.get(r)!) : undefined), {
-    cached: files.length - todo.length,
-    parsed: todo.length,
-  });
-  return input ? { ...built, inputKey: input } : built;
+  const record = (file: number): ArticleRecord => {
+    const at = entries[file]!.at;
+    return at && cache ? cache.read(at) : held.get(file)!;
+  };
+  const built = compile(entries as Entry[], options.siteUrl, record, { cached: files.length - todo.length, parsed: todo.length });
+  // Saved once the store is written (site.ts), or here when the build stops with problems.
+  const done = cache ? () => cache.save() : async () => {};
+  if (!built.summary) await done();
+  return { ...built, ...(input ? { inputKey: input } : {}), finish: done };
 }
 
-function compile(
-  results: ParseResult[],
-  siteUrl: string,
-  fileCount: number,
-  /** Where the cache keeps a result's body (none: the result carries it). */
-  bodyFile: (r: ParseResult) => string | undefined,
-  counts: { cached: number; parsed: number },
-): BuildResult {
-  const files = { length: fileCount };
-  const options = { siteUrl };
+/** Parses the files to do: on worker threads when there are many, else here. */
+async function parse(options: BuildOptions, files: string[], sources: (Uint8Array | null)[], threads: number, cache: BuildCache | undefined, hash: boolean): Promise<Parsed[]> {
+  const runDir = cache?.runDir;
+  if (threads <= 1 || files.length <= 1) {
+    const writer = runDir ? new RunWriter(runDir) : undefined;
+    const parsed = await parseFiles(options.contentDir, files, options.siteUrl, sources, writer, hash);
+    writer?.flush();
+    return parsed;
+  }
+  const pool = new ParsePool(threads, { contentDir: options.contentDir, siteUrl: options.siteUrl, hash, ...(runDir ? { runDir } : {}) });
+  for (let from = 0; from < files.length; from += BATCH_FILES) {
+    pool.submit(files.slice(from, from + BATCH_FILES), sources.slice(from, from + BATCH_FILES));
+  }
+  return pool.close();
+}
 
-  const problems = results.flatMap((r) => r.problems);
-  const warnings = results.flatMap((r) => r.warnings);
-  const published = results.flatMap((r) => (r.parsed && !r.parsed.draft ? [r.parsed] : []));
-  const drafts = results.filter((r) => r.parsed?.draft).length;
+function compile(entries: Entry[], siteUrl: string, record: (file: number) => ArticleRecord, counts: { cached: number; parsed: number }): BuildResult {
+  const files = entries.length;
+  const problems = entries.flatMap((e) => e.problems ?? []);
+  const warnings = entries.flatMap((e) => e.warnings ?? []);
+  const drafts = entries.filter((e) => e.core && e.draft).length;
 
   // Slugs (and so URLs, ids) must be unique across all articles, drafts included.
   const seen = new Map<string, string>();
-  for (const r of results) {
-    const p = r.parsed;
-    if (!p) continue;
-    const other = seen.get(p.article.url);
+  for (const e of entries) {
+    const a = e.core;
+    if (!a) continue;
+    const other = seen.get(a.id);
     if (other) {
-      problems.push({
-        file: p.article.source,
-        field: "slug",
-        reason: `"${p.article.slug}" gives the URL ${p.article.url}, already used by ${other}`,
-      });
+      problems.push({ file: a.source, field: "slug", reason: `"${a.slug}" gives the URL ${a.id}, already used by ${other}` });
     } else {
-      seen.set(p.article.url, p.article.source);
+      seen.set(a.id, a.source);
     }
   }
-  if (problems.length > 0) return { problems, warnings, files: files.length, drafts, ...counts };
+  if (problems.length > 0) return { problems, warnings, files, drafts, ...counts };
 
-  const withResult = new Map(results.flatMap((r) => (r.parsed && !r.parsed.draft ? [[r.parsed, r] as const] : [])));
-  published.sort((a, b) => b.article.published - a.article.published || (a.article.id < b.article.id ? -1 : 1));
-  const articles = published.map((p) => p.article);
+  const published = entries.flatMap((e, file) => (e.core && !e.draft ? [{ core: e.core, digest: e.digest!, file }] : []));
+  published.sort((a, b) => b.core.published - a.core.published || (a.core.id < b.core.id ? -1 : 1));
+  const articles = published.map((p) => p.core);
   const tags = collectTerms(articles, "tags");
   const topics = collectTerms(articles, "topics");
   // Hash the per-article digests (made in parallel by the threads), not the whole output.
-  const hasher = createHash("sha256").update(options.siteUrl).update(JSON.stringify({ tags, topics }));
+  const hasher = createHash("sha256").update(siteUrl).update(JSON.stringify({ tags, topics }));
   for (const p of published) hasher.update(p.digest);
   const hash = hasher.digest("hex");
+  const index: CompiledIndex = { hash, siteUrl, articles, tags, topics };
+  const byPosition = (position: number): ArticleRecord => record(published[position]!.file);
+  const decoder = new TextDecoder();
+  const text = (t: string | Uint8Array) => (typeof t === "string" ? t : decoder.decode(t));
+  // Whole articles and bodies only when asked (tests, benchmarks).
+  let whole: Article[] | undefined;
   let bodies: string[] | undefined;
-  const data = { hash, siteUrl: options.siteUrl, articles, tags, topics } as CompiledContent;
-  const inline = (p: (typeof published)[number]) => p.body || (JSON.parse(p.bodyLiteral) as string);
-  const body = (i: number): string | Promise<string> => {
-    const p = published[i]!;
-    const file = bodyFile(withResult.get(p)!);
-    return file ? readFile(file, "utf8") : inline(p);
-  };
-  // Bodies stay out of memory (threads send them only as literals, or to the cache) until asked.
-  Object.defineProperty(data, "bodies", {
-    enumerable: true,
-    get: () =>
-      (bodies ??= published.map((p) => {
-        const file = bodyFile(withResult.get(p)!);
-        return file ? readFileSync(file, "utf8") : inline(p);
-      })),
+  const data = { hash, siteUrl, tags, topics } as CompiledContent;
+  Object.defineProperties(data, {
+    articles: { enumerable: true, get: () => (whole ??= published.map((_, i) => JSON.parse(text(byPosition(i).meta)) as Article)) },
+    bodies: { enumerable: true, get: () => (bodies ??= published.map((_, i) => text(byPosition(i).body))) },
   });
-  const module = toModule(data);
   const summary: BuildSummary = { articles: articles.length, drafts, tags: tags.length, topics: topics.length, hash };
-  return { data, module, summary, digests: published.map((p) => p.digest), body, problems, warnings, files: files.length, drafts, ...counts };
+  return { index, data, module: toModule(index), summary, digests: published.map((p) => p.digest), record: byPosition, problems, warnings, files, drafts, ...counts };
 }
 
 /**
  * The generated ES module: only the manifest naming the content version. Articles live in
  * the content store (static assets, src/content/format.ts), never in the bundle.
  */
-export function toModule(data: Pick<CompiledContent, "hash" | "siteUrl" | "articles">): string {
+export function toModule(data: Pick<CompiledIndex, "hash" | "siteUrl" | "articles">): string {
   const manifest: ContentManifest = { hash: data.hash, siteUrl: data.siteUrl, articles: data.articles.length };
   return `// Generated by \`npm run build\` from content/. Do not edit. content-hash: ${data.hash}\nexport default ${JSON.stringify(manifest)};\n`;
 }

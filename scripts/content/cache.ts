@@ -1,14 +1,16 @@
 /**
  * The incremental build's content-addressed cache (default `.cache/content/`, git-ignored).
  * An entry is keyed by SHA-256 of the renderer version, the site URL, the file's path and
- * its bytes, and holds what parsing that file gave: the article's metadata, digest,
- * problems and warnings (in `entries.json`) and its rendered body (`bodies/<key>.html`).
- * An unchanged file is neither parsed nor rendered again; deleting the folder only makes
- * the next build cold, never different.
+ * its bytes, and holds what parsing that file gave: what compiling needs of the article
+ * (entry.ts: dates, terms, identity), its digest, problems and warnings (in
+ * `entries/<xx>.json`) and where its metadata and rendered body are (a record in a run
+ * file, `runs/<id>.bin`: runs.ts). An unchanged file is neither parsed nor rendered
+ * again; deleting the folder only makes the next build cold, never different.
  *
- * Entries are sharded by the key's first two hex digits (`entries/<xx>.json`, 256 files):
- * every build that builds reads them all (compiling needs every article), but a build
- * that parsed one file rewrites one or two shards, not the whole set.
+ * Entries are sharded by the key's first two hex digits (256 files): every build that
+ * builds reads them all (compiling needs every article's dates and terms, ~0.3 KB each),
+ * but a build that parsed one file rewrites one or two shards. Titles, summaries and
+ * bodies are read from the runs only for the packs a build writes.
  *
  * To avoid rereading every file, `stamps.json` remembers each path's size and
  * modification time with its last key (as git's index does); any difference and the file
@@ -18,21 +20,23 @@
  * stamps are not even parsed. Entries are read only when something has to be built.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ParseResult } from "./article.js";
+import type { Entry } from "./entry.js";
+import { RunReader, RunWriter, RUN_BYTES, type RunItem, type RunRecord } from "./runs.js";
 import { RENDERER_VERSION } from "./version.js";
 
-/** A parse result without its body (kept apart, read only when a pack is rewritten). */
-export type CachedResult = ParseResult;
+/** The cache's own layout, besides what the renderer makes: a change of either empties it. */
+const LAYOUT = "runs-1";
+const VERSION = `${RENDERER_VERSION}/${LAYOUT}`;
 
 /** `[size, mtimeMs, key]` (compact: one per file, read on every build). */
 type Stamp = [number, number, string];
 
 interface StoredEntries {
   version: string;
-  entries: { [key: string]: CachedResult };
+  entries: { [key: string]: Entry };
 }
 
 interface StoredStamps {
@@ -50,6 +54,10 @@ export interface LastInput {
 /** The shard of an entry: its key's first two hex digits. */
 const shardOf = (key: string): string => key.slice(0, 2);
 
+/** Runs smaller than this are merged once there are more than `SMALL_RUNS_KEPT` of them. */
+const SMALL_RUN_BYTES = RUN_BYTES / 8;
+const SMALL_RUNS_KEPT = 16;
+
 export function cacheKey(siteUrl: string, file: string, bytes: Uint8Array): string {
   return createHash("sha256").update(RENDERER_VERSION).update("\0").update(siteUrl).update("\0").update(file).update("\0").update(bytes).digest("hex");
 }
@@ -57,7 +65,7 @@ export function cacheKey(siteUrl: string, file: string, bytes: Uint8Array): stri
 function readStored<T extends { version: string }>(path: string): T | undefined {
   try {
     const stored = JSON.parse(readFileSync(path, "utf8")) as T;
-    return stored.version === RENDERER_VERSION ? stored : undefined;
+    return stored.version === VERSION ? stored : undefined;
   } catch {
     return undefined; /* no cache yet, or unreadable: a cold build */
   }
@@ -71,6 +79,8 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 export class BuildCache {
   /** The stamps file was there: the cache existed before this build. */
   readonly existed: boolean;
+  /** Where run files are (workers write there too). */
+  readonly runDir: string;
   /** Read on first use: a build whose files were not touched never parses them. */
   private stamps: StoredStamps["stamps"] | undefined;
   private readonly nextStamps: StoredStamps["stamps"] = {};
@@ -80,24 +90,23 @@ export class BuildCache {
   private readonly nextEntries: StoredEntries["entries"] = {};
   /** Shards holding an entry put by this build. */
   private readonly dirty = new Set<string>();
-  /** Names of the body files there were, listed once (not a stat per entry). */
-  private bodyFiles: Set<string> | undefined;
+  /** Names of the run files there were, listed once. */
+  private runFiles: Set<string> | undefined;
+  private readonly reader: RunReader;
   hits = 0;
   misses = 0;
 
   private constructor(readonly dir: string) {
     this.existed = existsSync(join(dir, "stamps.json"));
+    this.runDir = join(dir, "runs");
+    this.reader = new RunReader(this.runDir);
   }
 
   static open(dir: string): BuildCache {
     return new BuildCache(dir);
   }
 
-  bodyPath(key: string): string {
-    return join(this.dir, "bodies", `${key}.html`);
-  }
-
-  /** What the last build recorded in `last.json`, if it was made by this renderer version. */
+  /** What the last build recorded in `last.json`, if it was made by this version. */
   lastInput(): LastInput | undefined {
     return readStored<LastInput>(join(this.dir, "last.json"));
   }
@@ -107,7 +116,7 @@ export class BuildCache {
     const last = this.lastInput();
     if (last?.statKey === statKey && last.inputKey === inputKey) return;
     await mkdir(this.dir, { recursive: true });
-    await writeAtomically(join(this.dir, "last.json"), JSON.stringify({ version: RENDERER_VERSION, statKey, inputKey } satisfies LastInput));
+    await writeAtomically(join(this.dir, "last.json"), JSON.stringify({ version: VERSION, statKey, inputKey } satisfies LastInput));
   }
 
   private oldStamps(): StoredStamps["stamps"] {
@@ -134,15 +143,15 @@ export class BuildCache {
     return this.oldEntries;
   }
 
-  private hasBody(key: string): boolean {
-    this.bodyFiles ??= new Set(existsSync(join(this.dir, "bodies")) ? readdirSync(join(this.dir, "bodies")) : []);
-    return this.bodyFiles.has(`${key}.html`);
+  private hasRun(run: string): boolean {
+    this.runFiles ??= new Set(existsSync(this.runDir) ? readdirSync(this.runDir) : []);
+    return this.runFiles.has(`${run}.bin`);
   }
 
-  /** A cached result whose body file still exists. */
-  get(key: string): CachedResult | undefined {
+  /** A cached entry whose run file still exists. */
+  get(key: string): Entry | undefined {
     const hit = this.entries()[key] ?? this.nextEntries[key];
-    if (!hit || (hit.parsed && !this.hasBody(key))) {
+    if (!hit || (hit.core && (!hit.at || !this.hasRun(hit.at[0])))) {
       this.misses++;
       return undefined;
     }
@@ -151,29 +160,35 @@ export class BuildCache {
     return hit;
   }
 
-  /** Records a fresh result; its body file was written by `writeBody`. */
-  put(key: string, result: CachedResult): void {
-    this.nextEntries[key] = result;
+  /** Records a fresh entry; its record is in a run already written. */
+  put(key: string, entry: Entry): void {
+    this.nextEntries[key] = entry;
     this.dirty.add(shardOf(key));
   }
 
-  readBody(key: string): Promise<string> {
-    return readFile(this.bodyPath(key), "utf8");
+  /** An article's metadata JSON and body, from its run. */
+  read(at: RunRecord): RunItem {
+    return this.reader.read(at);
   }
 
   /**
    * Saves the stamps (when any changed) and, if entries were used, what this build used:
-   * only the shards whose entries changed are written; entries and bodies of files no
-   * longer present are dropped.
+   * only the shards whose entries changed are written; entries of files no longer present
+   * are dropped, runs no entry uses are deleted, and small or mostly dead runs merged.
    */
   async save(): Promise<void> {
-    await mkdir(join(this.dir, "bodies"), { recursive: true });
+    await mkdir(this.dir, { recursive: true });
     if (this.stampsChanged || Object.keys(this.nextStamps).length !== Object.keys(this.oldStamps()).length || !this.existed) {
-      await writeAtomically(join(this.dir, "stamps.json"), JSON.stringify({ version: RENDERER_VERSION, stamps: this.nextStamps } satisfies StoredStamps));
+      await writeAtomically(join(this.dir, "stamps.json"), JSON.stringify({ version: VERSION, stamps: this.nextStamps } satisfies StoredStamps));
     }
-    if (this.oldEntries === undefined) return;
-    const stale = Object.keys(this.oldEntries).filter((k) => !(k in this.nextEntries));
+    if (this.oldEntries === undefined && this.dirty.size === 0) {
+      this.reader.close();
+      return;
+    }
+    const stale = Object.keys(this.oldEntries ?? {}).filter((k) => !(k in this.nextEntries));
     for (const k of stale) this.dirty.add(shardOf(k));
+    this.compactRuns();
+    this.reader.close();
     const dir = join(this.dir, "entries");
     await mkdir(dir, { recursive: true });
     const byShard = new Map<string, StoredEntries["entries"]>([...this.dirty].map((shard) => [shard, {}]));
@@ -184,21 +199,38 @@ export class BuildCache {
     await Promise.all(
       [...byShard].map(([shard, entries]) => {
         const path = join(dir, `${shard}.json`);
-        return Object.keys(entries).length === 0 ? rm(path, { force: true }) : writeAtomically(path, JSON.stringify({ version: RENDERER_VERSION, entries } satisfies StoredEntries));
+        return Object.keys(entries).length === 0 ? rm(path, { force: true }) : writeAtomically(path, JSON.stringify({ version: VERSION, entries } satisfies StoredEntries));
       }),
     );
-    // The single file earlier builds kept.
-    await rm(join(this.dir, "entries.json"), { force: true });
-    await Promise.all(stale.map((k) => rm(this.bodyPath(k), { force: true })));
+    // Runs no entry uses (replaced, merged, or left by a build that stopped), and the
+    // per-article body files of the layout before runs.
+    const used = new Set(Object.values(this.nextEntries).flatMap((e) => (e.at ? [`${e.at[0]}.bin`] : [])));
+    const present = existsSync(this.runDir) ? readdirSync(this.runDir) : [];
+    await Promise.all(present.filter((f) => !used.has(f)).map((f) => rm(join(this.runDir, f), { force: true })));
+    await rm(join(this.dir, "bodies"), { recursive: true, force: true });
   }
 
-  /** Every body file (tests). */
-  async bodies(): Promise<string[]> {
-    return (await readdir(join(this.dir, "bodies")).catch(() => [] as string[])).sort();
+  /**
+   * Moves the records of runs that are mostly dead, or small once there are many small
+   * ones, into new runs (re-pointing their entries), so the runs stay few and about as
+   * big as what they hold, however many one-file builds come.
+   */
+  private compactRuns(): void {
+    const live = new Map<string, number>();
+    for (const e of Object.values(this.nextEntries)) if (e.at) live.set(e.at[0], (live.get(e.at[0]) ?? 0) + e.at[2] + e.at[3]);
+    const size = (run: string) => statSync(join(this.runDir, `${run}.bin`), { throwIfNoEntry: false })?.size ?? 0;
+    const sizes = new Map([...live.keys()].map((run) => [run, size(run)]));
+    const dead = [...live].filter(([run, bytes]) => bytes * 2 < sizes.get(run)!).map(([run]) => run);
+    const small = [...live.keys()].filter((run) => sizes.get(run)! < SMALL_RUN_BYTES && !dead.includes(run));
+    const move = new Set([...dead, ...(small.length > SMALL_RUNS_KEPT ? small : [])]);
+    if (move.size === 0) return;
+    const writer = new RunWriter(this.runDir);
+    for (const [key, entry] of Object.entries(this.nextEntries)) {
+      if (!entry.at || !move.has(entry.at[0])) continue;
+      const item = this.reader.read(entry.at);
+      this.nextEntries[key] = { ...entry, at: writer.add(item.meta, item.body) };
+      this.dirty.add(shardOf(key));
+    }
+    writer.flush();
   }
-}
-
-/** Writes a body into the cache (also from worker threads). */
-export async function writeBody(path: string, body: string): Promise<void> {
-  await writeAtomically(path, body);
 }

@@ -57,11 +57,12 @@ export async function buildSite(options: BuildOptions & { outDir: string }): Pro
   if (result.upToDate && record) {
     return { result: { ...result, summary: record.summary, warnings: record.warnings }, store: { ...record.store, written: 0, changed: [], removed: 0 } };
   }
-  if (!result.data || !result.module || !result.digests || !result.body || !result.summary) return { result };
+  if (!result.index || !result.module || !result.digests || !result.record || !result.summary) return { result };
   await mkdir(options.outDir, { recursive: true });
   // Whatever happens next, the old record no longer describes the outputs.
   await rm(join(options.outDir, RECORD), { force: true });
-  const store = await writeStore(join(options.outDir, "assets"), options.outDir, { data: result.data, digests: result.digests, body: result.body });
+  const store = await writeStore(join(options.outDir, "assets"), options.outDir, { data: result.index, digests: result.digests, record: result.record });
+  await result.finish?.();
   // The manifest last: once it names the new version, every file of that version is there.
   await writeIfChanged(join(options.outDir, "content.js"), result.module);
   await writeIfChanged(join(options.outDir, "content.d.ts"), MODULE_TYPES);

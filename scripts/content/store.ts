@@ -4,8 +4,8 @@
  * removed. `store.json` beside the assets records each file's input key.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { LRUCache } from "lru-cache";
 import { packPositions, compileIndex, termChunks, termPackPositions } from "../../src/content/compile.js";
@@ -23,14 +23,14 @@ import {
   termBodyPath,
   termMetaPath,
 } from "../../src/content/format.js";
-import type { Article, CompiledContent } from "../../src/content/types.js";
+import type { ArticleRecord, CompiledIndex } from "./build.js";
 
 export interface StoreInput {
-  data: Pick<CompiledContent, "hash" | "siteUrl" | "articles" | "tags" | "topics">;
+  data: CompiledIndex;
   /** Per article (parallel to `data.articles`): a digest of everything its files hold. */
   digests: readonly string[];
-  /** Rendered body of the article at a position; asked only for packs being written. */
-  body(position: number): string | Promise<string>;
+  /** Metadata JSON and body of the article at a position; asked only for packs being written. */
+  record(position: number): ArticleRecord;
 }
 
 export interface StoreStats {
@@ -66,10 +66,12 @@ function readRecord(outDir: string, format: string): StoreRecord {
   return { format, files: {} };
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
+/** Store paths of every file under the store's folder in `assetsDir` (one listing, not a stat per file). */
+function storeFiles(assetsDir: string): Set<string> {
+  const root = join(assetsDir, STORE_PREFIX);
+  if (!existsSync(root)) return new Set();
+  const entries = readdirSync(root, { recursive: true, withFileTypes: true });
+  return new Set(entries.filter((e) => e.isFile()).map((e) => STORE_PREFIX + relative(root, join(e.parentPath, e.name)).split(sep).join("/")));
 }
 
 /** Every file the record in `recordDir` lists exists under `assetsDir` (and the record itself does). */
@@ -80,40 +82,62 @@ export function storeFilesPresent(assetsDir: string, recordDir: string): boolean
   } catch {
     return false;
   }
-  return Object.keys(record.files).every((path) => existsSync(join(assetsDir, path)));
+  const present = storeFiles(assetsDir);
+  return Object.keys(record.files).every((path) => present.has(path));
 }
 
 /**
- * Bodies read while writing, by position: a term pack copies bodies a main pack or another
- * term pack has just read (a cold build of 10,000 articles asks ~35,000 times for 10,000
- * bodies). Bounded by bytes, so a store of any size fits.
+ * Records read while writing, by position, as UTF-8: a term pack copies articles a main
+ * pack or another term pack has just read (a cold build of 10,000 articles asks ~35,000
+ * times for 10,000 bodies). Bounded by bytes, so a store of any size fits.
  */
-const BODY_MEMO_BYTES = 256 * 1024 * 1024;
+const RECORD_MEMO_BYTES = 256 * 1024 * 1024;
 
-function memoBodies(body: StoreInput["body"]): (position: number) => Promise<string> {
-  const memo = new LRUCache<number, string>({ maxSize: BODY_MEMO_BYTES, sizeCalculation: (text) => Math.max(1, 2 * text.length) });
-  return async (position) => {
+interface Utf8Record {
+  meta: Uint8Array;
+  body: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const utf8 = (t: string | Uint8Array): Uint8Array => (typeof t === "string" ? encoder.encode(t) : t);
+
+function memoRecords(record: StoreInput["record"]): (position: number) => Utf8Record {
+  const memo = new LRUCache<number, Utf8Record>({ maxSize: RECORD_MEMO_BYTES, sizeCalculation: (r) => Math.max(1, r.meta.byteLength + r.body.byteLength) });
+  return (position) => {
     const hit = memo.get(position);
     if (hit !== undefined) return hit;
-    const text = await body(position);
-    memo.set(position, text);
-    return text;
+    const r = record(position);
+    const bytes = { meta: utf8(r.meta), body: utf8(r.body) };
+    memo.set(position, bytes);
+    return bytes;
   };
+}
+
+const OPEN = encoder.encode("[");
+const COMMA = encoder.encode(",");
+const CLOSE = encoder.encode("]");
+
+/** A JSON array of articles from their metadata JSON: what `JSON.stringify(articles)` gives, without parsing them. */
+function jsonArray(metas: readonly Uint8Array[]): Uint8Array {
+  return Buffer.concat([OPEN, ...metas.flatMap((m, i) => (i === 0 ? [m] : [COMMA, m])), CLOSE]);
 }
 
 /** Writes the store for `input` under `assetsDir` (the `[assets]` directory). */
 export async function writeStore(assetsDir: string, recordDir: string, input: StoreInput, packSize = PACK_SIZE): Promise<StoreStats> {
   const { data, digests } = input;
-  const body = memoBodies(input.body);
+  const record = memoRecords(input.record);
+  const metas = (positions: readonly number[]) => jsonArray(positions.map((p) => record(p).meta));
+  const bodies = (positions: readonly number[]) => encodeBodies(positions.map((p) => record(p).body));
   const format = `${FORMAT_VERSION}/${packSize}`;
   const old = readRecord(recordDir, format);
   const next: StoreRecord = { format, files: {} };
   const changed: string[] = [];
   const root = join(assetsDir, STORE_PREFIX);
+  const present = storeFiles(assetsDir);
   const put = async (path: string, key: string, make: () => Promise<Uint8Array | string>) => {
     const file = join(root, path.slice(STORE_PREFIX.length));
     const before = old.files[path];
-    if (before?.key === key && existsSync(file)) {
+    if (before?.key === key && present.has(path)) {
       next.files[path] = before;
       return;
     }
@@ -130,9 +154,8 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   for (let k = 0; k < packCount(count, packSize); k++) {
     const positions = packPositions(k, count, packSize);
     const key = sha256(format, data.siteUrl, ...positions.map((p) => digests[p]!));
-    const meta: Article[] = positions.map((p) => data.articles[p]!);
-    await put(metaPath(k), key, async () => JSON.stringify(meta));
-    await put(bodyPath(k), key, async () => encodeBodies(await Promise.all(positions.map(body))));
+    await put(metaPath(k), key, async () => metas(positions));
+    await put(bodyPath(k), key, async () => bodies(positions));
   }
   await put(idsPath(), sha256(format, data.hash), async () => JSON.stringify(data.articles.map((a) => a.id)));
   const { header, arrays } = compileIndex(data, packSize);
@@ -142,22 +165,19 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
       const positions = [...termPackPositions(arrays, kind, entry)];
       const id = entry[2];
       const key = sha256(format, data.siteUrl, kind, id, ...positions.map((p) => digests[p]!));
-      await put(termMetaPath(kind, id), key, async () => JSON.stringify(positions.map((p) => data.articles[p]!)));
+      await put(termMetaPath(kind, id), key, async () => metas(positions));
       const chunks = termChunks(positions);
       for (const [c, chunk] of chunks.entries()) {
-        await put(termBodyPath(kind, id, c), sha256(format, data.siteUrl, ...chunk.map((p) => digests[p]!)), async () =>
-          encodeBodies(await Promise.all(chunk.map(body))),
-        );
+        await put(termBodyPath(kind, id, c), sha256(format, data.siteUrl, ...chunk.map((p) => digests[p]!)), async () => bodies(chunk));
       }
     }
   }
   await put(indexPath(), sha256(format, data.hash), async () => encodeIndex(header, arrays));
 
   let removed = 0;
-  for (const rel of await listFiles(root)) {
-    const path = STORE_PREFIX + rel;
+  for (const path of present) {
     if (!next.files[path]) {
-      await rm(join(root, rel), { force: true });
+      await rm(join(root, path.slice(STORE_PREFIX.length)), { force: true });
       removed++;
     }
   }

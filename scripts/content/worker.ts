@@ -1,9 +1,22 @@
+/**
+ * A worker thread of the content build (pool.ts): parses the batches it is sent; with a
+ * run directory it writes what it renders into run files of its own and sends back only
+ * the entries, flushing its last run when told to close.
+ */
 import { parentPort, workerData } from "node:worker_threads";
 import { parseFiles } from "./build.js";
+import type { BatchMessage, PoolData, WorkerReply } from "./pool.js";
+import { RunWriter } from "./runs.js";
 
-const { contentDir, files, siteUrl, bodyPaths } = workerData as { contentDir: string; files: string[]; siteUrl: string; bodyPaths?: string[] };
-// Bodies travel once: written to the build cache by this thread, or else as the JS
-// literals the main thread decodes only if asked (structured cloning both would double the transfer).
-const results = await parseFiles(contentDir, files, siteUrl, bodyPaths);
-for (const r of results) if (r.parsed) r.parsed.body = "";
-parentPort!.postMessage(results);
+const { contentDir, siteUrl, runDir, hash } = workerData as PoolData;
+const writer = runDir ? new RunWriter(runDir) : undefined;
+const port = parentPort!;
+port.on("message", async (message: BatchMessage | { close: true }) => {
+  if ("close" in message) {
+    writer?.flush();
+    port.postMessage({ closed: true } satisfies WorkerReply);
+    return;
+  }
+  const results = await parseFiles(contentDir, message.files, siteUrl, message.sources, writer, hash);
+  port.postMessage({ batch: message.batch, results } satisfies WorkerReply);
+});

@@ -142,9 +142,9 @@ export function decodeIndex(buffer: ArrayBuffer): { header: IndexHeader; arrays:
   };
 }
 
-/** Bodies of one pack: `u32 count, u32 offsets[count + 1]` then the UTF-8 text. */
-export function encodeBodies(bodies: readonly string[]): Uint8Array {
-  const parts = bodies.map((b) => encoder.encode(b));
+/** Bodies of one pack (text, or UTF-8 already): `u32 count, u32 offsets[count + 1]` then the UTF-8 text. */
+export function encodeBodies(bodies: readonly (string | Uint8Array)[]): Uint8Array {
+  const parts = bodies.map((b) => (typeof b === "string" ? encoder.encode(b) : b));
   const headBytes = 4 * (bodies.length + 2);
   const out = new Uint8Array(headBytes + parts.reduce((n, p) => n + p.length, 0));
   const view = new DataView(out.buffer);

@@ -3,7 +3,7 @@
  * version. Unchanged articles are neither parsed nor rendered again, only the packs that
  * hold a changed article are rewritten, and deleting the cache gives byte-identical output.
  */
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -167,6 +167,40 @@ describe("incremental build", () => {
     expect(fresh.result.upToDate).toBeFalsy();
     expect(fresh.result.parsed).toBe(N + 1);
   }, 60_000);
+
+  it("keeps rendered articles in a few run files, not one per article, and compacts them as files change", async () => {
+    const contentDir = corpus();
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const outDir = join(root, "out");
+    const cacheDir = join(root, "cache");
+    const build = (threads = 1) => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads });
+    const runs = () => readdirSync(join(cacheDir, "runs"));
+    const runBytes = () => runs().reduce((n, f) => n + statSync(join(cacheDir, "runs", f)).size, 0);
+
+    // Threads parse with the cache on: a file of bodies per batch, never a file per article.
+    await build(2);
+    expect(runs().length).toBeGreaterThan(0);
+    expect(runs().length).toBeLessThanOrEqual(Math.ceil(N / 32));
+    expect(existsSync(join(cacheDir, "bodies"))).toBe(false);
+    const coldBytes = runBytes();
+
+    // Each one-file change writes a small run: past 16 of them, small runs are merged.
+    for (let j = 0; j < 40; j++) {
+      write(contentDir, j, ` — 改过`);
+      expect((await build()).result.parsed).toBe(1);
+    }
+    expect(runs().length).toBeLessThanOrEqual(Math.ceil(N / 32) + 17);
+    // Most of the cold build's records replaced at once: its runs, mostly dead, are compacted.
+    for (let j = 40; j < 260; j++) write(contentDir, j, ` — 改过`);
+    expect((await build()).result.parsed).toBe(220);
+    expect(runBytes()).toBeLessThan(1.4 * coldBytes);
+    const incremental = treeBytes(outDir);
+
+    // And the store is still what a cold build without the cache writes.
+    rmSync(outDir, { recursive: true });
+    await buildSite({ contentDir, siteUrl: SITE, outDir, threads: 1 });
+    expect(treeBytes(outDir)).toEqual(incremental);
+  }, 120_000);
 
   it("keys entries by the renderer version, the site URL, the path and the bytes", () => {
     const bytes = new TextEncoder().encode("---\ntitle: x\n---\n");

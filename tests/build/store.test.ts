@@ -45,7 +45,7 @@ beforeAll(async () => {
   expect(built.problems).toEqual([]);
   const out = mkdtempSync(join(tmpdir(), "tidings-store-out-"));
   assets = join(out, "assets");
-  await writeStore(assets, out, { data: built.data!, digests: built.digests!, body: built.body! });
+  await writeStore(assets, out, { data: built.index!, digests: built.digests!, record: built.record! });
   content = await openStore(assets);
   articles = built.data!.articles;
 }, 60_000);
@@ -91,7 +91,7 @@ describe("content store spanning many packs", () => {
     expect(plan.pages).toBeGreaterThan(PACK_SIZE / 20);
     const ids = async (positions: number[]) => {
       const [metas, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
-      metas.forEach((a, i) => expect(bodies[i]).toBe(built.body!(articles.findIndex((x) => x.id === a.id))));
+      metas.forEach((a, i) => expect(bodies[i]).toBe(built.data!.bodies[articles.findIndex((x) => x.id === a.id)]));
       return metas.map((a) => a.id);
     };
     const expected = visible().map((a) => a.id);
@@ -130,7 +130,7 @@ describe("content store spanning many packs", () => {
           const [metas, bodies] = await Promise.all([counted.articles(positions), counted.bodies(positions)]);
           const expected = visible().filter((a) => has(a, kind, [term.slug])).slice(0, limit);
           expect(metas.map((a) => a.id), `${kind} ${term.slug}`).toEqual(expected.map((a) => a.id));
-          metas.forEach((a, i) => expect(bodies[i]).toBe(built.body!(articles.findIndex((x) => x.id === a.id))));
+          metas.forEach((a, i) => expect(bodies[i]).toBe(built.data!.bodies[articles.findIndex((x) => x.id === a.id)]));
           const packReads = reads.filter((r) => !r.endsWith("index.bin"));
           expect(packReads.length, `${kind} ${term.slug} limit ${limit}: ${packReads.join(" ")}`).toBeLessThanOrEqual(limit === 20 ? 4 : 10);
         }
@@ -142,11 +142,11 @@ describe("content store spanning many packs", () => {
     const asked = new Map<number, number>();
     const out = mkdtempSync(join(tmpdir(), "tidings-store-once-"));
     const stats = await writeStore(join(out, "assets"), out, {
-      data: built.data!,
+      data: built.index!,
       digests: built.digests!,
-      body: (p) => {
+      record: (p) => {
         asked.set(p, (asked.get(p) ?? 0) + 1);
-        return built.body!(p);
+        return built.record!(p);
       },
     });
     expect(stats.files).toBeGreaterThan(2 * Math.ceil(articles.length / PACK_SIZE)); // term packs too

@@ -8,8 +8,9 @@
  * uses and merges small or mostly dead ones.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { writeWhole } from "./files.js";
 
 /** Where an article is: its run, the record's offset, its metadata's and its body's byte lengths. */
 export type RunRecord = [run: string, offset: number, metaBytes: number, bodyBytes: number];
@@ -50,13 +51,10 @@ export class RunWriter {
     return record;
   }
 
-  /** Writes the current run (write, then rename: a run file is always whole). */
+  /** Writes the current run (whole or not at all: files.ts). */
   flush(): void {
     if (this.parts.length === 0) return;
-    mkdirSync(this.dir, { recursive: true });
-    const path = runPath(this.dir, this.run);
-    writeFileSync(`${path}.tmp`, Buffer.concat(this.parts));
-    renameSync(`${path}.tmp`, path);
+    writeWhole(runPath(this.dir, this.run), this.parts);
     this.written.push(this.run);
     this.run = newRun();
     this.parts = [];
@@ -64,30 +62,70 @@ export class RunWriter {
   }
 }
 
-/** Reads records (one positioned read each), keeping each run's file open until `close()`. */
+/** Records read from one run before the rest of it is read whole: a build reading most of a run reads it at once. */
+const READS_BEFORE_WHOLE = 8;
+/** Runs held whole at once, in bytes; past this, records are read one by one. */
+const WHOLE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads records: one positioned read each, keeping each run's file open until `close()`;
+ * a run read often (a cold build writing every pack) is read whole once instead, up to
+ * `WHOLE_BYTES` of runs held.
+ */
 export class RunReader {
   private readonly fds = new Map<string, number>();
+  private readonly reads = new Map<string, number>();
+  private readonly whole = new Map<string, Buffer>();
+  private wholeBytes = 0;
 
   constructor(private readonly dir: string) {}
 
   read([run, offset, metaBytes, bodyBytes]: RunRecord): RunItem {
-    let fd = this.fds.get(run);
-    if (fd === undefined) {
-      fd = openSync(runPath(this.dir, run), "r");
-      this.fds.set(run, fd);
-    }
-    const buffer = Buffer.allocUnsafe(metaBytes + bodyBytes);
-    let done = 0;
-    while (done < buffer.byteLength) {
-      const n = readSync(fd, buffer, done, buffer.byteLength - done, offset + done);
-      if (n === 0) throw new Error(`build cache: run ${run} is shorter than its records say`);
-      done += n;
-    }
+    const held = this.whole.get(run) ?? this.readWhole(run);
+    const buffer = held ? held.subarray(offset, offset + metaBytes + bodyBytes) : this.readAt(run, offset, metaBytes + bodyBytes);
+    if (buffer.byteLength !== metaBytes + bodyBytes) throw new Error(`build cache: run ${run} is shorter than its records say`);
     return { meta: buffer.subarray(0, metaBytes), body: buffer.subarray(metaBytes) };
   }
 
   close(): void {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
+    this.whole.clear();
+    this.reads.clear();
+    this.wholeBytes = 0;
+  }
+
+  private fd(run: string): number {
+    let fd = this.fds.get(run);
+    if (fd === undefined) {
+      fd = openSync(runPath(this.dir, run), "r");
+      this.fds.set(run, fd);
+    }
+    return fd;
+  }
+
+  /** The whole run, once it has been read from often enough and fits. */
+  private readWhole(run: string): Buffer | undefined {
+    const n = (this.reads.get(run) ?? 0) + 1;
+    this.reads.set(run, n);
+    if (n <= READS_BEFORE_WHOLE) return undefined;
+    const size = fstatSync(this.fd(run)).size;
+    if (this.wholeBytes + size > WHOLE_BYTES) return undefined;
+    const buffer = this.readAt(run, 0, size);
+    this.whole.set(run, buffer);
+    this.wholeBytes += size;
+    return buffer;
+  }
+
+  private readAt(run: string, offset: number, length: number): Buffer {
+    const fd = this.fd(run);
+    const buffer = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buffer, done, length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buffer.subarray(0, done);
   }
 }

@@ -5,13 +5,13 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { LRUCache } from "lru-cache";
 import { packPositions, compileIndex, termChunks, termPackPositions } from "../../src/content/compile.js";
 import {
   bodyPath,
-  encodeBodies,
+  bodiesHeader,
   encodeIndex,
   FORMAT_VERSION,
   idsPath,
@@ -24,6 +24,7 @@ import {
   termMetaPath,
 } from "../../src/content/format.js";
 import type { ArticleRecord, CompiledIndex } from "./build.js";
+import { writeWhole } from "./files.js";
 
 export interface StoreInput {
   data: CompiledIndex;
@@ -117,9 +118,12 @@ const OPEN = encoder.encode("[");
 const COMMA = encoder.encode(",");
 const CLOSE = encoder.encode("]");
 
+/** A file's bytes, in pieces written as they are (no copy into one buffer). */
+type Pieces = Uint8Array[];
+
 /** A JSON array of articles from their metadata JSON: what `JSON.stringify(articles)` gives, without parsing them. */
-function jsonArray(metas: readonly Uint8Array[]): Uint8Array {
-  return Buffer.concat([OPEN, ...metas.flatMap((m, i) => (i === 0 ? [m] : [COMMA, m])), CLOSE]);
+function jsonArray(metas: readonly Uint8Array[]): Pieces {
+  return [OPEN, ...metas.flatMap((m, i) => (i === 0 ? [m] : [COMMA, m])), CLOSE];
 }
 
 /** Writes the store for `input` under `assetsDir` (the `[assets]` directory). */
@@ -127,26 +131,26 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   const { data, digests } = input;
   const record = memoRecords(input.record);
   const metas = (positions: readonly number[]) => jsonArray(positions.map((p) => record(p).meta));
-  const bodies = (positions: readonly number[]) => encodeBodies(positions.map((p) => record(p).body));
+  const bodies = (positions: readonly number[]): Pieces => {
+    const parts = positions.map((p) => record(p).body);
+    return [bodiesHeader(parts), ...parts];
+  };
   const format = `${FORMAT_VERSION}/${packSize}`;
   const old = readRecord(recordDir, format);
   const next: StoreRecord = { format, files: {} };
   const changed: string[] = [];
   const root = join(assetsDir, STORE_PREFIX);
   const present = storeFiles(assetsDir);
-  const put = async (path: string, key: string, make: () => Promise<Uint8Array | string>) => {
+  const put = async (path: string, key: string, make: () => Promise<Pieces | Uint8Array | string>) => {
     const file = join(root, path.slice(STORE_PREFIX.length));
     const before = old.files[path];
     if (before?.key === key && present.has(path)) {
       next.files[path] = before;
       return;
     }
-    const bytes = await make();
-    await mkdir(dirname(file), { recursive: true });
-    // Write then rename, so `wrangler dev` never serves half a file.
-    await writeFile(`${file}.tmp`, bytes);
-    await rename(`${file}.tmp`, file);
-    next.files[path] = { key, bytes: typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.byteLength };
+    const made = await make();
+    const bytes = writeWhole(file, Array.isArray(made) ? made : [utf8(made)]);
+    next.files[path] = { key, bytes };
     changed.push(path);
   };
 

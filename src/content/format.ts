@@ -145,18 +145,29 @@ export function decodeIndex(buffer: ArrayBuffer): { header: IndexHeader; arrays:
 /** Bodies of one pack (text, or UTF-8 already): `u32 count, u32 offsets[count + 1]` then the UTF-8 text. */
 export function encodeBodies(bodies: readonly (string | Uint8Array)[]): Uint8Array {
   const parts = bodies.map((b) => (typeof b === "string" ? encoder.encode(b) : b));
-  const headBytes = 4 * (bodies.length + 2);
-  const out = new Uint8Array(headBytes + parts.reduce((n, p) => n + p.length, 0));
-  const view = new DataView(out.buffer);
-  view.setUint32(0, bodies.length, true);
-  let at = headBytes;
+  const head = bodiesHeader(parts);
+  const out = new Uint8Array(head.byteLength + parts.reduce((n, p) => n + p.byteLength, 0));
+  out.set(head, 0);
+  let at = head.byteLength;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** The head of a body pack holding `parts` (UTF-8): written before them, the pack `encodeBodies` makes. */
+export function bodiesHeader(parts: readonly Uint8Array[]): Uint8Array {
+  const head = new Uint8Array(4 * (parts.length + 2));
+  const view = new DataView(head.buffer);
+  view.setUint32(0, parts.length, true);
+  let at = head.byteLength;
   parts.forEach((p, i) => {
     view.setUint32(4 + 4 * i, at, true);
-    out.set(p, at);
-    at += p.length;
+    at += p.byteLength;
   });
-  view.setUint32(4 + 4 * bodies.length, at, true);
-  return out;
+  view.setUint32(4 + 4 * parts.length, at, true);
+  return head;
 }
 
 /** Body `slot` of a pack written by `encodeBodies`. */

@@ -4,7 +4,7 @@
  * parsed and rendered, spread over worker threads when there are many.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Article, CompiledContent, ContentManifest, Term } from "../../src/content/types.js";
@@ -12,6 +12,7 @@ import type { TermKind } from "../../src/lib/terms.js";
 import type { Problem } from "./article.js";
 import { BuildCache, cacheKey } from "./cache.js";
 import { entryOf, type ArticleCore, type Entry } from "./entry.js";
+import { walkFiles } from "./files.js";
 import { ParsePool } from "./pool.js";
 import { RunWriter } from "./runs.js";
 import { RENDERER_VERSION } from "./version.js";
@@ -91,18 +92,9 @@ export interface BuildResult {
 
 /** Markdown files under `dir` (relative, `/`-separated, sorted), each with its stat. */
 function listMarkdown(dir: string): { files: string[]; stats: Stats[] } {
-  const files: string[] = [];
-  // One native readdir per folder (Node 20's `recursive: true` is much slower).
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(rel ? join(dir, rel) : dir, { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else if (/\.(md|markdown)$/i.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) files.push(path);
-    }
-  };
-  walk("");
-  files.sort();
-  const stats = files.map((file) => statSync(join(dir, file), { throwIfNoEntry: false }));
+  const files = walkFiles(dir, (name) => /\.(md|markdown)$/i.test(name)).sort();
+  const base = dir.endsWith("/") ? dir : `${dir}/`;
+  const stats = files.map((file) => statSync(base + file, { throwIfNoEntry: false }));
   const keep = files.flatMap((_, i) => (stats[i]?.isFile() ? [i] : []));
   return { files: keep.map((i) => files[i]!), stats: keep.map((i) => stats[i]!) };
 }

@@ -1,5 +1,5 @@
-/** Writing the build's output files: whole or not at all, from pieces without copying them into one buffer. */
-import { closeSync, mkdirSync, openSync, renameSync, writeSync, writevSync } from "node:fs";
+/** The build's file walking and writing: files listed with one readdir per folder; written whole or not at all, from pieces. */
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, writeSync, writevSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** writev takes at most IOV_MAX (1024 on Linux) pieces at a time. */
@@ -28,4 +28,24 @@ export function writeWhole(file: string, pieces: readonly Uint8Array[]): number 
   }
   renameSync(tmp, file);
   return bytes;
+}
+
+/**
+ * Files under `dir` whose name `keep` accepts (symbolic links too: the caller stats them),
+ * as `/`-separated paths relative to `dir`, in no particular order. One native readdir per
+ * folder and plain string joins: Node 20's `recursive: true`, and `path.join` per file,
+ * cost more than the listing itself at 10,000 files.
+ */
+export function walkFiles(dir: string, keep: (name: string) => boolean = () => true): string[] {
+  const files: string[] = [];
+  const base = dir.endsWith("/") ? dir : `${dir}/`;
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(base + rel, { withFileTypes: true })) {
+      const path = rel + entry.name;
+      if (entry.isDirectory()) walk(`${path}/`);
+      else if ((entry.isFile() || entry.isSymbolicLink()) && keep(entry.name)) files.push(path);
+    }
+  };
+  walk("");
+  return files;
 }

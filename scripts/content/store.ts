@@ -4,9 +4,9 @@
  * removed. `store.json` beside the assets records each file's input key.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { LRUCache } from "lru-cache";
 import { packPositions, compileIndex, termChunks, termPackPositions } from "../../src/content/compile.js";
 import {
@@ -24,7 +24,7 @@ import {
   termMetaPath,
 } from "../../src/content/format.js";
 import type { ArticleRecord, CompiledIndex } from "./build.js";
-import { writeWhole } from "./files.js";
+import { walkFiles, writeWhole } from "./files.js";
 
 export interface StoreInput {
   data: CompiledIndex;
@@ -70,9 +70,7 @@ function readRecord(outDir: string, format: string): StoreRecord {
 /** Store paths of every file under the store's folder in `assetsDir` (one listing, not a stat per file). */
 function storeFiles(assetsDir: string): Set<string> {
   const root = join(assetsDir, STORE_PREFIX);
-  if (!existsSync(root)) return new Set();
-  const entries = readdirSync(root, { recursive: true, withFileTypes: true });
-  return new Set(entries.filter((e) => e.isFile()).map((e) => STORE_PREFIX + relative(root, join(e.parentPath, e.name)).split(sep).join("/")));
+  return new Set(existsSync(root) ? walkFiles(root).map((path) => STORE_PREFIX + path) : []);
 }
 
 /** Every file the record in `recordDir` lists exists under `assetsDir` (and the record itself does). */

@@ -11,7 +11,8 @@
  *      feed@6 per request, and an empty response (smallest corpus).
  * Options: --sizes 1000,10000 (or $BENCH_SIZES; default 1000,10000 — 100000 is heavy),
  * --quick (shorter load rounds), --no-serve, --no-hugo, --no-memory, --keep (keep the
- * temp folder). Never writes to the working tree except bench-results/ (and
+ * temp folder), --cold-runs N (cold builds, each followed by Hugo's, least kept; default
+ * 2, 1 above 20,000 articles; rebuilds are timed 3 times each). Never writes to the working tree except bench-results/ (and
  * src/generated/ via the normal `npm run build` when it is missing).
  */
 import { existsSync } from "node:fs";
@@ -32,6 +33,7 @@ const { values: flags } = parseArgs({
     "no-hugo": { type: "boolean" },
     "no-memory": { type: "boolean" },
     keep: { type: "boolean" },
+    "cold-runs": { type: "string" },
   },
 });
 const COUNTS = (flags.sizes ?? process.env["BENCH_SIZES"] ?? "1000,10000")
@@ -66,7 +68,7 @@ try {
   const rows: (StoreRow & { load: number })[] = [];
   for (const count of COUNTS) {
     const load = loadavg()[0]!;
-    rows.push({ ...(await storeBench(tmp, count, SEED, { hugo: !flags["no-hugo"], memory: !flags["no-memory"], log })), load });
+    rows.push({ ...(await storeBench(tmp, count, SEED, { hugo: !flags["no-hugo"], memory: !flags["no-memory"], log, coldRuns: flags["cold-runs"] ? Math.max(1, Number(flags["cold-runs"])) : count > 20_000 ? 1 : 2 })), load });
     // Kept as each size finishes, so a long run that fails later still leaves its numbers.
     await mkdir(join(ROOT, "bench-results"), { recursive: true });
     await writeFile(join(ROOT, "bench-results/feeds-partial.json"), JSON.stringify(rows, null, 2));

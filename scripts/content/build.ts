@@ -11,7 +11,7 @@ import type { Article, CompiledContent, ContentManifest, Term } from "../../src/
 import type { TermKind } from "../../src/lib/terms.js";
 import type { Problem } from "./article.js";
 import { BuildCache, cacheKey } from "./cache.js";
-import { entryOf, type ArticleCore, type Entry } from "./entry.js";
+import { entryOf, type ArticleCore, type Entry, type Parsed } from "./entry.js";
 import { walkFiles } from "./files.js";
 import { ParsePool } from "./pool.js";
 import { RunWriter } from "./runs.js";
@@ -97,15 +97,6 @@ function listMarkdown(dir: string): { files: string[]; stats: Stats[] } {
   const stats = files.map((file) => statSync(base + file, { throwIfNoEntry: false }));
   const keep = files.flatMap((_, i) => (stats[i]?.isFile() ? [i] : []));
   return { files: keep.map((i) => files[i]!), stats: keep.map((i) => stats[i]!) };
-}
-
-/** What parsing one file gives: its entry, and — built without a cache — its metadata JSON and body. */
-export interface Parsed {
-  entry: Entry;
-  /** The file's cache key, when the thread was asked to hash what it read. */
-  key?: string;
-  meta?: string;
-  body?: string;
 }
 
 /**

@@ -25,6 +25,15 @@ export interface Entry {
   warnings?: string[];
 }
 
+/** What parsing one file gives: its entry, and — built without a cache — its metadata JSON and body. */
+export interface Parsed {
+  entry: Entry;
+  /** The file's cache key, when the thread was asked to hash what it read. */
+  key?: string;
+  meta?: string;
+  body?: string;
+}
+
 export function coreOf(a: Article): ArticleCore {
   return {
     id: a.id,

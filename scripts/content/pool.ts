@@ -7,7 +7,7 @@
  * has resolved.
  */
 import { Worker } from "node:worker_threads";
-import type { Parsed } from "./build.js";
+import type { Parsed } from "./entry.js";
 
 export interface PoolData {
   contentDir: string;

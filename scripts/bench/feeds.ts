@@ -140,12 +140,12 @@ try {
   out();
   out("## First requests on a fresh `wrangler dev` (a new isolate: index read from the store, then the packs the feed needs)");
   out();
-  out("| corpus | site `/rss.xml` first | warm | rare tag first | warm | rare tag | workerd memory after serving every feed once | isolate JS heap (inspector): after GC before → after, highest sample |");
+  out("| corpus | site `/rss.xml` first | warm | rare tag first | warm | rare tag | workerd memory after serving every feed once | isolate memory (inspector): after GC before → after, highest sample |");
   out("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of rows) {
     const m = r.memory;
     out(
-      `| ${fixed(r.count)} | ${fixed(r.site.firstMs, 1)} ms (${r.site.status}) | ${fixed(r.site.warmMs, 1)} ms | ${fixed(r.rareTag.firstMs, 1)} ms (${r.rareTag.status}) | ${fixed(r.rareTag.warmMs, 1)} ms | \`${decodeURIComponent(r.rareTag.path)}\`, ${r.rareTag.count} articles | ${m ? `${fixed(m.feeds)} feeds in ${fixed(m.ms / 1000, 1)} s: RSS ${fixed(m.rssBeforeMiB)} → ${fixed(m.rssAfterMiB)} MiB, peak ${fixed(m.peakMiB)} MiB` : "–"} | ${m ? `${fixed(m.heapBeforeMiB, 1)} → ${fixed(m.heapAfterMiB, 1)} MiB, highest ${fixed(m.heapPeakMiB, 1)} MiB (${m.heapSamples} samples; target ≤ 64 MB: ${verdict(m.heapPeakMiB * MiB <= 64e6)})` : "–"} |`,
+      `| ${fixed(r.count)} | ${fixed(r.site.firstMs, 1)} ms (${r.site.status}) | ${fixed(r.site.warmMs, 1)} ms | ${fixed(r.rareTag.firstMs, 1)} ms (${r.rareTag.status}) | ${fixed(r.rareTag.warmMs, 1)} ms | \`${decodeURIComponent(r.rareTag.path)}\`, ${r.rareTag.count} articles | ${m ? `${fixed(m.feeds)} feeds in ${fixed(m.ms / 1000, 1)} s: RSS ${fixed(m.rssBeforeMiB)} → ${fixed(m.rssAfterMiB)} MiB, peak ${fixed(m.peakMiB)} MiB` : "–"} | ${m ? `JS heap ${fixed(m.heapBeforeMiB, 1)} → ${fixed(m.heapAfterMiB, 1)} MiB, highest ${fixed(m.heapPeakMiB, 1)} MiB; with ArrayBuffers and workerd's heap ${fixed(m.totalBeforeMiB, 1)} → ${fixed(m.totalAfterMiB, 1)} MiB, highest ${fixed(m.totalPeakMiB, 1)} MiB (${m.heapSamples} samples; target ≤ 64 MB: ${verdict(m.totalPeakMiB * MiB <= 64e6)})` : "–"} |`,
     );
   }
   const big = rows.at(-1)!;

@@ -15,7 +15,16 @@ export interface HeapReading {
   afterBytes: number;
   /** Highest used JS heap sampled during the work (every `everyMs`, no GC forced). */
   peakBytes: number;
+  /**
+   * The same three with the isolate's memory outside the JS heap added: ArrayBuffer
+   * backing stores (`backingStorageSize`: fetched packs, encoded feed bytes) and the
+   * embedder's (workerd's) own heap (`embedderHeapUsedSize`). All of it counts toward an
+   * isolate's 128 MB.
+   */
+  withBuffers: { beforeBytes: number; afterBytes: number; peakBytes: number };
   samples: number;
+  /** Every sample, in order (bytes): JS heap, and JS heap + buffers. */
+  series: { heap: number; total: number }[];
 }
 
 /** The reader: prints `{"before":…}` once connected, samples until stdin closes, then prints the rest. */
@@ -40,16 +49,21 @@ ws.onmessage = (e) => {
 ws.onerror = () => { console.error("inspector: could not connect to " + url); process.exit(2); };
 // wrangler's proxy never passes on the snapshot's own answer; the isolate handles messages
 // in order, so the reading asked for next comes after the snapshot (and its GC).
+const reading = async () => {
+  const u = await call("Runtime.getHeapUsage");
+  return { heap: u.usedSize, total: u.usedSize + (u.embedderHeapUsedSize ?? 0) + (u.backingStorageSize ?? 0) };
+};
 const collected = async () => {
   ws.send(JSON.stringify({ id: ++id, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
-  return (await call("Runtime.getHeapUsage")).usedSize;
+  return reading();
 };
 ws.onopen = async () => {
   console.log(JSON.stringify({ before: await collected() }));
-  let peak = 0, samples = 0, stopping = false;
+  let samples = 0, stopping = false;
+  const series = [];
   const sample = async () => {
     while (!stopping) {
-      peak = Math.max(peak, (await call("Runtime.getHeapUsage")).usedSize);
+      series.push(await reading());
       samples++;
       await new Promise((r) => setTimeout(r, everyMs));
     }
@@ -59,7 +73,8 @@ ws.onopen = async () => {
     stopping = true;
     await sampling;
     const after = await collected();
-    console.log(JSON.stringify({ after, peak: Math.max(peak, after), samples }));
+    const peak = { heap: Math.max(after.heap, ...series.map((r) => r.heap)), total: Math.max(after.total, ...series.map((r) => r.total)) };
+    console.log(JSON.stringify({ after, peak, samples, series }));
     ws.close();
     process.exit(0);
   });
@@ -79,22 +94,31 @@ export async function watchHeap(port: number, everyMs = 100): Promise<{ stop(): 
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const line = (key: string) =>
-    new Promise<Record<string, number>>((resolve, reject) => {
+    new Promise<Record<string, unknown>>((resolve, reject) => {
       const check = () => {
         const found = out.split("\n").find((l) => l.includes(`"${key}"`));
-        if (found) return resolve(JSON.parse(found) as Record<string, number>);
+        if (found) return resolve(JSON.parse(found) as Record<string, unknown>);
         if (child.exitCode !== null) return reject(new Error(`heap reader exited ${child.exitCode}: ${err.slice(-500)}`));
         setTimeout(check, 50);
       };
       check();
     });
-  const before = (await line("before"))["before"]!;
+  type Reading = { heap: number; total: number };
+  const before = (await line("before"))["before"] as Reading;
   return {
     async stop() {
       child.stdin!.end();
       const rest = await line("after");
       await exited;
-      return { beforeBytes: before, afterBytes: rest["after"]!, peakBytes: rest["peak"]!, samples: rest["samples"]! };
+      const [after, peak] = [rest["after"] as Reading, rest["peak"] as Reading];
+      return {
+        beforeBytes: before.heap,
+        afterBytes: after.heap,
+        peakBytes: peak.heap,
+        withBuffers: { beforeBytes: before.total, afterBytes: after.total, peakBytes: peak.total },
+        samples: rest["samples"] as number,
+        series: rest["series"] as Reading[],
+      };
     },
   };
 }

@@ -54,7 +54,13 @@ export interface StoreRow {
     heapBeforeMiB: number;
     heapAfterMiB: number;
     heapPeakMiB: number;
+    /** JS heap + ArrayBuffers + workerd's own heap (heap.ts `withBuffers`): what counts toward the isolate's 128 MB. */
+    totalBeforeMiB: number;
+    totalAfterMiB: number;
+    totalPeakMiB: number;
     heapSamples: number;
+    /** Every sample (MiB), in order, JS heap and total: the saw-tooth of garbage and collections. */
+    heapSeries: [number, number][];
   };
 }
 
@@ -128,7 +134,7 @@ async function workerdRss(pgid: number): Promise<number> {
     .reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0]) / 1024, 0);
 }
 
-async function serveEveryFeed(project: string, paths: string[]): Promise<StoreRow["memory"]> {
+export async function serveEveryFeed(project: string, paths: string[]): Promise<StoreRow["memory"]> {
   const inspector = await freePort();
   const dev = await startDev(project, await freePort(), inspector, true);
   try {
@@ -157,6 +163,10 @@ async function serveEveryFeed(project: string, paths: string[]): Promise<StoreRo
       heapAfterMiB: h.afterBytes / MiB,
       heapPeakMiB: h.peakBytes / MiB,
       heapSamples: h.samples,
+      totalBeforeMiB: h.withBuffers.beforeBytes / MiB,
+      totalAfterMiB: h.withBuffers.afterBytes / MiB,
+      totalPeakMiB: h.withBuffers.peakBytes / MiB,
+      heapSeries: h.series.map((r) => [Math.round((r.heap / MiB) * 10) / 10, Math.round((r.total / MiB) * 10) / 10]),
     };
   } finally {
     await dev.stop();

@@ -1,11 +1,14 @@
-import { element, escapeAttr, escapeText, markupText } from "../lib/xml.js";
+import { element, escapeAttr, escapeText, lines, markupText } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
 import { MEDIA_TYPES } from "../lib/feed-formats.js";
 import { FH_ARCHIVE } from "./model.js";
 
-/** Atom 1.0 (RFC 4287). Titles are `type="text"`, so `AT&T <C++>` shows as written. */
-export function renderAtom({ meta, items }: FeedDocument): string {
-  const out: string[] = [
+/**
+ * Atom 1.0 (RFC 4287), as chunks: the head, one per entry, the tail (render.ts). Titles
+ * are `type="text"`, so `AT&T <C++>` shows as written.
+ */
+export function renderAtomChunks({ meta, items }: FeedDocument): string[] {
+  const head: string[] = [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="${escapeText(meta.language)}">`,
     element("id", null, meta.selfUrl),
@@ -19,8 +22,9 @@ export function renderAtom({ meta, items }: FeedDocument): string {
     `<author>${element("name", null, meta.author)}</author>`,
     element("generator", null, meta.generator),
   ];
+  const chunks = [lines(head)];
   for (const item of items) {
-    out.push(
+    const out = [
       "<entry>",
       element("id", null, item.id),
       element("title", { type: "text" }, item.title),
@@ -35,7 +39,7 @@ export function renderAtom({ meta, items }: FeedDocument): string {
       }),
       element("summary", { type: "text" }, item.summary),
       `<content type="html">${markupText(item.contentHtml)}</content>`,
-    );
+    ];
     if (item.image) {
       out.push(
         element("link", { rel: "enclosure", type: item.image.type, href: item.image.url, length: 0 }),
@@ -43,7 +47,8 @@ export function renderAtom({ meta, items }: FeedDocument): string {
       );
     }
     out.push("</entry>");
+    chunks.push(lines(out));
   }
-  out.push("</feed>", "");
-  return out.join("\n");
+  chunks.push(lines(["</feed>"]));
+  return chunks;
 }

@@ -2,14 +2,16 @@ import { cleanText as t } from "../lib/xml.js";
 import type { FeedDocument } from "./model.js";
 
 /**
- * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). Every string goes through the
- * same character policy as the XML formats (`cleanText`), so all formats carry identical
- * text; no `JSON.stringify` replacer, which would take V8 off its fast path.
+ * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), as chunks: the feed up to its
+ * `items` array, one per item, the end (render.ts). Every string goes through the same
+ * character policy as the XML formats (`cleanText`), so all formats carry identical text;
+ * no `JSON.stringify` replacer, which would take V8 off its fast path.
  */
-export function renderJsonFeed({ meta, items }: FeedDocument): string {
+export function renderJsonFeedChunks({ meta, items }: FeedDocument): string[] {
   const next = meta.links.find((l) => l.rel === "next");
   const hubs = meta.links.filter((l) => l.rel === "hub").map((l) => ({ type: "WebSub", url: t(l.href) }));
-  const feed = {
+  // `items` is the last member: the head is this object's JSON without its closing `]}`.
+  const head = JSON.stringify({
     version: "https://jsonfeed.org/version/1.1",
     title: t(meta.title),
     home_page_url: t(meta.homeUrl),
@@ -19,7 +21,11 @@ export function renderJsonFeed({ meta, items }: FeedDocument): string {
     authors: [{ name: t(meta.author) }],
     ...(next ? { next_url: t(next.href) } : {}),
     ...(hubs.length ? { hubs } : {}),
-    items: items.map((item) => ({
+    items: [],
+  });
+  const chunks = [head.slice(0, -"]}".length)];
+  items.forEach((item, i) => {
+    const json = JSON.stringify({
       id: t(item.id),
       url: t(item.url),
       title: t(item.title),
@@ -30,7 +36,11 @@ export function renderJsonFeed({ meta, items }: FeedDocument): string {
       date_modified: t(item.updated),
       ...(item.authors.length ? { authors: item.authors.map((name) => ({ name: t(name) })) } : {}),
       tags: [...new Set(item.categories.map((c) => t(c.label)))],
-    })),
-  };
-  return JSON.stringify(feed) + "\n";
+    });
+    // Separate chunks, not `"," + json`: a rope that encoding would first copy flat.
+    if (i > 0) chunks.push(",");
+    chunks.push(json);
+  });
+  chunks.push("]}\n");
+  return chunks;
 }

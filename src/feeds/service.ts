@@ -12,10 +12,11 @@ import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
 import type { Parsed } from "../lib/parsed.js";
 import { feedUrls, scopePath, type FeedUrls } from "../lib/urls.js";
+import { encodeChunks } from "../lib/utf8.js";
 import { buildFeedDocument } from "./document.js";
 import type { FeedDocument, FeedLink } from "./model.js";
 import { archivePlan, pageItems, pagingLinks, type ArchivePlan } from "./paging.js";
-import { RENDERERS } from "./render.js";
+import { RENDER_CHUNKS } from "./render.js";
 import { variantKey, type FeedQuery } from "./select.js";
 
 export interface FeedVariant {
@@ -160,7 +161,8 @@ export class FeedService {
           bodies,
         );
         if (page !== undefined) doc.meta.archive = true;
-        const out = encoder.encode(view ? view.render(doc, request, content) : RENDERERS[request.format](doc));
+        // Chunk by chunk (render.ts): never one string of the whole document.
+        const out = view ? encoder.encode(view.render(doc, request, content)) : encodeChunks(RENDER_CHUNKS[request.format](doc));
         this.encoded.set(key, out);
         return out;
       },

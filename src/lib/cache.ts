@@ -135,7 +135,11 @@ export function estimateBytes(value: unknown, depth = 0): number {
         for (const v of value) total += 8 + estimateBytes(v, depth + 1);
         return total;
       }
-      for (const [k, v] of Object.entries(value)) total += 16 + k.length * 2 + estimateBytes(v, depth + 1);
+      // for…in, not Object.entries: sizing a pack of articles must not allocate an array per object.
+      const record = value as Record<string, unknown>;
+      for (const k in record) {
+        if (Object.hasOwn(record, k)) total += 16 + k.length * 2 + estimateBytes(record[k], depth + 1);
+      }
       return total;
     }
   }

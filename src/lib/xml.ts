@@ -78,6 +78,15 @@ export function markupText(text: string): string {
   return "<![CDATA[" + clean.replaceAll("]]>", "]]]]><![CDATA[>") + "]]>";
 }
 
+/**
+ * Lines of a document, each ended by a newline, as one flat string (a trailing `+ "\n"`
+ * would make a rope that encoding must first copy flat).
+ */
+export function lines(list: string[]): string {
+  list.push("");
+  return list.join("\n");
+}
+
 /** `<name attr="…">text</name>`, or a self-closed element when `text` is undefined. */
 export function element(
   name: string,

@@ -1,0 +1,18 @@
+/** UTF-8 bytes of a document written as chunks, without joining them into one string first. */
+const encoder = new TextEncoder();
+
+/**
+ * The UTF-8 bytes of `chunks.join("")`, each chunk encoded on its own and copied once
+ * into a buffer of the exact length. Identical to encoding the joined string as long as no
+ * surrogate pair is split between two chunks (feed chunks end at a newline or a `,`).
+ */
+export function encodeChunks(chunks: readonly string[]): Uint8Array {
+  const parts = chunks.map((chunk) => encoder.encode(chunk));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}

@@ -14,7 +14,7 @@ import { BuildCache, cacheKey } from "./cache.js";
 import { entryOf, type ArticleCore, type Entry, type Parsed } from "./entry.js";
 import { walkFiles } from "./files.js";
 import { ParsePool } from "./pool.js";
-import { RunWriter } from "./runs.js";
+import { RunWriter, type RunRecord } from "./runs.js";
 import { RENDERER_VERSION } from "./version.js";
 
 export interface BuildOptions {
@@ -70,6 +70,10 @@ export interface BuildResult {
   digests?: string[];
   /** Metadata and body of the article at a position (from memory, or its run in the cache). */
   record?: (position: number) => ArticleRecord;
+  /** The file (its index among the files listed) of the article at each position. */
+  positions?: number[];
+  /** Built with a cache: where each article's record is in the runs (until `finish`). */
+  runs?: { dir: string; at(position: number): RunRecord };
   /** Files taken from the cache / parsed in this build. */
   cached: number;
   parsed: number;
@@ -235,6 +239,10 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
     return at && cache ? cache.read(at) : held.get(file)!;
   };
   const built = compile(entries as Entry[], options.siteUrl, record, { cached: files.length - todo.length, parsed: todo.length });
+  if (cache && built.positions) {
+    const positions = built.positions;
+    built.runs = { dir: cache.runDir, at: (position) => entries[positions[position]!]!.at! };
+  }
   // Saved once the store is written (site.ts), or here when the build stops with problems.
   const done = cache ? () => cache.save() : async () => {};
   if (!built.summary) await done();
@@ -299,7 +307,20 @@ function compile(entries: Entry[], siteUrl: string, record: (file: number) => Ar
     bodies: { enumerable: true, get: () => (bodies ??= published.map((_, i) => text(byPosition(i).body))) },
   });
   const summary: BuildSummary = { articles: articles.length, drafts, tags: tags.length, topics: topics.length, hash };
-  return { index, data, module: toModule(index), summary, digests: published.map((p) => p.digest), record: byPosition, problems, warnings, files, drafts, ...counts };
+  return {
+    index,
+    data,
+    module: toModule(index),
+    summary,
+    digests: published.map((p) => p.digest),
+    record: byPosition,
+    positions: published.map((p) => p.file),
+    problems,
+    warnings,
+    files,
+    drafts,
+    ...counts,
+  };
 }
 
 /**

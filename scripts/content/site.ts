@@ -55,13 +55,18 @@ export async function buildSite(options: BuildOptions & { outDir: string }): Pro
     isCurrent: (input) => record !== undefined && record.input === input && outputsPresent(options.outDir, record),
   });
   if (result.upToDate && record) {
-    return { result: { ...result, summary: record.summary, warnings: record.warnings }, store: { ...record.store, written: 0, changed: [], removed: 0 } };
+    return { result: { ...result, summary: record.summary, warnings: record.warnings }, store: { ...record.store, written: 0, changed: [], shared: 0, removed: 0 } };
   }
   if (!result.index || !result.module || !result.digests || !result.record || !result.summary) return { result };
   await mkdir(options.outDir, { recursive: true });
   // Whatever happens next, the old record no longer describes the outputs.
   await rm(join(options.outDir, RECORD), { force: true });
-  const store = await writeStore(join(options.outDir, "assets"), options.outDir, { data: result.index, digests: result.digests, record: result.record });
+  const store = await writeStore(join(options.outDir, "assets"), options.outDir, {
+    data: result.index,
+    digests: result.digests,
+    record: result.record,
+    ...(result.runs ? { runs: result.runs } : {}),
+  });
   await result.finish?.();
   // The manifest last: once it names the new version, every file of that version is there.
   await writeIfChanged(join(options.outDir, "content.js"), result.module);

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { LRUCache } from "lru-cache";
 import { packPositions, compileIndex, termChunks, termPackPositions } from "../../src/content/compile.js";
 import {
@@ -25,6 +26,7 @@ import {
 } from "../../src/content/format.js";
 import type { ArticleRecord, CompiledIndex } from "./build.js";
 import { walkFiles, writeWhole } from "./files.js";
+import { RunReader, type RunRecord } from "./runs.js";
 
 export interface StoreInput {
   data: CompiledIndex;
@@ -32,6 +34,8 @@ export interface StoreInput {
   digests: readonly string[];
   /** Metadata JSON and body of the article at a position; asked only for packs being written. */
   record(position: number): ArticleRecord;
+  /** Where the records are, when they are in the build cache's runs: a helper thread can read them too. */
+  runs?: { dir: string; at(position: number): RunRecord };
 }
 
 export interface StoreStats {
@@ -39,6 +43,8 @@ export interface StoreStats {
   written: number;
   /** Store paths written by this build. */
   changed: string[];
+  /** Of those, written by a helper thread (a big write is shared). */
+  shared: number;
   removed: number;
   bytes: number;
   largest: { path: string; bytes: number };
@@ -124,42 +130,89 @@ function jsonArray(metas: readonly Uint8Array[]): Pieces {
   return [OPEN, ...metas.flatMap((m, i) => (i === 0 ? [m] : [COMMA, m])), CLOSE];
 }
 
+/** A pack file: the metadata (a JSON array) or the bodies of the articles at `positions`. */
+interface PackJob {
+  path: string;
+  key: string;
+  kind: "meta" | "bodies";
+  positions: number[];
+}
+
+/** A pack file as a helper thread writes it: the file, and where each article's record is. */
+export interface PackWrite {
+  file: string;
+  kind: PackJob["kind"];
+  records: RunRecord[];
+}
+
+/** The bytes of a pack file, from its articles' records. */
+export function packPieces(kind: PackJob["kind"], records: readonly Utf8Record[]): Pieces {
+  if (kind === "meta") return jsonArray(records.map((r) => r.meta));
+  const bodies = records.map((r) => r.body);
+  return [bodiesHeader(bodies), ...bodies];
+}
+
+/** Writes pack files from records in runs (a helper thread's share of a big store write); their sizes. */
+export function writePacks(runDir: string, writes: readonly PackWrite[]): number[] {
+  const reader = new RunReader(runDir);
+  try {
+    return writes.map((w) => writeWhole(w.file, packPieces(w.kind, w.records.map((at) => reader.read(at)))));
+  } finally {
+    reader.close();
+  }
+}
+
+/** Records to write past which a helper thread writes part of the packs (a cold build; a one-file build writes ~200). */
+const SHARE_RECORDS = 4096;
+
+/** Runs `writes` on a helper thread (the content build's worker, worker.ts). */
+function writePacksInThread(runDir: string, writes: PackWrite[]): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { contentDir: "", siteUrl: "" } });
+    worker.once("message", (reply: { wrote: number[] }) => {
+      void worker.terminate();
+      resolve(reply.wrote);
+    });
+    worker.once("error", reject);
+    worker.postMessage({ write: { runDir, writes } });
+  });
+}
+
 /** Writes the store for `input` under `assetsDir` (the `[assets]` directory). */
 export async function writeStore(assetsDir: string, recordDir: string, input: StoreInput, packSize = PACK_SIZE): Promise<StoreStats> {
   const { data, digests } = input;
   const record = memoRecords(input.record);
-  const metas = (positions: readonly number[]) => jsonArray(positions.map((p) => record(p).meta));
-  const bodies = (positions: readonly number[]): Pieces => {
-    const parts = positions.map((p) => record(p).body);
-    return [bodiesHeader(parts), ...parts];
-  };
   const format = `${FORMAT_VERSION}/${packSize}`;
   const old = readRecord(recordDir, format);
   const next: StoreRecord = { format, files: {} };
   const changed: string[] = [];
   const root = join(assetsDir, STORE_PREFIX);
   const present = storeFiles(assetsDir);
-  const put = async (path: string, key: string, make: () => Promise<Pieces | Uint8Array | string>) => {
-    const file = join(root, path.slice(STORE_PREFIX.length));
+  const fileOf = (path: string) => join(root, path.slice(STORE_PREFIX.length));
+  /** Unchanged (same key, still there): kept; else false. */
+  const kept = (path: string, key: string): boolean => {
     const before = old.files[path];
-    if (before?.key === key && present.has(path)) {
-      next.files[path] = before;
-      return;
-    }
-    const made = await make();
-    const bytes = writeWhole(file, Array.isArray(made) ? made : [utf8(made)]);
+    if (before?.key !== key || !present.has(path)) return false;
+    next.files[path] = before;
+    return true;
+  };
+  const wrote = (path: string, key: string, bytes: number) => {
     next.files[path] = { key, bytes };
     changed.push(path);
   };
+  const put = async (path: string, key: string, make: () => Promise<Uint8Array | string>) => {
+    if (kept(path, key)) return;
+    wrote(path, key, writeWhole(fileOf(path), [utf8(await make())]));
+  };
 
+  // Every pack file (main packs, then term packs), each keyed by what it holds.
+  const jobs: PackJob[] = [];
   const count = data.articles.length;
   for (let k = 0; k < packCount(count, packSize); k++) {
     const positions = packPositions(k, count, packSize);
     const key = sha256(format, data.siteUrl, ...positions.map((p) => digests[p]!));
-    await put(metaPath(k), key, async () => metas(positions));
-    await put(bodyPath(k), key, async () => bodies(positions));
+    jobs.push({ path: metaPath(k), key, kind: "meta", positions }, { path: bodyPath(k), key, kind: "bodies", positions });
   }
-  await put(idsPath(), sha256(format, data.hash), async () => JSON.stringify(data.articles.map((a) => a.id)));
   const { header, arrays } = compileIndex(data, packSize);
   // Term packs: keyed, as packs are, by what they hold, so only those holding a changed article are rewritten.
   for (const kind of ["tags", "topics"] as const) {
@@ -167,13 +220,32 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
       const positions = [...termPackPositions(arrays, kind, entry)];
       const id = entry[2];
       const key = sha256(format, data.siteUrl, kind, id, ...positions.map((p) => digests[p]!));
-      await put(termMetaPath(kind, id), key, async () => metas(positions));
-      const chunks = termChunks(positions);
-      for (const [c, chunk] of chunks.entries()) {
-        await put(termBodyPath(kind, id, c), sha256(format, data.siteUrl, ...chunk.map((p) => digests[p]!)), async () => bodies(chunk));
+      jobs.push({ path: termMetaPath(kind, id), key, kind: "meta", positions });
+      for (const [c, chunk] of termChunks(positions).entries()) {
+        jobs.push({ path: termBodyPath(kind, id, c), key: sha256(format, data.siteUrl, ...chunk.map((p) => digests[p]!)), kind: "bodies", positions: chunk });
       }
     }
   }
+  const todo = jobs.filter((j) => !kept(j.path, j.key));
+  // A big write (a cold build) is shared with a helper thread reading the same runs: the
+  // newest half of the records here, the rest there.
+  const records = todo.reduce((n, j) => n + j.positions.length, 0);
+  const at = input.runs?.at;
+  let shared: Promise<void> = Promise.resolve();
+  let mine = todo;
+  let sharedFiles = 0;
+  if (input.runs && at && records >= SHARE_RECORDS) {
+    let half = 0;
+    const split = todo.findIndex((j) => (half += j.positions.length) >= records / 2);
+    mine = todo.slice(0, split + 1);
+    const theirs = todo.slice(split + 1);
+    sharedFiles = theirs.length;
+    const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map(at) }));
+    shared = writePacksInThread(input.runs.dir, writes).then((sizes) => theirs.forEach((j, i) => wrote(j.path, j.key, sizes[i]!)));
+  }
+  for (const j of mine) wrote(j.path, j.key, writeWhole(fileOf(j.path), packPieces(j.kind, j.positions.map(record))));
+  await shared;
+  await put(idsPath(), sha256(format, data.hash), async () => JSON.stringify(data.articles.map((a) => a.id)));
   await put(indexPath(), sha256(format, data.hash), async () => encodeIndex(header, arrays));
 
   let removed = 0;
@@ -184,8 +256,9 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     }
   }
   await mkdir(recordDir, { recursive: true });
-  await writeFile(join(recordDir, RECORD), JSON.stringify(next));
+  // Sorted: the record is the same whichever thread wrote which file.
+  await writeFile(join(recordDir, RECORD), JSON.stringify({ format, files: Object.fromEntries(Object.entries(next.files).sort(([a], [b]) => (a < b ? -1 : 1))) }));
   const entries = Object.entries(next.files);
   const largest = entries.reduce((max, [path, f]) => (f.bytes > max.bytes ? { path, bytes: f.bytes } : max), { path: "", bytes: 0 });
-  return { files: entries.length, written: changed.length, changed, removed, bytes: entries.reduce((n, [, f]) => n + f.bytes, 0), largest };
+  return { files: entries.length, written: changed.length, changed, shared: sharedFiles, removed, bytes: entries.reduce((n, [, f]) => n + f.bytes, 0), largest };
 }

@@ -1,17 +1,23 @@
 /**
- * A worker thread of the content build (pool.ts): parses the batches it is sent; with a
+ * A worker thread of the content build: parses the batches it is sent (pool.ts); with a
  * run directory it writes what it renders into run files of its own and sends back only
- * the entries, flushing its last run when told to close.
+ * the entries, flushing its last run when told to close. Or it writes its share of a big
+ * store write (store.ts `writePacks`) from records in the runs.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { parseFiles } from "./build.js";
 import type { BatchMessage, PoolData, WorkerReply } from "./pool.js";
 import { RunWriter } from "./runs.js";
+import { writePacks, type PackWrite } from "./store.js";
 
 const { contentDir, siteUrl, runDir, hash } = workerData as PoolData;
 const writer = runDir ? new RunWriter(runDir) : undefined;
 const port = parentPort!;
-port.on("message", async (message: BatchMessage | { close: true }) => {
+port.on("message", async (message: BatchMessage | { close: true } | { write: { runDir: string; writes: PackWrite[] } }) => {
+  if ("write" in message) {
+    port.postMessage({ wrote: writePacks(message.write.runDir, message.write.writes) });
+    return;
+  }
   if ("close" in message) {
     writer?.flush();
     port.postMessage({ closed: true } satisfies WorkerReply);

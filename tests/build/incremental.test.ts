@@ -202,6 +202,22 @@ describe("incremental build", () => {
     expect(treeBytes(outDir)).toEqual(incremental);
   }, 120_000);
 
+  it("shares a big store write with a helper thread reading the same runs, and writes the same bytes", async () => {
+    const contentDir = mkdtempSync(join(tmpdir(), "tidings-inc-big-"));
+    mkdirSync(join(contentDir, "posts"));
+    for (let i = 0; i < 1500; i++) write(contentDir, i);
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const outDir = join(root, "out");
+    const cold = await buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir: join(root, "cache"), threads: 1 });
+    expect(cold.store!.shared).toBeGreaterThan(0);
+    expect(cold.store!.shared).toBeLessThan(cold.store!.written);
+    const shared = treeBytes(outDir);
+    rmSync(outDir, { recursive: true });
+    const alone = await buildSite({ contentDir, siteUrl: SITE, outDir, threads: 1 });
+    expect(alone.store!.shared).toBe(0);
+    expect(treeBytes(outDir)).toEqual(shared);
+  }, 120_000);
+
   it("keys entries by the renderer version, the site URL, the path and the bytes", () => {
     const bytes = new TextEncoder().encode("---\ntitle: x\n---\n");
     const key = cacheKey(SITE, "posts/a.md", bytes);

@@ -9,7 +9,7 @@ import type { Content } from "../../src/content/index.js";
 import { siteConfig, type SiteConfig } from "../../src/config.js";
 import { buildFeedDocument } from "../../src/feeds/document.js";
 import { feedUrls } from "../../src/lib/urls.js";
-import { RENDERERS } from "../../src/feeds/render.js";
+import { RENDER_CHUNKS } from "../../src/feeds/render.js";
 import type { FeedQuery } from "../../src/feeds/select.js";
 import { siteVar } from "../site-config.js";
 import { renderWithFeedLib } from "./feedlib.js";
@@ -23,6 +23,8 @@ export interface MicroResult {
   bytes: number;
   /** One output, to time its encoding separately. */
   text: string;
+  /** The same output as the chunks the Worker encodes (ours only: render.ts `RENDER_CHUNKS`). */
+  chunks?: string[];
 }
 
 export interface RenderRow {
@@ -51,7 +53,7 @@ export function siteSettings(): SiteConfig {
  * the same machine load (other work shares these 2 cores); the median ignores stalls.
  * The very first call of each is timed on its own.
  */
-function measurePair(a: () => string, b: () => string, budgetMs: number): [MicroResult, MicroResult] {
+function measurePair(a: () => string | string[], b: () => string | string[], budgetMs: number): [MicroResult, MicroResult] {
   const fns = [a, b];
   const first = fns.map((fn) => {
     const t = performance.now();
@@ -73,8 +75,10 @@ function measurePair(a: () => string, b: () => string, budgetMs: number): [Micro
   if (sink < 0) console.log(sink); // keep the work observable
   return [0, 1].map((i) => {
     const sorted = batches[i]!.sort((x, y) => x - y);
-    const text = first[i]!.text;
+    const out = first[i]!.text;
+    const text = typeof out === "string" ? out : out.join("");
     return {
+      ...(typeof out === "string" ? {} : { chunks: out }),
       us: sorted[sorted.length >> 1]! * 1000,
       firstMs: first[i]!.ms,
       iterations: sorted.length * 10,
@@ -84,7 +88,7 @@ function measurePair(a: () => string, b: () => string, budgetMs: number): [Micro
   }) as [MicroResult, MicroResult];
 }
 
-/** Renders the 20 newest articles of `content` in each format, ours vs `feed`. */
+/** Renders the 20 newest articles of `content` in each format, ours (as chunks) vs `feed`. */
 export async function renderBench(content: Content, budgetMs = 1000): Promise<RenderRow[]> {
   const settings = siteSettings();
   const now = Date.now();
@@ -108,7 +112,8 @@ export async function renderBench(content: Content, budgetMs = 1000): Promise<Re
       body: (a: (typeof articles)[number]) => bodyOf.get(a) ?? "",
     };
     const [ours, feed] = measurePair(
-      () => RENDERERS[format](buildFeedDocument(content, settings, query, articles, { urls: feedUrls(settings.publicUrl, { base: "/", format, search: "" }) }, bodies)),
+      // What the Worker does on a cache miss: the document as chunks, never one string (service.ts).
+      () => RENDER_CHUNKS[format](buildFeedDocument(content, settings, query, articles, { urls: feedUrls(settings.publicUrl, { base: "/", format, search: "" }) }, bodies)),
       () => renderWithFeedLib(input, format),
       budgetMs,
     );

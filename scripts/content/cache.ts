@@ -93,6 +93,9 @@ export class BuildCache {
   /** Names of the run files there were, listed once. */
   private runFiles: Set<string> | undefined;
   private readonly reader: RunReader;
+  /** When this build began (file times lag the clock, never lead it), and the runs it wrote. */
+  private readonly started = Date.now();
+  private readonly written: string[] = [];
   hits = 0;
   misses = 0;
 
@@ -160,10 +163,11 @@ export class BuildCache {
     return hit;
   }
 
-  /** Records a fresh entry; its record is in a run already written. */
+  /** Records a fresh entry; its record is in a run already written (by this build: see `save`). */
   put(key: string, entry: Entry): void {
     this.nextEntries[key] = entry;
     this.dirty.add(shardOf(key));
+    if (entry.at) this.written.push(`${entry.at[0]}.bin`);
   }
 
   /** An article's metadata JSON and body, from its run. */
@@ -203,10 +207,13 @@ export class BuildCache {
       }),
     );
     // Runs no entry uses (replaced, merged, or left by a build that stopped), and the
-    // per-article body files of the layout before runs.
+    // per-article body files of the layout before runs. Runs made since this build began
+    // are another build's, running at the same time: that build (or a later one) decides.
     const used = new Set(Object.values(this.nextEntries).flatMap((e) => (e.at ? [`${e.at[0]}.bin`] : [])));
+    const mine = new Set(this.written);
     const present = existsSync(this.runDir) ? readdirSync(this.runDir) : [];
-    await Promise.all(present.filter((f) => !used.has(f)).map((f) => rm(join(this.runDir, f), { force: true })));
+    const unused = present.filter((f) => !used.has(f) && (mine.has(f) || (statSync(join(this.runDir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0) < this.started));
+    await Promise.all(unused.map((f) => rm(join(this.runDir, f), { force: true })));
     await rm(join(this.dir, "bodies"), { recursive: true, force: true });
   }
 
@@ -232,5 +239,6 @@ export class BuildCache {
       this.dirty.add(shardOf(key));
     }
     writer.flush();
+    this.written.push(...writer.written.map((run) => `${run}.bin`));
   }
 }

@@ -196,6 +196,18 @@ describe("incremental build", () => {
     expect(runBytes()).toBeLessThan(1.4 * coldBytes);
     const incremental = treeBytes(outDir);
 
+    // A run another build made while this one ran (newer than this build's start) is not deleted.
+    const other = join(cacheDir, "runs", "0123456789abcdef.bin");
+    const before = runs().length;
+    const pending = build();
+    writeFileSync(other, "another build's records");
+    await pending;
+    expect(existsSync(other)).toBe(true);
+    expect(runs().length).toBe(before + 1);
+    // The next build, begun after it, deletes it: no entry uses it.
+    await build();
+    expect(existsSync(other)).toBe(false);
+
     // And the store is still what a cold build without the cache writes.
     rmSync(outDir, { recursive: true });
     await buildSite({ contentDir, siteUrl: SITE, outDir, threads: 1 });

@@ -70,8 +70,6 @@ export interface BuildResult {
   digests?: string[];
   /** Metadata and body of the article at a position (from memory, or its run in the cache). */
   record?: (position: number) => ArticleRecord;
-  /** The file (its index among the files listed) of the article at each position. */
-  positions?: number[];
   /** Built with a cache: where each article's record is in the runs (until `finish`). */
   runs?: { dir: string; at(position: number): RunRecord };
   /** Files taken from the cache / parsed in this build. */
@@ -238,11 +236,7 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
     const at = entries[file]!.at;
     return at && cache ? cache.read(at) : held.get(file)!;
   };
-  const built = compile(entries as Entry[], options.siteUrl, record, { cached: files.length - todo.length, parsed: todo.length });
-  if (cache && built.positions) {
-    const positions = built.positions;
-    built.runs = { dir: cache.runDir, at: (position) => entries[positions[position]!]!.at! };
-  }
+  const built = compile(entries as Entry[], options.siteUrl, record, { cached: files.length - todo.length, parsed: todo.length }, cache?.runDir);
   // Saved once the store is written (site.ts), or here when the build stops with problems.
   const done = cache ? () => cache.save() : async () => {};
   if (!built.summary) await done();
@@ -252,6 +246,7 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
 /** Parses the files to do: on worker threads when there are many, else here. */
 async function parse(options: BuildOptions, files: string[], sources: (Uint8Array | null)[], threads: number, cache: BuildCache | undefined, hash: boolean): Promise<Parsed[]> {
   const runDir = cache?.runDir;
+  cache?.markRunning();
   if (threads <= 1 || files.length <= 1) {
     const writer = runDir ? new RunWriter(runDir) : undefined;
     const parsed = await parseFiles(options.contentDir, files, options.siteUrl, sources, writer, hash);
@@ -265,7 +260,14 @@ async function parse(options: BuildOptions, files: string[], sources: (Uint8Arra
   return pool.close();
 }
 
-function compile(entries: Entry[], siteUrl: string, record: (file: number) => ArticleRecord, counts: { cached: number; parsed: number }): BuildResult {
+function compile(
+  entries: Entry[],
+  siteUrl: string,
+  record: (file: number) => ArticleRecord,
+  counts: { cached: number; parsed: number },
+  /** The cache's run directory: records are there (entries carry `at`). */
+  runDir?: string,
+): BuildResult {
   const files = entries.length;
   const problems = entries.flatMap((e) => e.problems ?? []);
   const warnings = entries.flatMap((e) => e.warnings ?? []);
@@ -314,7 +316,7 @@ function compile(entries: Entry[], siteUrl: string, record: (file: number) => Ar
     summary,
     digests: published.map((p) => p.digest),
     record: byPosition,
-    positions: published.map((p) => p.file),
+    ...(runDir ? { runs: { dir: runDir, at: (position: number) => entries[published[position]!.file]!.at! } } : {}),
     problems,
     warnings,
     files,

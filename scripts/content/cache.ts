@@ -18,9 +18,13 @@
  * bytes already hashed. `last.json` holds a digest of every path, size and modification
  * time with the input key they gave (`statKey`, build.ts): when nothing was touched the
  * stamps are not even parsed. Entries are read only when something has to be built.
+ *
+ * Builds may run at once on one cache (`wrangler dev` rebuilding while `npm run build`
+ * runs): each marks itself in `builders/` while it writes runs, and a build that sees
+ * another one running leaves unused runs for a later build to delete.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Entry } from "./entry.js";
@@ -76,6 +80,17 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(`${path}.tmp`, path);
 }
 
+/** A process with this id exists (signal 0 only checks). */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export class BuildCache {
   /** The stamps file was there: the cache existed before this build. */
   readonly existed: boolean;
@@ -93,9 +108,8 @@ export class BuildCache {
   /** Names of the run files there were, listed once. */
   private runFiles: Set<string> | undefined;
   private readonly reader: RunReader;
-  /** When this build began (file times lag the clock, never lead it), and the runs it wrote. */
-  private readonly started = Date.now();
-  private readonly written: string[] = [];
+  /** This build's mark in `builders/` while it may write runs (`markRunning`). */
+  private mark: string | undefined;
   hits = 0;
   misses = 0;
 
@@ -167,7 +181,37 @@ export class BuildCache {
   put(key: string, entry: Entry): void {
     this.nextEntries[key] = entry;
     this.dirty.add(shardOf(key));
-    if (entry.at) this.written.push(`${entry.at[0]}.bin`);
+  }
+
+  /**
+   * Marks this build as running (`builders/<pid>-<id>`) before it writes runs, so a build
+   * saving meanwhile does not delete them as unused. Removed by `save`; a mark whose
+   * process is gone (a build that crashed) counts for nothing and is removed.
+   */
+  markRunning(): void {
+    if (this.mark) return;
+    mkdirSync(this.buildersDir, { recursive: true });
+    this.mark = `${process.pid}-${randomBytes(4).toString("hex")}`;
+    writeFileSync(join(this.buildersDir, this.mark), "");
+  }
+
+  private get buildersDir(): string {
+    return join(this.dir, "builders");
+  }
+
+  private othersRunning(): boolean {
+    const marks = existsSync(this.buildersDir) ? readdirSync(this.buildersDir) : [];
+    return marks.some((m) => {
+      if (m === this.mark) return false;
+      if (processAlive(Number.parseInt(m, 10))) return true;
+      rmSync(join(this.buildersDir, m), { force: true });
+      return false;
+    });
+  }
+
+  private unmark(): void {
+    if (this.mark) rmSync(join(this.buildersDir, this.mark), { force: true });
+    this.mark = undefined;
   }
 
   /** An article's metadata JSON and body, from its run. */
@@ -187,6 +231,7 @@ export class BuildCache {
     }
     if (this.oldEntries === undefined && this.dirty.size === 0) {
       this.reader.close();
+      this.unmark();
       return;
     }
     const stale = Object.keys(this.oldEntries ?? {}).filter((k) => !(k in this.nextEntries));
@@ -207,14 +252,15 @@ export class BuildCache {
       }),
     );
     // Runs no entry uses (replaced, merged, or left by a build that stopped), and the
-    // per-article body files of the layout before runs. Runs made since this build began
-    // are another build's, running at the same time: that build (or a later one) decides.
-    const used = new Set(Object.values(this.nextEntries).flatMap((e) => (e.at ? [`${e.at[0]}.bin`] : [])));
-    const mine = new Set(this.written);
-    const present = existsSync(this.runDir) ? readdirSync(this.runDir) : [];
-    const unused = present.filter((f) => !used.has(f) && (mine.has(f) || (statSync(join(this.runDir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0) < this.started));
-    await Promise.all(unused.map((f) => rm(join(this.runDir, f), { force: true })));
-    await rm(join(this.dir, "bodies"), { recursive: true, force: true });
+    // per-article body files of the layout before runs — unless another build is running
+    // on this cache: the runs it is writing are used by no entry yet. A later build does it.
+    if (!this.othersRunning()) {
+      const used = new Set(Object.values(this.nextEntries).flatMap((e) => (e.at ? [`${e.at[0]}.bin`] : [])));
+      const present = existsSync(this.runDir) ? readdirSync(this.runDir) : [];
+      await Promise.all(present.filter((f) => !used.has(f)).map((f) => rm(join(this.runDir, f), { force: true })));
+      await rm(join(this.dir, "bodies"), { recursive: true, force: true });
+    }
+    this.unmark();
   }
 
   /**
@@ -227,8 +273,8 @@ export class BuildCache {
     for (const e of Object.values(this.nextEntries)) if (e.at) live.set(e.at[0], (live.get(e.at[0]) ?? 0) + e.at[2] + e.at[3]);
     const size = (run: string) => statSync(join(this.runDir, `${run}.bin`), { throwIfNoEntry: false })?.size ?? 0;
     const sizes = new Map([...live.keys()].map((run) => [run, size(run)]));
-    const dead = [...live].filter(([run, bytes]) => bytes * 2 < sizes.get(run)!).map(([run]) => run);
-    const small = [...live.keys()].filter((run) => sizes.get(run)! < SMALL_RUN_BYTES && !dead.includes(run));
+    const dead = new Set([...live].filter(([run, bytes]) => bytes * 2 < sizes.get(run)!).map(([run]) => run));
+    const small = [...live.keys()].filter((run) => sizes.get(run)! < SMALL_RUN_BYTES && !dead.has(run));
     const move = new Set([...dead, ...(small.length > SMALL_RUNS_KEPT ? small : [])]);
     if (move.size === 0) return;
     const writer = new RunWriter(this.runDir);
@@ -239,6 +285,5 @@ export class BuildCache {
       this.dirty.add(shardOf(key));
     }
     writer.flush();
-    this.written.push(...writer.written.map((run) => `${run}.bin`));
   }
 }

@@ -86,12 +86,6 @@ export class ParsePool {
     return this.results.flat();
   }
 
-  /** Stops every thread now (their unfinished runs are left for the cache to delete). */
-  async terminate(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-
   private dispatch(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.pop()!;

@@ -26,7 +26,7 @@ import {
 } from "../../src/content/format.js";
 import type { ArticleRecord, CompiledIndex } from "./build.js";
 import { walkFiles, writeWhole } from "./files.js";
-import { RunReader, type RunRecord } from "./runs.js";
+import { RunReader, type RunItem, type RunRecord } from "./runs.js";
 
 export interface StoreInput {
   data: CompiledIndex;
@@ -98,16 +98,11 @@ export function storeFilesPresent(assetsDir: string, recordDir: string): boolean
  */
 const RECORD_MEMO_BYTES = 256 * 1024 * 1024;
 
-interface Utf8Record {
-  meta: Uint8Array;
-  body: Uint8Array;
-}
-
 const encoder = new TextEncoder();
 const utf8 = (t: string | Uint8Array): Uint8Array => (typeof t === "string" ? encoder.encode(t) : t);
 
-function memoRecords(record: StoreInput["record"]): (position: number) => Utf8Record {
-  const memo = new LRUCache<number, Utf8Record>({ maxSize: RECORD_MEMO_BYTES, sizeCalculation: (r) => Math.max(1, r.meta.byteLength + r.body.byteLength) });
+function memoRecords(record: StoreInput["record"]): (position: number) => RunItem {
+  const memo = new LRUCache<number, RunItem>({ maxSize: RECORD_MEMO_BYTES, sizeCalculation: (r) => Math.max(1, r.meta.byteLength + r.body.byteLength) });
   return (position) => {
     const hit = memo.get(position);
     if (hit !== undefined) return hit;
@@ -146,7 +141,7 @@ export interface PackWrite {
 }
 
 /** The bytes of a pack file, from its articles' records. */
-export function packPieces(kind: PackJob["kind"], records: readonly Utf8Record[]): Pieces {
+function packPieces(kind: PackJob["kind"], records: readonly RunItem[]): Pieces {
   if (kind === "meta") return jsonArray(records.map((r) => r.meta));
   const bodies = records.map((r) => r.body);
   return [bodiesHeader(bodies), ...bodies];
@@ -168,12 +163,13 @@ const SHARE_RECORDS = 4096;
 /** Runs `writes` on a helper thread (the content build's worker, worker.ts). */
 function writePacksInThread(runDir: string, writes: PackWrite[]): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { contentDir: "", siteUrl: "" } });
+    const worker = new Worker(new URL("./worker.mjs", import.meta.url));
     worker.once("message", (reply: { wrote: number[] }) => {
       void worker.terminate();
       resolve(reply.wrote);
     });
     worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`content build: the thread writing packs exited (code ${code})`)));
     worker.postMessage({ write: { runDir, writes } });
   });
 }
@@ -200,9 +196,8 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     next.files[path] = { key, bytes };
     changed.push(path);
   };
-  const put = async (path: string, key: string, make: () => Promise<Uint8Array | string>) => {
-    if (kept(path, key)) return;
-    wrote(path, key, writeWhole(fileOf(path), [utf8(await make())]));
+  const put = (path: string, key: string, make: () => Uint8Array | string) => {
+    if (!kept(path, key)) wrote(path, key, writeWhole(fileOf(path), [utf8(make())]));
   };
 
   // Every pack file (main packs, then term packs), each keyed by what it holds.
@@ -229,24 +224,24 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   const todo = jobs.filter((j) => !kept(j.path, j.key));
   // A big write (a cold build) is shared with a helper thread reading the same runs: the
   // newest half of the records here, the rest there.
-  const records = todo.reduce((n, j) => n + j.positions.length, 0);
-  const at = input.runs?.at;
+  const recordCount = todo.reduce((n, j) => n + j.positions.length, 0);
+  const runs = input.runs;
   let shared: Promise<void> = Promise.resolve();
   let mine = todo;
   let sharedFiles = 0;
-  if (input.runs && at && records >= SHARE_RECORDS) {
+  if (runs && recordCount >= SHARE_RECORDS) {
     let half = 0;
-    const split = todo.findIndex((j) => (half += j.positions.length) >= records / 2);
+    const split = todo.findIndex((j) => (half += j.positions.length) >= recordCount / 2);
     mine = todo.slice(0, split + 1);
     const theirs = todo.slice(split + 1);
     sharedFiles = theirs.length;
-    const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map(at) }));
-    shared = writePacksInThread(input.runs.dir, writes).then((sizes) => theirs.forEach((j, i) => wrote(j.path, j.key, sizes[i]!)));
+    const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map((p) => runs.at(p)) }));
+    shared = writePacksInThread(runs.dir, writes).then((sizes) => theirs.forEach((j, i) => wrote(j.path, j.key, sizes[i]!)));
   }
   for (const j of mine) wrote(j.path, j.key, writeWhole(fileOf(j.path), packPieces(j.kind, j.positions.map(record))));
   await shared;
-  await put(idsPath(), sha256(format, data.hash), async () => JSON.stringify(data.articles.map((a) => a.id)));
-  await put(indexPath(), sha256(format, data.hash), async () => encodeIndex(header, arrays));
+  put(idsPath(), sha256(format, data.hash), () => JSON.stringify(data.articles.map((a) => a.id)));
+  put(indexPath(), sha256(format, data.hash), () => encodeIndex(header, arrays));
 
   let removed = 0;
   for (const path of present) {

@@ -10,8 +10,9 @@ import type { BatchMessage, PoolData, WorkerReply } from "./pool.js";
 import { RunWriter } from "./runs.js";
 import { writePacks, type PackWrite } from "./store.js";
 
-const { contentDir, siteUrl, runDir, hash } = workerData as PoolData;
-const writer = runDir ? new RunWriter(runDir) : undefined;
+// Started by the pool with its data, or with none to write packs (store.ts).
+const data = workerData as PoolData | null;
+const writer = data?.runDir ? new RunWriter(data.runDir) : undefined;
 const port = parentPort!;
 port.on("message", async (message: BatchMessage | { close: true } | { write: { runDir: string; writes: PackWrite[] } }) => {
   if ("write" in message) {
@@ -23,6 +24,6 @@ port.on("message", async (message: BatchMessage | { close: true } | { write: { r
     port.postMessage({ closed: true } satisfies WorkerReply);
     return;
   }
-  const results = await parseFiles(contentDir, message.files, siteUrl, message.sources, writer, hash);
+  const results = await parseFiles(data!.contentDir, message.files, data!.siteUrl, message.sources, writer, data!.hash);
   port.postMessage({ batch: message.batch, results } satisfies WorkerReply);
 });

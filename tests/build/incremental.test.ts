@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheKey } from "../../scripts/content/cache.js";
-import { buildSite } from "../../scripts/content/site.js";
+import { buildSite, type SiteBuild } from "../../scripts/content/site.js";
 import { RENDERER_VERSION } from "../../scripts/content/version.js";
 import { decodeIndex, PACK_SIZE, termMetaPath } from "../../src/content/format.js";
 import { treeBytes } from "../support/tree.js";
@@ -31,11 +31,19 @@ function termPath(outDir: string, slug: string): string {
   return termMetaPath("tags", entry[2]).replace(/\.json$/, "");
 }
 
-function corpus(): string {
+function corpus(n = N): string {
   const dir = mkdtempSync(join(tmpdir(), "tidings-inc-"));
   mkdirSync(join(dir, "posts"));
-  for (let i = 0; i < N; i++) write(dir, i);
+  for (let i = 0; i < n; i++) write(dir, i);
   return dir;
+}
+
+/** `outDir` built again from scratch without a cache holds exactly `expected`; that build. */
+async function expectUncachedBuild(contentDir: string, outDir: string, threads: number, expected: Map<string, string>): Promise<SiteBuild> {
+  rmSync(outDir, { recursive: true });
+  const built = await buildSite({ contentDir, siteUrl: SITE, outDir, threads });
+  expect(treeBytes(outDir)).toEqual(expected);
+  return built;
 }
 
 describe("incremental build", () => {
@@ -85,10 +93,8 @@ describe("incremental build", () => {
     expect(fresh.result.parsed).toBe(N);
     expect(treeBytes(outDir)).toEqual(incremental);
 
-    // Same bytes, no cache, no threads: the same output again.
-    rmSync(outDir, { recursive: true });
-    await buildSite({ contentDir, siteUrl: SITE, outDir, threads: 2 });
-    expect(treeBytes(outDir)).toEqual(incremental);
+    // Same bytes, no cache, with threads: the same output again.
+    await expectUncachedBuild(contentDir, outDir, 2, incremental);
   }, 60_000);
 
   it("rewrites the newest pack only when a new article arrives", async () => {
@@ -194,40 +200,44 @@ describe("incremental build", () => {
     for (let j = 40; j < 260; j++) write(contentDir, j, ` — 改过`);
     expect((await build()).result.parsed).toBe(220);
     expect(runBytes()).toBeLessThan(1.4 * coldBytes);
-    const incremental = treeBytes(outDir);
 
-    // A run another build made while this one ran (newer than this build's start) is not deleted.
+    // While another build runs on this cache (its mark, a live process), a run no entry
+    // uses yet — that build's — is not deleted; once it is gone, the next build deletes it.
     const other = join(cacheDir, "runs", "0123456789abcdef.bin");
-    const before = runs().length;
-    const pending = build();
     writeFileSync(other, "another build's records");
-    await pending;
+    const otherMark = join(cacheDir, "builders", `${process.ppid}-other`);
+    writeFileSync(otherMark, "");
+    write(contentDir, 1, " — 再改");
+    expect((await build()).result.parsed).toBe(1);
     expect(existsSync(other)).toBe(true);
-    expect(runs().length).toBe(before + 1);
-    // The next build, begun after it, deletes it: no entry uses it.
+    rmSync(otherMark);
+    write(contentDir, 1, " — 又改");
+    expect((await build()).result.parsed).toBe(1);
+    expect(existsSync(other)).toBe(false);
+    // A mark left by a build that crashed (no such process) counts for nothing.
+    const deadMark = join(cacheDir, "builders", "999999999-crashed");
+    writeFileSync(other, "left by a crashed build");
+    writeFileSync(deadMark, "");
+    write(contentDir, 1, " — 三改");
     await build();
     expect(existsSync(other)).toBe(false);
+    expect(existsSync(deadMark)).toBe(false);
+    expect(readdirSync(join(cacheDir, "builders"))).toEqual([]);
 
+    const incremental = treeBytes(outDir);
     // And the store is still what a cold build without the cache writes.
-    rmSync(outDir, { recursive: true });
-    await buildSite({ contentDir, siteUrl: SITE, outDir, threads: 1 });
-    expect(treeBytes(outDir)).toEqual(incremental);
+    await expectUncachedBuild(contentDir, outDir, 1, incremental);
   }, 120_000);
 
   it("shares a big store write with a helper thread reading the same runs, and writes the same bytes", async () => {
-    const contentDir = mkdtempSync(join(tmpdir(), "tidings-inc-big-"));
-    mkdirSync(join(contentDir, "posts"));
-    for (let i = 0; i < 1500; i++) write(contentDir, i);
+    const contentDir = corpus(1500);
     const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
     const outDir = join(root, "out");
     const cold = await buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir: join(root, "cache"), threads: 1 });
     expect(cold.store!.shared).toBeGreaterThan(0);
     expect(cold.store!.shared).toBeLessThan(cold.store!.written);
-    const shared = treeBytes(outDir);
-    rmSync(outDir, { recursive: true });
-    const alone = await buildSite({ contentDir, siteUrl: SITE, outDir, threads: 1 });
+    const alone = await expectUncachedBuild(contentDir, outDir, 1, treeBytes(outDir));
     expect(alone.store!.shared).toBe(0);
-    expect(treeBytes(outDir)).toEqual(shared);
   }, 120_000);
 
   it("keys entries by the renderer version, the site URL, the path and the bytes", () => {

@@ -17,6 +17,7 @@
  * fewer reads per request (each binding read may count as a subrequest: 50 on the free plan).
  */
 import type { TermKind } from "../lib/terms.js";
+import { concatBytes } from "../lib/utf8.js";
 
 /** Where the store lives in the assets directory; the Worker never serves this path. */
 export const STORE_PREFIX = "/__content/";
@@ -145,15 +146,7 @@ export function decodeIndex(buffer: ArrayBuffer): { header: IndexHeader; arrays:
 /** Bodies of one pack (text, or UTF-8 already): `u32 count, u32 offsets[count + 1]` then the UTF-8 text. */
 export function encodeBodies(bodies: readonly (string | Uint8Array)[]): Uint8Array {
   const parts = bodies.map((b) => (typeof b === "string" ? encoder.encode(b) : b));
-  const head = bodiesHeader(parts);
-  const out = new Uint8Array(head.byteLength + parts.reduce((n, p) => n + p.byteLength, 0));
-  out.set(head, 0);
-  let at = head.byteLength;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
+  return concatBytes([bodiesHeader(parts), ...parts]);
 }
 
 /** The head of a body pack holding `parts` (UTF-8): written before them, the pack `encodeBodies` makes. */

@@ -7,7 +7,11 @@ const encoder = new TextEncoder();
  * surrogate pair is split between two chunks (feed chunks end at a newline or a `,`).
  */
 export function encodeChunks(chunks: readonly string[]): Uint8Array {
-  const parts = chunks.map((chunk) => encoder.encode(chunk));
+  return concatBytes(chunks.map((chunk) => encoder.encode(chunk)));
+}
+
+/** `parts` one after another, copied once into a buffer of the exact length. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
   for (const part of parts) {

@@ -2,50 +2,51 @@
  * The incremental build's content-addressed cache (default `.cache/content/`, git-ignored).
  * An entry is keyed by SHA-256 of the renderer version, the site URL, the file's path and
  * its bytes, and holds what parsing that file gave: what compiling needs of the article
- * (entry.ts: dates, terms, identity), its digest, problems and warnings (in
- * `entries/<xx>.json`) and where its metadata and rendered body are (a record in a run
- * file, `runs/<id>.bin`: runs.ts). An unchanged file is neither parsed nor rendered
- * again; deleting the folder only makes the next build cold, never different.
+ * (entry.ts: dates, terms, identity), its digest, problems and warnings, and where its
+ * metadata and rendered body are (a record in a run file, `runs/<id>.bin`: runs.ts). An
+ * unchanged file is neither parsed nor rendered again; deleting the folder only makes the
+ * next build cold, never different.
  *
- * Entries are sharded by the key's first two hex digits (256 files): every build that
- * builds reads them all (compiling needs every article's dates and terms, ~0.3 KB each),
- * but a build that parsed one file rewrites one or two shards. Titles, summaries and
- * bodies are read from the runs only for the packs a build writes.
+ * Entries live in one file table (`files.bin`, table.ts), a row per file with its stamp:
+ * every build that builds reads them all (compiling needs every article's dates and
+ * terms), so they are laid out to be cheap to read, and a build that changed any row
+ * writes the table whole (~2 MB at 10,000 files). Titles, summaries and bodies are read
+ * from the runs only for the packs a build writes.
  *
- * To avoid rereading every file, `stamps.json` remembers each path's size and
- * modification time with its last key (as git's index does); any difference and the file
- * is read and hashed again. The key stays the content hash: a stamp only saves hashing
- * bytes already hashed. `last.json` holds a digest of every path, size and modification
- * time with the input key they gave (`statKey`, build.ts): when nothing was touched the
- * stamps are not even parsed. Entries are read only when something has to be built.
+ * To avoid rereading every file, a row's stamp remembers its path's size and modification
+ * time with its last key (as git's index does); any difference and the file is read and
+ * hashed again. The key stays the content hash: a stamp only saves hashing bytes already
+ * hashed. `last.json` holds a digest of every path, size and modification time with the
+ * input key they gave (`statKey`, build.ts): when nothing was touched the table is not
+ * even read.
  *
  * Builds may run at once on one cache (`wrangler dev` rebuilding while `npm run build`
  * runs): each marks itself in `builders/` while it writes runs, and a build that sees
- * another one running leaves unused runs for a later build to delete.
+ * another one running leaves unused runs for a later build to delete. The table is
+ * replaced whole (the last build to finish wins; a row it lacks is parsed again).
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Entry } from "./entry.js";
+import { writeWhole } from "./files.js";
 import { RunReader, RunWriter, RUN_BYTES, type RunItem, type RunRecord } from "./runs.js";
+import { decodeTable, encodeTable, type FileRow } from "./table.js";
 import { RENDERER_VERSION } from "./version.js";
 
 /** The cache's own layout, besides what the renderer makes: a change of either empties it. */
-const LAYOUT = "runs-1";
+const LAYOUT = "table-1";
 const VERSION = `${RENDERER_VERSION}/${LAYOUT}`;
+const TABLE = "files.bin";
 
-/** `[size, mtimeMs, key]` (compact: one per file, read on every build). */
+/** `[size, mtimeMs, key]`: what a file was when it was last hashed. */
 type Stamp = [number, number, string];
 
-interface StoredEntries {
-  version: string;
-  entries: { [key: string]: Entry };
-}
-
-interface StoredStamps {
-  version: string;
-  stamps: { [path: string]: Stamp };
+/** The last table, read on first use. */
+interface Table {
+  stamps: Map<string, Stamp>;
+  entries: Map<string, Entry>;
 }
 
 /** The last build's digest of paths, sizes and modification times, and the input key they gave. */
@@ -54,9 +55,6 @@ export interface LastInput {
   statKey: string;
   inputKey: string;
 }
-
-/** The shard of an entry: its key's first two hex digits. */
-const shardOf = (key: string): string => key.slice(0, 2);
 
 /** Runs smaller than this are merged once there are more than `SMALL_RUNS_KEPT` of them. */
 const SMALL_RUN_BYTES = RUN_BYTES / 8;
@@ -92,19 +90,19 @@ function processAlive(pid: number): boolean {
 }
 
 export class BuildCache {
-  /** The stamps file was there: the cache existed before this build. */
+  /** The table was there: the cache existed before this build. */
   readonly existed: boolean;
   /** Where run files are (workers write there too). */
   readonly runDir: string;
-  /** Read on first use: a build whose files were not touched never parses them. */
-  private stamps: StoredStamps["stamps"] | undefined;
-  private readonly nextStamps: StoredStamps["stamps"] = {};
+  /** Read on first use: a build whose files were not touched never reads it. */
+  private last: Table | undefined;
+  private readonly nextStamps = new Map<string, Stamp>();
   private stampsChanged = false;
-  /** Entries are read on first use only: a build with nothing to do never parses them. */
-  private oldEntries: StoredEntries["entries"] | undefined;
-  private readonly nextEntries: StoredEntries["entries"] = {};
-  /** Shards holding an entry put by this build. */
-  private readonly dirty = new Set<string>();
+  private readonly nextEntries = new Map<string, Entry>();
+  /** Entries were asked for (`get`) or put: this build built, and its entries are the table's. */
+  private built = false;
+  /** An entry was put or re-pointed (compaction) by this build. */
+  private entriesChanged = false;
   /** Names of the run files there were, listed once. */
   private runFiles: Set<string> | undefined;
   private readonly reader: RunReader;
@@ -114,7 +112,7 @@ export class BuildCache {
   misses = 0;
 
   private constructor(readonly dir: string) {
-    this.existed = existsSync(join(dir, "stamps.json"));
+    this.existed = existsSync(join(dir, TABLE));
     this.runDir = join(dir, "runs");
     this.reader = new RunReader(this.runDir);
   }
@@ -136,28 +134,34 @@ export class BuildCache {
     await writeAtomically(join(this.dir, "last.json"), JSON.stringify({ version: VERSION, statKey, inputKey } satisfies LastInput));
   }
 
-  private oldStamps(): StoredStamps["stamps"] {
-    return (this.stamps ??= readStored<StoredStamps>(join(this.dir, "stamps.json"))?.stamps ?? {});
+  /** The last build's table (empty when there is none, or it is unreadable: a cold build). */
+  private table(): Table {
+    if (this.last) return this.last;
+    let rows: FileRow[] | undefined;
+    try {
+      rows = decodeTable(VERSION, readFileSync(join(this.dir, TABLE)));
+    } catch {
+      rows = undefined; /* no table yet */
+    }
+    const stamps = new Map<string, Stamp>();
+    const entries = new Map<string, Entry>();
+    for (const r of rows ?? []) {
+      stamps.set(r.path, [r.size, r.mtimeMs, r.key]);
+      if (r.entry) entries.set(r.key, r.entry);
+    }
+    return (this.last = { stamps, entries });
   }
 
   /** The key of `file` if its size and mtime are what they were when it was last hashed. */
   stamped(file: string, size: number, mtimeMs: number): string | undefined {
-    const s = this.oldStamps()[file];
+    const s = this.table().stamps.get(file);
     return s && s[0] === size && s[1] === mtimeMs ? s[2] : undefined;
   }
 
   stamp(file: string, size: number, mtimeMs: number, key: string): void {
-    const old = this.oldStamps()[file];
+    const old = this.table().stamps.get(file);
     if (!old || old[0] !== size || old[1] !== mtimeMs || old[2] !== key) this.stampsChanged = true;
-    this.nextStamps[file] = [size, mtimeMs, key];
-  }
-
-  private entries(): StoredEntries["entries"] {
-    if (this.oldEntries) return this.oldEntries;
-    const dir = join(this.dir, "entries");
-    const shards = existsSync(dir) ? readdirSync(dir).filter((f) => /^[0-9a-f]{2}\.json$/.test(f)) : [];
-    this.oldEntries = Object.assign({}, ...shards.map((f) => readStored<StoredEntries>(join(dir, f))?.entries ?? {})) as StoredEntries["entries"];
-    return this.oldEntries;
+    this.nextStamps.set(file, [size, mtimeMs, key]);
   }
 
   private hasRun(run: string): boolean {
@@ -167,20 +171,22 @@ export class BuildCache {
 
   /** A cached entry whose run file still exists. */
   get(key: string): Entry | undefined {
-    const hit = this.entries()[key] ?? this.nextEntries[key];
+    this.built = true;
+    const hit = this.table().entries.get(key) ?? this.nextEntries.get(key);
     if (!hit || (hit.core && (!hit.at || !this.hasRun(hit.at[0])))) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    this.nextEntries[key] = hit;
+    this.nextEntries.set(key, hit);
     return hit;
   }
 
   /** Records a fresh entry; its record is in a run already written (by this build: see `save`). */
   put(key: string, entry: Entry): void {
-    this.nextEntries[key] = entry;
-    this.dirty.add(shardOf(key));
+    this.built = true;
+    this.entriesChanged = true;
+    this.nextEntries.set(key, entry);
   }
 
   /**
@@ -220,45 +226,36 @@ export class BuildCache {
   }
 
   /**
-   * Saves the stamps (when any changed) and, if entries were used, what this build used:
-   * only the shards whose entries changed are written; entries of files no longer present
-   * are dropped, runs no entry uses are deleted, and small or mostly dead runs merged.
+   * Saves the table when a row changed — a stamp, an entry, or the set of files — and, if
+   * this build built, deletes runs no entry uses and merges small or mostly dead ones.
    */
   async save(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    if (this.stampsChanged || Object.keys(this.nextStamps).length !== Object.keys(this.oldStamps()).length || !this.existed) {
-      await writeAtomically(join(this.dir, "stamps.json"), JSON.stringify({ version: VERSION, stamps: this.nextStamps } satisfies StoredStamps));
-    }
-    if (this.oldEntries === undefined && this.dirty.size === 0) {
-      this.reader.close();
-      this.unmark();
-      return;
-    }
-    const stale = Object.keys(this.oldEntries ?? {}).filter((k) => !(k in this.nextEntries));
-    for (const k of stale) this.dirty.add(shardOf(k));
-    this.compactRuns();
+    const last = this.table();
+    if (this.built) this.compactRuns();
     this.reader.close();
-    const dir = join(this.dir, "entries");
-    await mkdir(dir, { recursive: true });
-    const byShard = new Map<string, StoredEntries["entries"]>([...this.dirty].map((shard) => [shard, {}]));
-    for (const [key, entry] of Object.entries(this.nextEntries)) {
-      const shard = byShard.get(shardOf(key));
-      if (shard) shard[key] = entry;
+    // Built: this build's entries are the table's (every file was asked for or put);
+    // else (an up-to-date build whose files were touched) the last build's rows keep theirs.
+    const entries = this.built ? this.nextEntries : last.entries;
+    const stale = this.built && [...last.entries.keys()].some((key) => !this.nextEntries.has(key));
+    if (this.stampsChanged || this.entriesChanged || stale || this.nextStamps.size !== last.stamps.size || !this.existed) {
+      const rows = [...this.nextStamps].map(([path, [size, mtimeMs, key]]): FileRow => {
+        const entry = entries.get(key);
+        return { path, size, mtimeMs, key, ...(entry ? { entry } : {}) };
+      });
+      // Written under a name of its own, then renamed: builds at once never mix their tables.
+      const tmp = join(this.dir, `${TABLE}.${process.pid}-${randomBytes(4).toString("hex")}`);
+      writeWhole(tmp, encodeTable(VERSION, rows));
+      renameSync(tmp, join(this.dir, TABLE));
     }
-    await Promise.all(
-      [...byShard].map(([shard, entries]) => {
-        const path = join(dir, `${shard}.json`);
-        return Object.keys(entries).length === 0 ? rm(path, { force: true }) : writeAtomically(path, JSON.stringify({ version: VERSION, entries } satisfies StoredEntries));
-      }),
-    );
     // Runs no entry uses (replaced, merged, or left by a build that stopped), and the
-    // per-article body files of the layout before runs — unless another build is running
-    // on this cache: the runs it is writing are used by no entry yet. A later build does it.
-    if (!this.othersRunning()) {
-      const used = new Set(Object.values(this.nextEntries).flatMap((e) => (e.at ? [`${e.at[0]}.bin`] : [])));
+    // files of earlier layouts — unless another build is running on this cache: the runs
+    // it is writing are used by no entry yet. A later build does it.
+    if (this.built && !this.othersRunning()) {
+      const used = new Set([...this.nextEntries.values()].flatMap((e) => (e.at ? [`${e.at[0]}.bin`] : [])));
       const present = existsSync(this.runDir) ? readdirSync(this.runDir) : [];
       await Promise.all(present.filter((f) => !used.has(f)).map((f) => rm(join(this.runDir, f), { force: true })));
-      await rm(join(this.dir, "bodies"), { recursive: true, force: true });
+      await Promise.all(["bodies", "entries", "stamps.json"].map((old) => rm(join(this.dir, old), { recursive: true, force: true })));
     }
     this.unmark();
   }
@@ -270,7 +267,7 @@ export class BuildCache {
    */
   private compactRuns(): void {
     const live = new Map<string, number>();
-    for (const e of Object.values(this.nextEntries)) if (e.at) live.set(e.at[0], (live.get(e.at[0]) ?? 0) + e.at[2] + e.at[3]);
+    for (const e of this.nextEntries.values()) if (e.at) live.set(e.at[0], (live.get(e.at[0]) ?? 0) + e.at[2] + e.at[3]);
     const size = (run: string) => statSync(join(this.runDir, `${run}.bin`), { throwIfNoEntry: false })?.size ?? 0;
     const sizes = new Map([...live.keys()].map((run) => [run, size(run)]));
     const dead = new Set([...live].filter(([run, bytes]) => bytes * 2 < sizes.get(run)!).map(([run]) => run));
@@ -278,11 +275,11 @@ export class BuildCache {
     const move = new Set([...dead, ...(small.length > SMALL_RUNS_KEPT ? small : [])]);
     if (move.size === 0) return;
     const writer = new RunWriter(this.runDir);
-    for (const [key, entry] of Object.entries(this.nextEntries)) {
+    for (const [key, entry] of this.nextEntries) {
       if (!entry.at || !move.has(entry.at[0])) continue;
       const item = this.reader.read(entry.at);
-      this.nextEntries[key] = { ...entry, at: writer.add(item.meta, item.body) };
-      this.dirty.add(shardOf(key));
+      this.nextEntries.set(key, { ...entry, at: writer.add(item.meta, item.body) });
+      this.entriesChanged = true;
     }
     writer.flush();
   }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheKey } from "../../scripts/content/cache.js";
+import { walkFiles as walk } from "../../scripts/content/files.js";
 import { buildSite, type SiteBuild } from "../../scripts/content/site.js";
 import { RENDERER_VERSION } from "../../scripts/content/version.js";
 import { decodeIndex, PACK_SIZE, termMetaPath } from "../../src/content/format.js";
@@ -74,15 +75,17 @@ describe("incremental build", () => {
       ["/__content/m/0.json", "/__content/b/0.bin", "/__content/index.bin", "/__content/ids.json", `${t0}.json`, `${t0}.0.bin`].sort(),
     );
     const incremental = treeBytes(outDir);
-    // Of the cache's entry shards, only those of the old and the new key were written again.
-    const shardFiles = () => new Map(readdirSync(join(cacheDir, "entries")).map((f) => [f, statSync(join(cacheDir, "entries", f)).ino]));
-    const shardsBefore = shardFiles();
+    // The cache is its file table, the runs and the input digest: no file per entry, and
+    // a one-file build writes the table and one small run.
+    const cacheFiles = () => new Map(walk(cacheDir).map((f) => [f, statSync(join(cacheDir, f)).ino]));
+    const before = cacheFiles();
+    expect([...before.keys()].filter((f) => !f.startsWith("runs/"))).toEqual(["files.bin"]);
     write(contentDir, 0, " — 又改过");
     await build();
-    const rewritten = [...shardFiles()].filter(([f, ino]) => shardsBefore.get(f) !== ino);
-    expect(shardsBefore.size).toBeGreaterThan(16);
-    expect(rewritten.length).toBeGreaterThanOrEqual(1);
-    expect(rewritten.length).toBeLessThanOrEqual(2);
+    const after = cacheFiles();
+    const rewritten = [...after].filter(([f, ino]) => before.get(f) !== ino).map(([f]) => f);
+    expect(rewritten.filter((f) => f.startsWith("runs/"))).toHaveLength(1);
+    expect(rewritten.filter((f) => !f.startsWith("runs/"))).toEqual(["files.bin"]);
     write(contentDir, 0, " — 改过");
     expect((await build()).result).toMatchObject({ parsed: 1 });
     expect(treeBytes(outDir)).toEqual(incremental);
@@ -126,10 +129,9 @@ describe("incremental build", () => {
     const cold = await build();
     expect(cold.result.upToDate).toBeFalsy();
     const before = outputs();
-    // The per-article entries are not even read: broken entry files cannot matter.
-    const shards = readdirSync(join(cacheDir, "entries"));
-    expect(shards.length).toBeGreaterThan(1);
-    for (const shard of shards) writeFileSync(join(cacheDir, "entries", shard), "not json");
+    // Neither stamps nor entries are even read (the digest of paths, sizes and times
+    // matches): a broken file table cannot matter.
+    writeFileSync(join(cacheDir, "files.bin"), "not a table");
     const again = await build();
     expect(again.result).toMatchObject({ upToDate: true, parsed: 0, cached: N + 1 });
     expect(again.store).toMatchObject({ written: 0, removed: 0, files: cold.store!.files, bytes: cold.store!.bytes });
@@ -138,8 +140,6 @@ describe("incremental build", () => {
     expect(again.result.warnings.join("\n")).toContain("[^9]");
     expect(outputs()).toEqual(before);
 
-    // Nothing touched: not even the stamps are read (the digest of paths, sizes and times matches).
-    writeFileSync(join(cacheDir, "stamps.json"), "not json");
     expect((await build()).result).toMatchObject({ upToDate: true, parsed: 0 });
     expect(outputs()).toEqual(before);
 
@@ -151,7 +151,7 @@ describe("incremental build", () => {
     // Another build tool (its sources changed) never takes the shortcut.
     const retool = await build("tool-2");
     expect(retool.result.upToDate).toBeFalsy();
-    expect(retool.result.parsed).toBe(N + 1); // the broken entries file: everything parsed again
+    expect(retool.result.parsed).toBe(N + 1); // the broken table: everything parsed again
     expect(outputs()).toEqual(before);
 
     // Changed bytes are seen, whatever the stamp says.

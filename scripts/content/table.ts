@@ -1,0 +1,194 @@
+/**
+ * The build cache's file table (`.cache/content/files.bin`): one row per content file —
+ * its stamp (size, modification time, cache key) and its entry (entry.ts) — in one file,
+ * read by every build that builds and written whole by every build that changed a row.
+ *
+ * A one-file rebuild of a large site is mostly reading this table, so it is laid out to
+ * be cheap to read: numbers in typed arrays read in place, keys and digests as raw bytes,
+ * each term written once and named by its number, and only the text (paths, ids, slugs,
+ * problems…) in one JSON header. At 10,000 articles it is ~2 MB, read and decoded in a few
+ * tens of milliseconds, against ~250 ms for JSON objects of the same rows.
+ *
+ * Layout: u32 header length, the header (JSON, UTF-8), padding to 8 bytes, then
+ * `Float64Array(rows × 4)` [size, mtimeMs, published, updatedMs],
+ * `Uint32Array(rows × 7 + refs)` [flags, run + 1, offset, meta bytes, body bytes, tags, topics]
+ * then every row's term references, and `rows × 64` bytes of keys and digests.
+ */
+import type { Entry } from "./entry.js";
+
+export interface FileRow {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** The file's cache key (64 hex digits). */
+  key: string;
+  /** What parsing the file gave, when this build knows it. */
+  entry?: Entry;
+}
+
+/** What only some rows have, kept in the header by row number. */
+interface Extra {
+  categories?: string[];
+  /** When it is not the row's path (it always is, for a file parsed under its own path). */
+  source?: string;
+  problems?: Entry["problems"];
+  warnings?: string[];
+}
+
+interface Header {
+  version: string;
+  rows: number;
+  refs: number;
+  paths: string[];
+  ids: string[];
+  slugs: string[];
+  /** [name, slug] of every term, flattened: term n is at 2n. */
+  terms: string[];
+  runs: string[];
+  extras: { [row: number]: Extra };
+}
+
+const HAS_ENTRY = 1;
+const HAS_CORE = 2;
+const DRAFT = 4;
+const HAS_DIGEST = 8;
+const HAS_AT = 16;
+
+const FLOATS = 4;
+const FIXED = 7;
+const HASH = 32;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The table's bytes, in pieces (written as they are: files.ts `writeWhole`). */
+export function encodeTable(version: string, rows: readonly FileRow[]): Uint8Array[] {
+  const n = rows.length;
+  const termIndex = new Map<string, number>();
+  const runIndex = new Map<string, number>();
+  const header: Header = { version, rows: n, refs: 0, paths: [], ids: [], slugs: [], terms: [], runs: [], extras: {} };
+  const term = (name: string, slug: string): number => {
+    const k = `${name}\0${slug}`;
+    let i = termIndex.get(k);
+    if (i === undefined) {
+      i = termIndex.size;
+      termIndex.set(k, i);
+      header.terms.push(name, slug);
+    }
+    return i;
+  };
+  const run = (id: string): number => {
+    let i = runIndex.get(id);
+    if (i === undefined) {
+      i = runIndex.size;
+      runIndex.set(id, i);
+      header.runs.push(id);
+    }
+    return i;
+  };
+  const floats = new Float64Array(n * FLOATS);
+  const fixed = new Uint32Array(n * FIXED);
+  const refs: number[] = [];
+  const hashes = new Uint8Array(n * HASH * 2);
+  rows.forEach((row, i) => {
+    const e = row.entry;
+    const c = e?.core;
+    header.paths.push(row.path);
+    header.ids.push(c?.id ?? "");
+    header.slugs.push(c?.slug ?? "");
+    floats.set([row.size, row.mtimeMs, c?.published ?? 0, c?.updatedMs ?? 0], i * FLOATS);
+    hashes.set(Buffer.from(row.key, "hex"), i * HASH * 2);
+    if (e?.digest) hashes.set(Buffer.from(e.digest, "hex"), i * HASH * 2 + HASH);
+    const flags = (e ? HAS_ENTRY : 0) | (c ? HAS_CORE : 0) | (e?.draft ? DRAFT : 0) | (e?.digest ? HAS_DIGEST : 0) | (e?.at ? HAS_AT : 0);
+    const at = e?.at;
+    fixed.set([flags, at ? run(at[0]) : 0, at?.[1] ?? 0, at?.[2] ?? 0, at?.[3] ?? 0, c?.tags.length ?? 0, c?.topics.length ?? 0], i * FIXED);
+    if (c) {
+      c.tags.forEach((name, j) => refs.push(term(name, c.tagSlugs[j]!)));
+      c.topics.forEach((name, j) => refs.push(term(name, c.topicSlugs[j]!)));
+    }
+    const extra: Extra = {
+      ...(c && c.categories.length > 0 ? { categories: c.categories } : {}),
+      ...(c && c.source !== row.path ? { source: c.source } : {}),
+      ...(e?.problems ? { problems: e.problems } : {}),
+      ...(e?.warnings ? { warnings: e.warnings } : {}),
+    };
+    if (Object.keys(extra).length > 0) header.extras[i] = extra;
+  });
+  header.refs = refs.length;
+  const json = encoder.encode(JSON.stringify(header));
+  const lead = new Uint8Array(padTo8(4 + json.byteLength) - json.byteLength);
+  new DataView(lead.buffer).setUint32(0, json.byteLength, true);
+  const u32 = new Uint32Array(fixed.length + refs.length);
+  u32.set(fixed);
+  u32.set(refs, fixed.length);
+  return [lead.subarray(0, 4), json, lead.subarray(4), new Uint8Array(floats.buffer), new Uint8Array(u32.buffer), hashes];
+}
+
+const padTo8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** The rows of a table written by `version`; undefined when it is another version's, or not a table at all. */
+export function decodeTable(version: string, bytes: Uint8Array): FileRow[] | undefined {
+  if (bytes.byteLength < 4) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerBytes = view.getUint32(0, true);
+  if (4 + headerBytes > bytes.byteLength) return undefined;
+  let header: Header;
+  try {
+    header = JSON.parse(decoder.decode(bytes.subarray(4, 4 + headerBytes))) as Header;
+  } catch {
+    return undefined;
+  }
+  if (header.version !== version) return undefined;
+  const n = header.rows;
+  const start = padTo8(4 + headerBytes);
+  const floatBytes = n * FLOATS * 8;
+  const u32Bytes = (n * FIXED + header.refs) * 4;
+  if (start + floatBytes + u32Bytes + n * HASH * 2 !== bytes.byteLength) return undefined;
+  // Copied once into a buffer of its own, aligned (the file's bytes may start anywhere;
+  // a Node Buffer's `slice` would not copy).
+  const body = new Uint8Array(bytes.subarray(start));
+  const floats = new Float64Array(body.buffer, 0, n * FLOATS);
+  const u32 = new Uint32Array(body.buffer, floatBytes, n * FIXED + header.refs);
+  const hashes = Buffer.from(body.buffer, floatBytes + u32Bytes, n * HASH * 2);
+  const { terms, runs, extras } = header;
+  let ref = n * FIXED;
+  const rows: FileRow[] = new Array<FileRow>(n);
+  for (let i = 0; i < n; i++) {
+    const f = i * FIXED;
+    const flags = u32[f]!;
+    const h = i * HASH * 2;
+    const row: FileRow = { path: header.paths[i]!, size: floats[i * FLOATS]!, mtimeMs: floats[i * FLOATS + 1]!, key: hashes.toString("hex", h, h + HASH) };
+    const extra = extras[i];
+    if (flags & HAS_ENTRY) {
+      const entry: Entry = {};
+      if (flags & HAS_CORE) {
+        const tags: string[] = [];
+        const tagSlugs: string[] = [];
+        const topics: string[] = [];
+        const topicSlugs: string[] = [];
+        for (let j = 0; j < u32[f + 5]!; j++, ref++) tags.push(terms[2 * u32[ref]!]!), tagSlugs.push(terms[2 * u32[ref]! + 1]!);
+        for (let j = 0; j < u32[f + 6]!; j++, ref++) topics.push(terms[2 * u32[ref]!]!), topicSlugs.push(terms[2 * u32[ref]! + 1]!);
+        entry.core = {
+          id: header.ids[i]!,
+          slug: header.slugs[i]!,
+          published: floats[i * FLOATS + 2]!,
+          updatedMs: floats[i * FLOATS + 3]!,
+          tags,
+          tagSlugs,
+          topics,
+          topicSlugs,
+          categories: extra?.categories ?? [],
+          source: extra?.source ?? row.path,
+        };
+      }
+      if (flags & HAS_DIGEST) entry.digest = hashes.toString("hex", h + HASH, h + HASH * 2);
+      if (flags & DRAFT) entry.draft = true;
+      if (flags & HAS_AT) entry.at = [runs[u32[f + 1]!]!, u32[f + 2]!, u32[f + 3]!, u32[f + 4]!];
+      if (extra?.problems) entry.problems = extra.problems;
+      if (extra?.warnings) entry.warnings = extra.warnings;
+      row.entry = entry;
+    }
+    rows[i] = row;
+  }
+  return rows;
+}

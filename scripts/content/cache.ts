@@ -40,12 +40,12 @@ const LAYOUT = "table-1";
 const VERSION = `${RENDERER_VERSION}/${LAYOUT}`;
 const TABLE = "files.bin";
 
-/** `[size, mtimeMs, key]`: what a file was when it was last hashed. */
-type Stamp = [number, number, string];
+/** What a file was when it was last hashed (a row of the table is one). */
+type Stamp = Pick<FileRow, "size" | "mtimeMs" | "key">;
 
-/** The last table, read on first use. */
+/** The last table, read on first use: its rows by path, and their entries by key. */
 interface Table {
-  stamps: Map<string, Stamp>;
+  rows: Map<string, FileRow>;
   entries: Map<string, Entry>;
 }
 
@@ -143,25 +143,29 @@ export class BuildCache {
     } catch {
       rows = undefined; /* no table yet */
     }
-    const stamps = new Map<string, Stamp>();
+    const byPath = new Map<string, FileRow>();
     const entries = new Map<string, Entry>();
     for (const r of rows ?? []) {
-      stamps.set(r.path, [r.size, r.mtimeMs, r.key]);
+      byPath.set(r.path, r);
       if (r.entry) entries.set(r.key, r.entry);
     }
-    return (this.last = { stamps, entries });
+    return (this.last = { rows: byPath, entries });
   }
 
   /** The key of `file` if its size and mtime are what they were when it was last hashed. */
   stamped(file: string, size: number, mtimeMs: number): string | undefined {
-    const s = this.table().stamps.get(file);
-    return s && s[0] === size && s[1] === mtimeMs ? s[2] : undefined;
+    const s = this.table().rows.get(file);
+    return s && s.size === size && s.mtimeMs === mtimeMs ? s.key : undefined;
   }
 
   stamp(file: string, size: number, mtimeMs: number, key: string): void {
-    const old = this.table().stamps.get(file);
-    if (!old || old[0] !== size || old[1] !== mtimeMs || old[2] !== key) this.stampsChanged = true;
-    this.nextStamps.set(file, [size, mtimeMs, key]);
+    const old = this.table().rows.get(file);
+    if (old && old.size === size && old.mtimeMs === mtimeMs && old.key === key) {
+      this.nextStamps.set(file, old);
+      return;
+    }
+    this.stampsChanged = true;
+    this.nextStamps.set(file, { size, mtimeMs, key });
   }
 
   private hasRun(run: string): boolean {
@@ -238,10 +242,12 @@ export class BuildCache {
     // else (an up-to-date build whose files were touched) the last build's rows keep theirs.
     const entries = this.built ? this.nextEntries : last.entries;
     const stale = this.built && [...last.entries.keys()].some((key) => !this.nextEntries.has(key));
-    if (this.stampsChanged || this.entriesChanged || stale || this.nextStamps.size !== last.stamps.size || !this.existed) {
-      const rows = [...this.nextStamps].map(([path, [size, mtimeMs, key]]): FileRow => {
-        const entry = entries.get(key);
-        return { path, size, mtimeMs, key, ...(entry ? { entry } : {}) };
+    if (this.stampsChanged || this.entriesChanged || stale || this.nextStamps.size !== last.rows.size || !this.existed) {
+      const rows = [...this.nextStamps].map(([path, stamp]): FileRow => {
+        const entry = entries.get(stamp.key);
+        // A row as it was (same stamp, same entry) is written as it was read.
+        if (stamp === last.rows.get(path) && (stamp as FileRow).entry === entry) return stamp as FileRow;
+        return { path, size: stamp.size, mtimeMs: stamp.mtimeMs, key: stamp.key, ...(entry ? { entry } : {}) };
       });
       // Written under a name of its own, then renamed: builds at once never mix their tables.
       const tmp = join(this.dir, `${TABLE}.${process.pid}-${randomBytes(4).toString("hex")}`);

@@ -63,6 +63,8 @@ const NO_DIGEST = "0".repeat(HEX);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** One empty list for every article without categories (never changed: frozen). */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /** The table's bytes, in pieces (written as they are: files.ts `writeWhole`). */
 export function encodeTable(version: string, rows: readonly FileRow[]): Uint8Array[] {
@@ -70,15 +72,20 @@ export function encodeTable(version: string, rows: readonly FileRow[]): Uint8Arr
   const termIndex = new Map<string, number>();
   const runIndex = new Map<string, number>();
   const header: Header = { version, rows: n, refs: 0, paths: [], ids: [], slugs: [], terms: [], runs: [], extras: {} };
+  // By slug first (a slug nearly always has one spelling), so no key is built per use.
+  const bySlug = new Map<string, number>();
   const term = (name: string, slug: string): number => {
+    const i = bySlug.get(slug);
+    if (i !== undefined && header.terms[2 * i] === name) return i;
     const k = `${name}\0${slug}`;
-    let i = termIndex.get(k);
-    if (i === undefined) {
-      i = termIndex.size;
-      termIndex.set(k, i);
+    let j = termIndex.get(k);
+    if (j === undefined) {
+      j = termIndex.size;
+      termIndex.set(k, j);
       header.terms.push(name, slug);
+      if (i === undefined) bySlug.set(slug, j);
     }
-    return i;
+    return j;
   };
   const run = (id: string): number => {
     let i = runIndex.get(id);
@@ -105,7 +112,7 @@ export function encodeTable(version: string, rows: readonly FileRow[]): Uint8Arr
     floats[fl + 1] = row.mtimeMs;
     floats[fl + 2] = c?.published ?? 0;
     floats[fl + 3] = c?.updatedMs ?? 0;
-    if (!/^[0-9a-f]{64}$/.test(row.key) || (e?.digest !== undefined && !/^[0-9a-f]{64}$/.test(e.digest))) throw new Error(`build cache: ${row.path}: a key or digest that is not SHA-256 hex`);
+    if (row.key.length !== HEX || (e?.digest !== undefined && e.digest.length !== HEX)) throw new Error(`build cache: ${row.path}: a key or digest that is not SHA-256 hex`);
     keys.push(row.key);
     digests.push(e?.digest ?? NO_DIGEST);
     const at = e?.at;
@@ -118,16 +125,17 @@ export function encodeTable(version: string, rows: readonly FileRow[]): Uint8Arr
     fixed[f + 5] = c?.tags.length ?? 0;
     fixed[f + 6] = c?.topics.length ?? 0;
     if (c) {
-      c.tags.forEach((name, j) => refs.push(term(name, c.tagSlugs[j]!)));
-      c.topics.forEach((name, j) => refs.push(term(name, c.topicSlugs[j]!)));
+      for (let j = 0; j < c.tags.length; j++) refs.push(term(c.tags[j]!, c.tagSlugs[j]!));
+      for (let j = 0; j < c.topics.length; j++) refs.push(term(c.topics[j]!, c.topicSlugs[j]!));
     }
-    const extra: Extra = {
-      ...(c && c.categories.length > 0 ? { categories: c.categories } : {}),
-      ...(c && c.source !== row.path ? { source: c.source } : {}),
-      ...(e?.problems ? { problems: e.problems } : {}),
-      ...(e?.warnings ? { warnings: e.warnings } : {}),
-    };
-    if (Object.keys(extra).length > 0) header.extras[i] = extra;
+    if ((c && (c.categories.length > 0 || c.source !== row.path)) || e?.problems || e?.warnings) {
+      const extra: Extra = {};
+      if (c && c.categories.length > 0) extra.categories = c.categories;
+      if (c && c.source !== row.path) extra.source = c.source;
+      if (e?.problems) extra.problems = e.problems;
+      if (e?.warnings) extra.warnings = e.warnings;
+      header.extras[i] = extra;
+    }
   });
   header.refs = refs.length;
   const json = encoder.encode(JSON.stringify(header));
@@ -192,7 +200,7 @@ export function decodeTable(version: string, bytes: Uint8Array): FileRow[] | und
           tagSlugs,
           topics,
           topicSlugs,
-          categories: extra?.categories ?? [],
+          categories: extra?.categories ?? NONE,
           source: extra?.source ?? row.path,
         };
       }

@@ -9,9 +9,11 @@
  *
  * Entries live in one file table (`files.bin`, table.ts), a row per file with its stamp:
  * every build that builds reads them all (compiling needs every article's dates and
- * terms), so they are laid out to be cheap to read, and a build that changed any row
- * writes the table whole (~2 MB at 10,000 files). Titles, summaries and bodies are read
- * from the runs only for the packs a build writes.
+ * terms), so they are laid out to be cheap to read. A build that changed a few rows
+ * writes only those, as a patch on that table (`files.patch.bin`, every row that differs
+ * from it); once the patch holds more than 1/16 of the rows the table is written whole
+ * again (~3 MB at 10,000 files). Titles, summaries and bodies are read from the runs only
+ * for the packs a build writes.
  *
  * To avoid rereading every file, a row's stamp remembers its path's size and modification
  * time with its last key (as git's index does); any difference and the file is read and
@@ -39,15 +41,22 @@ import { RENDERER_VERSION } from "./version.js";
 const LAYOUT = "table-1";
 const VERSION = `${RENDERER_VERSION}/${LAYOUT}`;
 const TABLE = "files.bin";
+const PATCH = "files.patch.bin";
+/** A patch is written while it holds at most this share of the rows (or `PATCH_ROWS`, if more). */
+const PATCH_SHARE = 1 / 16;
+const PATCH_ROWS = 64;
 
 /** What a file was when it was last hashed (a row of the table is one). */
 type Stamp = Pick<FileRow, "size" | "mtimeMs" | "key">;
 
-/** The last table, read on first use: its rows by path, and their entries by key. */
+/** The last table, read on first use: its rows by path (the patch applied), their entries by key, and the whole table's rows. */
 interface Table {
   rows: Map<string, FileRow>;
   entries: Map<string, Entry>;
+  base?: { id: string; rows: Map<string, FileRow> };
 }
+
+const newId = (): string => `${process.pid}-${randomBytes(6).toString("hex")}`;
 
 /** The last build's digest of paths, sizes and modification times, and the input key they gave. */
 export interface LastInput {
@@ -134,22 +143,29 @@ export class BuildCache {
     await writeAtomically(join(this.dir, "last.json"), JSON.stringify({ version: VERSION, statKey, inputKey } satisfies LastInput));
   }
 
-  /** The last build's table (empty when there is none, or it is unreadable: a cold build). */
+  /** The last build's table, its patch applied (empty when there is none, or it is unreadable: a cold build). */
   private table(): Table {
     if (this.last) return this.last;
-    let rows: FileRow[] | undefined;
-    try {
-      rows = decodeTable(VERSION, readFileSync(join(this.dir, TABLE)));
-    } catch {
-      rows = undefined; /* no table yet */
+    const read = (name: string) => {
+      try {
+        return decodeTable(VERSION, readFileSync(join(this.dir, name)));
+      } catch {
+        return undefined; /* none yet */
+      }
+    };
+    const whole = read(TABLE);
+    if (!whole || whole.mark.base !== undefined) return (this.last = { rows: new Map(), entries: new Map() });
+    const base = { id: whole.mark.id, rows: new Map(whole.rows.map((r) => [r.path, r])) };
+    const rows = new Map(base.rows);
+    // A patch of another table (written before that one replaced it) is not this one's.
+    const patch = read(PATCH);
+    if (patch?.mark.base === base.id) {
+      for (const path of patch.mark.removed ?? []) rows.delete(path);
+      for (const r of patch.rows) rows.set(r.path, r);
     }
-    const byPath = new Map<string, FileRow>();
     const entries = new Map<string, Entry>();
-    for (const r of rows ?? []) {
-      byPath.set(r.path, r);
-      if (r.entry) entries.set(r.key, r.entry);
-    }
-    return (this.last = { rows: byPath, entries });
+    for (const r of rows.values()) if (r.entry) entries.set(r.key, r.entry);
+    return (this.last = { rows, entries, base });
   }
 
   /** The key of `file` if its size and mtime are what they were when it was last hashed. */
@@ -249,10 +265,7 @@ export class BuildCache {
         if (stamp === last.rows.get(path) && (stamp as FileRow).entry === entry) return stamp as FileRow;
         return { path, size: stamp.size, mtimeMs: stamp.mtimeMs, key: stamp.key, ...(entry ? { entry } : {}) };
       });
-      // Written under a name of its own, then renamed: builds at once never mix their tables.
-      const tmp = join(this.dir, `${TABLE}.${process.pid}-${randomBytes(4).toString("hex")}`);
-      writeWhole(tmp, encodeTable(VERSION, rows));
-      renameSync(tmp, join(this.dir, TABLE));
+      this.writeTable(rows, last.base);
     }
     // Runs no entry uses (replaced, merged, or left by a build that stopped), and the
     // files of earlier layouts — unless another build is running on this cache: the runs
@@ -264,6 +277,31 @@ export class BuildCache {
       await Promise.all(["bodies", "entries", "stamps.json"].map((old) => rm(join(this.dir, old), { recursive: true, force: true })));
     }
     this.unmark();
+  }
+
+  /**
+   * Writes `rows` as a patch on the whole table `base` when few differ from it, else as
+   * the whole table (and drops the patch: a patch names the table it applies to, so one
+   * left by a build that stopped in between is never applied to another).
+   */
+  private writeTable(rows: FileRow[], base: Table["base"]): void {
+    // Written under a name of its own, then renamed: builds at once never mix their tables.
+    const put = (name: string, pieces: Uint8Array[]) => {
+      const tmp = join(this.dir, `${name}.${newId()}`);
+      writeWhole(tmp, pieces);
+      renameSync(tmp, join(this.dir, name));
+    };
+    if (base && this.existed) {
+      const changed = rows.filter((r) => base.rows.get(r.path) !== r);
+      const present = new Set(rows.map((r) => r.path));
+      const removed = [...base.rows.keys()].filter((path) => !present.has(path));
+      if (changed.length + removed.length <= Math.max(PATCH_ROWS, base.rows.size * PATCH_SHARE)) {
+        put(PATCH, encodeTable(VERSION, changed, { id: newId(), base: base.id, removed }));
+        return;
+      }
+    }
+    put(TABLE, encodeTable(VERSION, rows, { id: newId() }));
+    rmSync(join(this.dir, PATCH), { force: true });
   }
 
   /**

@@ -36,7 +36,17 @@ interface Extra {
   warnings?: string[];
 }
 
-interface Header {
+/**
+ * Which table this is: a whole table has an id; a patch names the whole table it applies
+ * to (`base`) and the paths it removes from it (its rows replace or add theirs).
+ */
+export interface TableMark {
+  id: string;
+  base?: string;
+  removed?: string[];
+}
+
+interface Header extends TableMark {
   version: string;
   rows: number;
   refs: number;
@@ -67,11 +77,11 @@ const decoder = new TextDecoder();
 const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /** The table's bytes, in pieces (written as they are: files.ts `writeWhole`). */
-export function encodeTable(version: string, rows: readonly FileRow[]): Uint8Array[] {
+export function encodeTable(version: string, rows: readonly FileRow[], mark: TableMark): Uint8Array[] {
   const n = rows.length;
   const termIndex = new Map<string, number>();
   const runIndex = new Map<string, number>();
-  const header: Header = { version, rows: n, refs: 0, paths: [], ids: [], slugs: [], terms: [], runs: [], extras: {} };
+  const header: Header = { ...mark, version, rows: n, refs: 0, paths: [], ids: [], slugs: [], terms: [], runs: [], extras: {} };
   // By slug first (a slug nearly always has one spelling), so no key is built per use.
   const bySlug = new Map<string, number>();
   const term = (name: string, slug: string): number => {
@@ -150,8 +160,8 @@ export function encodeTable(version: string, rows: readonly FileRow[]): Uint8Arr
 
 const padTo8 = (n: number): number => Math.ceil(n / 8) * 8;
 
-/** The rows of a table written by `version`; undefined when it is another version's, or not a table at all. */
-export function decodeTable(version: string, bytes: Uint8Array): FileRow[] | undefined {
+/** The rows and mark of a table written by `version`; undefined when it is another version's, or not a table at all. */
+export function decodeTable(version: string, bytes: Uint8Array): { rows: FileRow[]; mark: TableMark } | undefined {
   if (bytes.byteLength < 4) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerBytes = view.getUint32(0, true);
@@ -213,5 +223,6 @@ export function decodeTable(version: string, bytes: Uint8Array): FileRow[] | und
     }
     rows[i] = row;
   }
-  return rows;
+  const { id, base, removed } = header;
+  return { rows, mark: { id, ...(base !== undefined ? { base } : {}), ...(removed !== undefined ? { removed } : {}) } };
 }

@@ -45,25 +45,27 @@ const rows: FileRow[] = [
 
 describe("the build cache's file table", () => {
   it("gives back every row as written", () => {
-    expect(decodeTable("v1", bytesOf(encodeTable("v1", rows)))).toEqual(rows);
-    expect(decodeTable("v1", bytesOf(encodeTable("v1", [])))).toEqual([]);
+    expect(decodeTable("v1", bytesOf(encodeTable("v1", rows, { id: "t1" })))).toEqual({ rows, mark: { id: "t1" } });
+    expect(decodeTable("v1", bytesOf(encodeTable("v1", [], { id: "t2" })))).toEqual({ rows: [], mark: { id: "t2" } });
+    const patch = { id: "p1", base: "t1", removed: ["posts/旧.md"] };
+    expect(decodeTable("v1", bytesOf(encodeTable("v1", rows.slice(0, 2), patch)))).toEqual({ rows: rows.slice(0, 2), mark: patch });
   });
 
   it("writes each term once", () => {
     const many = Array.from({ length: 200 }, (_, i): FileRow => ({ path: `p${i}.md`, size: i, mtimeMs: i, key: hex("a"), entry: article(`p${i}.md`) }));
-    const text = bytesOf(encodeTable("v1", many)).toString("utf8");
+    const text = bytesOf(encodeTable("v1", many, { id: "t" })).toString("utf8");
     // Once as the tag's name, once as its slug.
     expect(text.split("大模型").length - 1).toBe(2);
   });
 
   it("reads another version's table, or a cut or padded one, as no table", () => {
-    const bytes = bytesOf(encodeTable("v1", rows));
+    const bytes = bytesOf(encodeTable("v1", rows, { id: "t" }));
     expect(decodeTable("v2", bytes)).toBeUndefined();
     expect(decodeTable("v1", bytes.subarray(0, bytes.byteLength - 1))).toBeUndefined();
     expect(decodeTable("v1", Buffer.concat([bytes, Buffer.from([0])]))).toBeUndefined();
     expect(decodeTable("v1", bytes.subarray(0, 3))).toBeUndefined();
     expect(decodeTable("v1", Buffer.from("not a table at all"))).toBeUndefined();
     // Not aligned in its buffer (as a file read into a pool might be): read all the same.
-    expect(decodeTable("v1", Buffer.concat([Buffer.from([7]), bytes]).subarray(1))).toEqual(rows);
+    expect(decodeTable("v1", Buffer.concat([Buffer.from([7]), bytes]).subarray(1))?.rows).toEqual(rows);
   });
 });

@@ -76,16 +76,16 @@ describe("incremental build", () => {
     );
     const incremental = treeBytes(outDir);
     // The cache is its file table, the runs and the input digest: no file per entry, and
-    // a one-file build writes the table and one small run.
+    // a one-file build writes one small run and a patch of the table (next test).
     const cacheFiles = () => new Map(walk(cacheDir).map((f) => [f, statSync(join(cacheDir, f)).ino]));
     const before = cacheFiles();
-    expect([...before.keys()].filter((f) => !f.startsWith("runs/"))).toEqual(["files.bin"]);
+    expect([...before.keys()].filter((f) => !f.startsWith("runs/")).sort()).toEqual(["files.bin", "files.patch.bin"]);
     write(contentDir, 0, " — 又改过");
     await build();
     const after = cacheFiles();
     const rewritten = [...after].filter(([f, ino]) => before.get(f) !== ino).map(([f]) => f);
     expect(rewritten.filter((f) => f.startsWith("runs/"))).toHaveLength(1);
-    expect(rewritten.filter((f) => !f.startsWith("runs/"))).toEqual(["files.bin"]);
+    expect(rewritten.filter((f) => !f.startsWith("runs/"))).toEqual(["files.patch.bin"]);
     write(contentDir, 0, " — 改过");
     expect((await build()).result).toMatchObject({ parsed: 1 });
     expect(treeBytes(outDir)).toEqual(incremental);
@@ -172,6 +172,42 @@ describe("incremental build", () => {
     const fresh = await build("tool-2");
     expect(fresh.result.upToDate).toBeFalsy();
     expect(fresh.result.parsed).toBe(N + 1);
+  }, 60_000);
+
+  it("writes a one-file build's rows as a patch on the last whole table, folded in once it grows", async () => {
+    const contentDir = corpus();
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const outDir = join(root, "out");
+    const cacheDir = join(root, "cache");
+    const table = join(cacheDir, "files.bin");
+    const patch = join(cacheDir, "files.patch.bin");
+    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 });
+    await build();
+    expect(existsSync(patch)).toBe(false);
+    const base = statSync(table);
+
+    // One file changed, one removed: the whole table stays as it was, a small patch says what changed.
+    write(contentDir, 10, " — 改过");
+    rmSync(join(contentDir, "posts", "p5.md"));
+    expect((await build()).result).toMatchObject({ parsed: 1, cached: N - 2 });
+    expect(statSync(table).ino).toBe(base.ino);
+    expect(statSync(patch).size * 20).toBeLessThan(base.size);
+    const removing = readFileSync(patch);
+    await expectUncachedBuild(contentDir, outDir, 1, treeBytes(outDir));
+    expect((await build()).result).toMatchObject({ parsed: 0 });
+
+    // Many files changed (more than 64): the table is written whole again, and the patch is gone.
+    write(contentDir, 5);
+    for (let i = 20; i < 100; i++) write(contentDir, i, " — 改过");
+    expect((await build()).result).toMatchObject({ parsed: 81 });
+    expect(statSync(table).ino).not.toBe(base.ino);
+    expect(existsSync(patch)).toBe(false);
+    const whole = treeBytes(outDir);
+
+    // A patch of an older table (it removed p5, which is back) is not applied to this one.
+    writeFileSync(patch, removing);
+    expect((await build()).result).toMatchObject({ parsed: 0, cached: N });
+    expect(treeBytes(outDir)).toEqual(whole);
   }, 60_000);
 
   it("keeps rendered articles in a few run files, not one per article, and compacts them as files change", async () => {

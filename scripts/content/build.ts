@@ -294,7 +294,7 @@ function compile(
   const topics = collectTerms(articles, "topics");
   // Hash the per-article digests (made in parallel by the threads), not the whole output.
   const hasher = createHash("sha256").update(siteUrl).update(JSON.stringify({ tags, topics }));
-  for (const p of published) hasher.update(p.digest);
+  hasher.update(published.map((p) => p.digest).join(""));
   const hash = hasher.digest("hex");
   const index: CompiledIndex = { hash, siteUrl, articles, tags, topics };
   const byPosition = (position: number): ArticleRecord => record(published[position]!.file);

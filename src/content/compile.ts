@@ -54,9 +54,10 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
     const slot = new Map(terms.map((t, i) => [t.slug, i]));
     const lists: number[][] = terms.map(() => []);
     input.articles.forEach((a, position) => {
-      for (const slug of new Set(a[SLUG_FIELD[kind]])) {
+      for (const slug of a[SLUG_FIELD[kind]]) {
         const i = slot.get(slug);
-        if (i !== undefined) lists[i]!.push(position);
+        // Positions only grow: a slug an article lists twice is the last one pushed.
+        if (i !== undefined && lists[i]!.at(-1) !== position) lists[i]!.push(position);
       }
     });
     const starts = new Uint32Array(terms.length + 1);
@@ -66,11 +67,13 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
     return { starts, postings };
   };
   const categories = new Map<string, number>();
-  const sections = new Set<string>();
+  const folders = new Set<string>();
   input.articles.forEach((a, position) => {
     for (const c of a.categories) categories.set(termSlug(c), position);
-    if (a.source.includes("/")) sections.add(termSlug(a.source.split("/")[0]!));
+    const slash = a.source.indexOf("/");
+    if (slash >= 0) folders.add(a.source.slice(0, slash));
   });
+  const sections = new Set([...folders].map((f) => termSlug(f)));
   const tagTerms = allTerms("tags", input.tags, input.articles);
   const topicTerms = allTerms("topics", input.topics, input.articles);
   const tags = postingsOf("tags", tagTerms);

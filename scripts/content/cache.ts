@@ -159,7 +159,7 @@ export class BuildCache {
     const rows = new Map(base.rows);
     // A patch of another table (written before that one replaced it) is not this one's.
     const patch = read(PATCH);
-    if (patch?.mark.base === base.id) {
+    if (patch !== undefined && patch.mark.base === base.id) {
       for (const path of patch.mark.removed ?? []) rows.delete(path);
       for (const r of patch.rows) rows.set(r.path, r);
     }

@@ -172,7 +172,7 @@ export function decodeTable(version: string, bytes: Uint8Array): { rows: FileRow
   } catch {
     return undefined;
   }
-  if (header.version !== version) return undefined;
+  if (header.version !== version || typeof header.id !== "string") return undefined;
   const n = header.rows;
   const start = padTo8(4 + headerBytes);
   const floatBytes = n * FLOATS * 8;

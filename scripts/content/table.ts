@@ -199,8 +199,14 @@ export function decodeTable(version: string, bytes: Uint8Array): { rows: FileRow
         const tagSlugs: string[] = [];
         const topics: string[] = [];
         const topicSlugs: string[] = [];
-        for (let j = 0; j < u32[f + 5]!; j++, ref++) tags.push(terms[2 * u32[ref]!]!), tagSlugs.push(terms[2 * u32[ref]! + 1]!);
-        for (let j = 0; j < u32[f + 6]!; j++, ref++) topics.push(terms[2 * u32[ref]!]!), topicSlugs.push(terms[2 * u32[ref]! + 1]!);
+        for (let j = 0; j < u32[f + 5]!; j++, ref++) {
+          tags.push(terms[2 * u32[ref]!]!);
+          tagSlugs.push(terms[2 * u32[ref]! + 1]!);
+        }
+        for (let j = 0; j < u32[f + 6]!; j++, ref++) {
+          topics.push(terms[2 * u32[ref]!]!);
+          topicSlugs.push(terms[2 * u32[ref]! + 1]!);
+        }
         entry.core = {
           id: header.ids[i]!,
           slug: header.slugs[i]!,

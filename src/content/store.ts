@@ -1,10 +1,12 @@
 /**
  * The content store: the compact index plus article metadata and bodies read on demand,
- * a pack at a time, through one byte-bounded per-isolate cache (`CACHE_BUDGETS.content`).
+ * a pack at a time, through byte-bounded per-isolate caches: metadata and ids in
+ * `CACHE_BUDGETS.content`, body packs copied into the `contentBodies` arena (a fetched
+ * pack's buffer dies young; a kept one would be garbage once evicted).
  * Articles scattered over many packs that one term pack holds are read from it instead
  * (format.ts): one file for their metadata, one per 16 bodies.
  */
-import { createByteCache, estimateBytes } from "../lib/cache.js";
+import { createArenaCache, createByteCache, estimateBytes } from "../lib/cache.js";
 import type { TermKind } from "../lib/terms.js";
 import { termChunkOf, termPackPositions } from "./compile.js";
 import { decodeBody, packOf, type IndexArrays, type IndexHeader } from "./format.js";
@@ -44,13 +46,12 @@ function indexOf(a: Uint32Array, x: number): number {
   return a[lo] === x ? lo : -1;
 }
 
-type Entry = Article[] | Uint8Array | string[];
+type Entry = Article[] | string[];
 
 /** What was read, for every Content of the isolate (keys carry its serial): bounded by bytes. */
-const readCache = createByteCache<string, Entry>({
-  name: "content",
-  sizeOf: (value) => (value instanceof Uint8Array ? 64 + value.byteLength : estimateBytes(value)),
-});
+const readCache = createByteCache<string, Entry>({ name: "content", sizeOf: (value) => estimateBytes(value) });
+/** Body packs (and term packs' body chunks) as read, likewise keyed. */
+const bodyArena = createArenaCache<string>({ name: "contentBodies" });
 
 let serials = 0;
 
@@ -103,6 +104,33 @@ export class Content extends ContentIndex {
     return value;
   }
 
+  /** Bodies at `slots` of the body file kept as `key`, read with `load` on a miss. */
+  private async packBodies(key: string, slots: readonly number[], load: () => Promise<Uint8Array>): Promise<string[]> {
+    const full = `${this.serial}|${key}`;
+    const decode = (pack: Uint8Array) => slots.map((slot) => decodeBody(pack, slot));
+    if (bodyArena.has(full)) return bodyArena.read(full, decode)!;
+    const pack = await load();
+    bodyArena.set(full, pack);
+    return decode(pack);
+  }
+
+  /** `bodies(file, slots)` for each file the items lie in, put back in the items' order. */
+  private async bodiesByFile(where: readonly { file: number; slot: number }[], bodies: (file: number, slots: number[]) => Promise<string[]>): Promise<string[]> {
+    const slots = new Map<number, number[]>();
+    for (const w of where) {
+      const list = slots.get(w.file);
+      if (list) list.push(w.slot);
+      else slots.set(w.file, [w.slot]);
+    }
+    const read = new Map(await Promise.all([...slots].map(async ([file, list]) => [file, await bodies(file, list)] as const)));
+    const next = new Map<number, number>();
+    return where.map((w) => {
+      const i = next.get(w.file) ?? 0;
+      next.set(w.file, i + 1);
+      return read.get(w.file)![i]!;
+    });
+  }
+
   private async byPack<T>(positions: readonly number[], load: (pack: number) => Promise<(slot: number) => T>): Promise<T[]> {
     const where = positions.map((p) => packOf(p, this.size, this.packSize));
     const packs = [...new Set(where.map((w) => w.pack))];
@@ -131,17 +159,11 @@ export class Content extends ContentIndex {
     if (term) {
       const { kind, id } = term.pack;
       const items = term.pack.positions.length;
-      const where = term.ranks.map((r) => termChunkOf(r, items));
-      const chunks = [...new Set(where.map((w) => w.chunk))];
-      const loaded = new Map(
-        await Promise.all(chunks.map(async (c) => [c, await this.read(`t${kind}/${id}.${c}`, () => this.reader.termBodies(kind, id, c))] as const)),
-      );
-      return where.map((w) => decodeBody(loaded.get(w.chunk)!, w.slot));
+      const where = term.ranks.map((r) => termChunkOf(r, items)).map((w) => ({ file: w.chunk, slot: w.slot }));
+      return this.bodiesByFile(where, (c, slots) => this.packBodies(`t${kind}/${id}.${c}`, slots, () => this.reader.termBodies(kind, id, c)));
     }
-    return this.byPack(positions, async (k) => {
-      const pack = await this.read(`b${k}`, () => this.reader.bodies(k));
-      return (slot) => decodeBody(pack, slot);
-    });
+    const where = positions.map((p) => packOf(p, this.size, this.packSize)).map((w) => ({ file: w.pack, slot: w.slot }));
+    return this.bodiesByFile(where, (k, slots) => this.packBodies(`b${k}`, slots, () => this.reader.bodies(k)));
   }
 
   /** Every article id, newest first (future-dated included). */
@@ -159,5 +181,5 @@ export class Content extends ContentIndex {
 
 /** Bytes currently held by the content read cache (observability, tests). */
 export function contentCacheBytes(): number {
-  return readCache.bytes;
+  return readCache.bytes + bodyArena.bytes;
 }

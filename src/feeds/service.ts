@@ -7,12 +7,12 @@ import { FORMAT_FILE, MEDIA_TYPES, type FeedFormat } from "../lib/feed-formats.j
 import { readConfig, renderKey, type SiteConfig } from "../config.js";
 import { siteContent, type Content, type Selection } from "../content/index.js";
 import type { Env } from "../env.js";
-import { createByteCache, estimateBytes } from "../lib/cache.js";
+import { createArenaCache, createByteCache, estimateBytes } from "../lib/cache.js";
 import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
 import type { Parsed } from "../lib/parsed.js";
 import { feedUrls, scopePath, type FeedUrls } from "../lib/urls.js";
-import { encodeChunks } from "../lib/utf8.js";
+import { concatBytes, encodeParts } from "../lib/utf8.js";
 import { buildFeedDocument } from "./document.js";
 import type { FeedDocument, FeedLink } from "./model.js";
 import { archivePlan, pageItems, pagingLinks, type ArchivePlan } from "./paging.js";
@@ -31,7 +31,12 @@ export interface FeedVariant {
   links: FeedLink[];
   /** Set on RFC 5005 archive pages. */
   archive?: { page: number; pages: number };
-  /** Encoded bytes, read and rendered on first use and then kept. */
+  /**
+   * `use(bytes)` with the encoded bytes, read and rendered on first use and then kept. They
+   * are lent (a view into the `feedBytes` arena): valid only during `use`, never kept.
+   */
+  withBytes<T>(use: (bytes: Uint8Array) => T): Promise<T>;
+  /** A copy of the bytes, the caller's to keep (WebSub fingerprints, tests, tools). */
   bytes(): Promise<Uint8Array>;
 }
 
@@ -80,7 +85,8 @@ export class FeedService {
     name: "feedVariants",
     sizeOf: (v) => 256 + estimateBytes(v.links) + estimateBytes(v.etag),
   });
-  private readonly encoded = createByteCache<string, Uint8Array>({ name: "feedBytes", sizeOf: (b) => 64 + b.byteLength });
+  /** Encoded bytes per variant, in an arena: evicting one makes no garbage buffer. */
+  private readonly encoded = createArenaCache<string>({ name: "feedBytes" });
   /** Positions (typed arrays, or a range for the site feed): a selection costs its bytes. */
   private readonly selections = createByteCache<string, Selection>({ name: "feedSelections", sizeOf: (s) => s.bytes });
   /** How many times bytes were rendered (observability, and proof that 304s render nothing). */
@@ -145,11 +151,11 @@ export class FeedService {
       contentType: view?.contentType ?? `${MEDIA_TYPES[request.format]}; charset=utf-8`,
       links,
       ...(page !== undefined ? { archive: { page, pages: plan.pages } } : {}),
+      bytes: () => variant.withBytes((bytes) => bytes.slice()),
       // Renders in the request that asks (reads in flight are never shared across requests:
       // see src/content/store.ts); the bytes are then kept for every later request.
-      bytes: async () => {
-        const kept = this.encoded.get(key);
-        if (kept) return kept;
+      withBytes: async (use) => {
+        if (this.encoded.has(key)) return this.encoded.read(key, use)!;
         const [articles, bodies] = await Promise.all([content.articles(positions), content.bodies(positions)]);
         this.renders++;
         const doc = buildFeedDocument(
@@ -161,10 +167,11 @@ export class FeedService {
           bodies,
         );
         if (page !== undefined) doc.meta.archive = true;
-        // Chunk by chunk (render.ts): never one string of the whole document.
-        const out = view ? encoder.encode(view.render(doc, request, content)) : encodeChunks(RENDER_CHUNKS[request.format](doc));
-        this.encoded.set(key, out);
-        return out;
+        // Chunk by chunk (render.ts): never one string of the whole document; the chunks'
+        // bytes die young, copied into the arena (and lent from there, with no await between).
+        const parts = view ? [encoder.encode(view.render(doc, request, content))] : encodeParts(RENDER_CHUNKS[request.format](doc));
+        if (this.encoded.set(key, parts)) return this.encoded.read(key, use)!;
+        return use(concatBytes(parts));
       },
     };
     this.variants.set(key, variant);

@@ -1,6 +1,10 @@
 /**
  * The one way to keep anything per isolate: a least-recently-used cache bounded by the
- * bytes of what it holds (lru-cache's `maxSize` + `sizeCalculation`), never by a count.
+ * bytes of what it holds (lru-cache's `maxSize` + `sizeCalculation`), never by a count;
+ * and for bytes (encoded feeds, body packs) an arena: one buffer the cache owns, written
+ * as a ring, so an evicted entry's space is reused instead of becoming a garbage buffer
+ * (V8 frees an old buffer only in a full collection, which external memory starts only
+ * after it grew ~64 MB since the last).
  *
  * An isolate has 128 MB. Every cache names its budget in `CACHE_BUDGETS`, so the whole
  * per-isolate footprint is written in one place and a test checks that the budgets
@@ -15,7 +19,7 @@ const MiB = 1024 * 1024;
 /** Every per-isolate cache and its ceiling in bytes. Together ≤ TOTAL_CACHE_BUDGET. */
 export const CACHE_BUDGETS = {
   /** Encoded feed bytes, per variant (src/feeds/service.ts). */
-  feedBytes: 24 * MiB,
+  feedBytes: 4 * MiB,
   /** Variant identities (ETag, Last-Modified, links) without their bytes. */
   feedVariants: 2 * MiB,
   /** Selected article lists per query and visibility (src/feeds/service.ts). */
@@ -23,9 +27,11 @@ export const CACHE_BUDGETS = {
   /** Request URL → resolved variant and headers (src/feeds/routes.ts). */
   feedRequests: 2 * MiB,
   /** Long strings already checked for XML-forbidden characters (src/lib/xml.ts). */
-  xmlChecked: 4 * MiB,
-  /** Articles' metadata and bodies read from the content store (src/content/). */
-  content: 24 * MiB,
+  xmlChecked: 1 * MiB,
+  /** Articles' metadata and term lists read from the content store (src/content/store.ts). */
+  content: 2 * MiB,
+  /** Body packs read from the content store, in an arena (src/content/store.ts). */
+  contentBodies: 4 * MiB,
   /** Feed audience sightings waiting to be written to D1 (src/audience/recorder.ts: a buffer, not an LRU). */
   audienceBuffer: 1 * MiB,
 } as const;
@@ -46,6 +52,8 @@ export interface ByteCache<K, V> {
   /** Bytes held now, as `sizeOf` counted them (keys included). */
   readonly bytes: number;
   readonly maxBytes: number;
+  /** Separate binary buffers held (each value that is one; diagnostics, tests). */
+  readonly buffers: number;
 }
 
 export interface ByteCacheOptions<K, V> {
@@ -56,7 +64,7 @@ export interface ByteCacheOptions<K, V> {
   sizeOf: (value: V, key: K) => number;
 }
 
-const registry = new Set<ByteCache<unknown, unknown>>();
+const registry = new Set<Pick<ByteCache<unknown, unknown>, "name" | "bytes" | "maxBytes" | "size" | "buffers">>();
 
 /** A cache bounded by bytes; an entry larger than the whole cache is simply not kept. */
 export function createByteCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(
@@ -88,14 +96,160 @@ export function createByteCache<K extends NonNullable<unknown>, V extends NonNul
       return lru.calculatedSize;
     },
     maxBytes,
+    get buffers() {
+      let n = 0;
+      for (const value of lru.values()) if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) n++;
+      return n;
+    },
   };
   registry.add(cache as ByteCache<unknown, unknown>);
   return cache;
 }
 
+/**
+ * Bytes kept in an arena: one buffer (grown by doubling up to its budget while it is first
+ * filled, then never again) written as a ring. Entries lie in it in the order they were
+ * written; a new one goes at the head, evicting the oldest it overlaps. A read of an entry
+ * in the half of the ring the head reaches next moves it to the head, so what is read
+ * keeps its place, as in an LRU.
+ */
+export interface ArenaCache<K> {
+  readonly name: CacheName;
+  /**
+   * `use(bytes)` with the bytes kept for `key`, or undefined if none. The view points into
+   * the arena: it is valid only during `use`, which must not keep it (a later write may
+   * reuse the space). `new Response(view)` copies it at once, so handing it over is safe.
+   */
+  read<T>(key: K, use: (bytes: Uint8Array) => T): T | undefined;
+  has(key: K): boolean;
+  /** Keeps `parts`, one after another, as the bytes of `key` (copied into the arena); false if they are larger than it can ever hold. */
+  set(key: K, parts: Uint8Array | readonly Uint8Array[]): boolean;
+  delete(key: K): void;
+  clear(): void;
+  readonly size: number;
+  /** The arena's length plus what its keys cost. */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  /** 1 once the arena exists. */
+  readonly buffers: number;
+}
+
+interface Slot {
+  at: number;
+  length: number;
+  /** The key's estimated bytes. */
+  keyBytes: number;
+}
+
+/** The arena's first length; it doubles while first filled, up to its share of the budget. */
+const ARENA_START = 1 * MiB;
+/** Share of an arena cache's budget left for its keys and slots (the rest is the buffer). */
+const ARENA_KEY_SHARE = 1 / 16;
+const SLOT_BYTES = 64;
+
+export function createArenaCache<K extends NonNullable<unknown>>(options: { name: CacheName; maxBytes?: number }): ArenaCache<K> {
+  const budget = CACHE_BUDGETS[options.name];
+  const maxBytes = Math.min(options.maxBytes ?? budget, budget);
+  const capacity = Math.floor(maxBytes * (1 - ARENA_KEY_SHARE));
+  const keyBudget = maxBytes - capacity;
+  let arena = new Uint8Array(0);
+  let head = 0;
+  /** Whether the head has wrapped once: from then on the arena keeps its length. */
+  let wrapped = false;
+  let keyBytes = 0;
+  /** In the order written, which is the order in the ring from the oldest (Map keeps insertion order). */
+  const slots = new Map<K, Slot>();
+
+  const drop = (key: K, slot: Slot) => {
+    slots.delete(key);
+    keyBytes -= slot.keyBytes;
+  };
+  const oldest = (): [K, Slot] | undefined => slots.entries().next().value;
+  /** Room for `n` bytes at the head (evicting what lies there), or false when it cannot hold them. */
+  const room = (n: number): boolean => {
+    if (n > capacity) return false;
+    if (head + n > arena.length && !wrapped && arena.length < capacity) {
+      let length = Math.max(arena.length, Math.min(ARENA_START, capacity));
+      while (length < head + n && length < capacity) length = Math.min(capacity, length * 2);
+      const grown = new Uint8Array(length);
+      grown.set(arena.subarray(0, head));
+      arena = grown;
+      if (head + n <= length) return true;
+    }
+    if (head + n > arena.length) {
+      // Wrap: whatever lies past the head is the oldest; it goes, and the head starts again.
+      for (let o = oldest(); o && o[1].at >= head; o = oldest()) drop(...o);
+      head = 0;
+      wrapped = true;
+    }
+    for (let o = oldest(); o && o[1].at >= head && o[1].at < head + n; o = oldest()) drop(...o);
+    return true;
+  };
+  const write = (key: K, length: number, fill: (at: number) => void): boolean => {
+    const existing = slots.get(key);
+    if (existing) drop(key, existing);
+    if (!room(length)) return false;
+    fill(head);
+    const slot = { at: head, length, keyBytes: SLOT_BYTES + estimateBytes(key) };
+    slots.set(key, slot);
+    keyBytes += slot.keyBytes;
+    head += length;
+    for (let o = oldest(); o && keyBytes > keyBudget; o = oldest()) drop(...o);
+    return slots.has(key);
+  };
+
+  const cache: ArenaCache<K> = {
+    name: options.name,
+    read(key, use) {
+      const slot = slots.get(key);
+      if (!slot) return undefined;
+      let { at } = slot;
+      const ahead = at >= head ? at - head : arena.length - head + at;
+      if (arena.length === capacity && ahead < capacity / 2) {
+        // The head reaches it soon: move it there (a copy inside the arena, no new buffer).
+        const from = at;
+        if (write(key, slot.length, (to) => arena.copyWithin(to, from, from + slot.length))) at = slots.get(key)!.at;
+      }
+      return use(arena.subarray(at, at + slot.length));
+    },
+    has: (key) => slots.has(key),
+    set(key, parts) {
+      const list = parts instanceof Uint8Array ? [parts] : parts;
+      const length = list.reduce((n, p) => n + p.byteLength, 0);
+      return write(key, length, (at) => {
+        for (const part of list) {
+          arena.set(part, at);
+          at += part.byteLength;
+        }
+      });
+    },
+    delete(key) {
+      const slot = slots.get(key);
+      if (slot) drop(key, slot);
+    },
+    clear() {
+      slots.clear();
+      keyBytes = 0;
+      head = 0;
+    },
+    get size() {
+      return slots.size;
+    },
+    get bytes() {
+      return arena.length + keyBytes;
+    },
+    maxBytes,
+    get buffers() {
+      return arena.length > 0 ? 1 : 0;
+    },
+  };
+  registry.add(cache);
+  return cache;
+}
+
 /** Every cache created in this isolate, with what it holds (tests, diagnostics). */
-export function cacheUsage(): { name: CacheName; bytes: number; maxBytes: number; size: number }[] {
-  return [...registry].map((c) => ({ name: c.name, bytes: c.bytes, maxBytes: c.maxBytes, size: c.size }));
+export function cacheUsage(): { name: CacheName; bytes: number; maxBytes: number; size: number; buffers: number }[] {
+  return [...registry].map((c) => ({ name: c.name, bytes: c.bytes, maxBytes: c.maxBytes, size: c.size, buffers: c.buffers }));
 }
 
 const OBJECT_OVERHEAD = 64;

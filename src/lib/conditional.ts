@@ -24,8 +24,11 @@ export interface Representation {
   etag: string;
   lastModified: string;
   lastModifiedMs: number;
-  /** The body, rendered (and read from the content store) only for a 200. */
-  bytes(): Uint8Array | Promise<Uint8Array>;
+  /**
+   * `use(body)`, the body rendered (and read from the content store) only for a 200. The
+   * body is lent: it may be a view into a cache's arena, valid only during `use`.
+   */
+  withBytes<T>(use: (bytes: Uint8Array) => T): Promise<T>;
 }
 
 /**
@@ -44,7 +47,9 @@ export async function conditionalResponse(req: Request, rep: Representation, hea
     return new Response(null, { status: 304, headers: kept });
   }
   const all: Record<string, string> = { ...headers, ETag: rep.etag, "Last-Modified": rep.lastModified };
-  const bytes = await rep.bytes();
-  all["Content-Length"] = String(bytes.byteLength);
-  return new Response(req.method === "HEAD" ? null : bytes, { status: 200, headers: all });
+  // `new Response(bytes)` copies them at once, so an arena's view may be handed over.
+  return rep.withBytes((bytes) => {
+    all["Content-Length"] = String(bytes.byteLength);
+    return new Response(req.method === "HEAD" ? null : bytes, { status: 200, headers: all });
+  });
 }

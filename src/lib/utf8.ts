@@ -7,7 +7,12 @@ const encoder = new TextEncoder();
  * surrogate pair is split between two chunks (feed chunks end at a newline or a `,`).
  */
 export function encodeChunks(chunks: readonly string[]): Uint8Array {
-  return concatBytes(chunks.map((chunk) => encoder.encode(chunk)));
+  return concatBytes(encodeParts(chunks));
+}
+
+/** Each chunk's UTF-8 bytes (short-lived: a caller copies them where they are kept, e.g. an arena). */
+export function encodeParts(chunks: readonly string[]): Uint8Array[] {
+  return chunks.map((chunk) => encoder.encode(chunk));
 }
 
 /** `parts` one after another, copied once into a buffer of the exact length. */

@@ -55,7 +55,7 @@ async function directoryResponse(
       etag: `"${content.hash.slice(0, 16)}-${shortHash(`${variant}|${visibleCount}|${readConfig(c.env).renderKey}`)}"`,
       lastModifiedMs,
       lastModified: httpDate(lastModifiedMs),
-      bytes: async () => encoder.encode(render(await directory(c.env, content, now))),
+      withBytes: async (use) => use(encoder.encode(render(await directory(c.env, content, now)))),
     },
     { ...headers, "Cache-Control": CACHE_CONTROL, Vary: "Accept-Encoding" },
   );

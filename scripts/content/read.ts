@@ -15,9 +15,9 @@ export async function openStore(assetsDir: string, onRead?: (path: string) => vo
   const { header, arrays } = decodeIndex(index.buffer.slice(index.byteOffset, index.byteOffset + index.byteLength));
   return new Content(header, arrays, {
     meta: async (k) => JSON.parse((await file(metaPath(k))).toString("utf8")) as Article[],
-    bodies: async (k) => new Uint8Array(await file(bodyPath(k))),
+    bodies: async (k, use) => use(new Uint8Array(await file(bodyPath(k)))),
     ids: async () => JSON.parse((await file(idsPath())).toString("utf8")) as string[],
     termMeta: async (kind, id) => JSON.parse((await file(termMetaPath(kind, id))).toString("utf8")) as Article[],
-    termBodies: async (kind, id, c) => new Uint8Array(await file(termBodyPath(kind, id, c))),
+    termBodies: async (kind, id, c, use) => use(new Uint8Array(await file(termBodyPath(kind, id, c)))),
   });
 }

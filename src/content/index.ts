@@ -8,6 +8,7 @@ import manifest from "../generated/content.js";
 import { compileIndex, compilePacks, compileTermPacks } from "./compile.js";
 import { decodeIndex, idsPath, indexPath, bodyPath, metaPath, PACK_SIZE, termBodyPath, termMetaPath } from "./format.js";
 import { Content, type PackReader } from "./store.js";
+import { scratchBuffers } from "../lib/cache.js";
 import type { Article, CompiledContent } from "./types.js";
 
 export type { Article, Term, CompiledContent } from "./types.js";
@@ -29,13 +30,46 @@ async function asset(assets: AssetsBinding, path: string): Promise<Response> {
   return res;
 }
 
+/**
+ * `use(bytes)` with a response's body, read (BYOB) into a scratch buffer lent for the
+ * call: a body file read makes no buffer of its own, which would be garbage once its
+ * bytes are copied into the content arena. A body larger than the buffer moves to one
+ * twice as large (the binding gives no Content-Length).
+ */
+async function lendBody<T>(res: Response, use: (bytes: Uint8Array) => T): Promise<T> {
+  if (!res.body) return use(new Uint8Array(0));
+  const reader = res.body.getReader({ mode: "byob" });
+  // A BYOB read hands the buffer over and back: the same memory in a new ArrayBuffer.
+  let buffer = scratchBuffers.take(1);
+  try {
+    let at = 0;
+    for (;;) {
+      if (at === buffer.byteLength) {
+        const larger = new ArrayBuffer(2 * buffer.byteLength);
+        new Uint8Array(larger).set(new Uint8Array(buffer));
+        scratchBuffers.give(buffer);
+        buffer = larger;
+      }
+      const { value, done } = await reader.read(new Uint8Array(buffer, at));
+      if (value) {
+        buffer = value.buffer as ArrayBuffer;
+        at += value.byteLength;
+      }
+      if (done) return use(new Uint8Array(buffer, 0, at));
+    }
+  } finally {
+    scratchBuffers.give(buffer);
+    reader.releaseLock();
+  }
+}
+
 function assetReader(assets: AssetsBinding): PackReader {
   return {
     meta: async (k) => (await asset(assets, metaPath(k))).json<Article[]>(),
-    bodies: async (k) => new Uint8Array(await (await asset(assets, bodyPath(k))).arrayBuffer()),
+    bodies: async (k, use) => lendBody(await asset(assets, bodyPath(k)), use),
     ids: async () => (await asset(assets, idsPath())).json<string[]>(),
     termMeta: async (kind, id) => (await asset(assets, termMetaPath(kind, id))).json<Article[]>(),
-    termBodies: async (kind, id, c) => new Uint8Array(await (await asset(assets, termBodyPath(kind, id, c))).arrayBuffer()),
+    termBodies: async (kind, id, c, use) => lendBody(await asset(assets, termBodyPath(kind, id, c)), use),
   };
 }
 
@@ -65,9 +99,9 @@ export function createMemoryContent(data: CompiledContent, packSize = PACK_SIZE)
   const terms = () => (termPacks ??= new Map([...compileTermPacks(header, arrays, data.articles, data.bodies)].map((t) => [`${t.kind}/${t.id}`, t])));
   return new Content(header, arrays, {
     meta: async (k) => all()[k]!.meta,
-    bodies: async (k) => all()[k]!.bodies,
+    bodies: async (k, use) => use(all()[k]!.bodies),
     ids: async () => data.articles.map((a) => a.id),
     termMeta: async (kind, id) => terms().get(`${kind}/${id}`)!.meta,
-    termBodies: async (kind, id, c) => terms().get(`${kind}/${id}`)!.chunks[c]!,
+    termBodies: async (kind, id, c, use) => use(terms().get(`${kind}/${id}`)!.chunks[c]!),
   });
 }

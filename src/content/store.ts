@@ -1,7 +1,7 @@
 /**
  * The content store: the compact index plus article metadata and bodies read on demand,
- * a pack at a time, through byte-bounded per-isolate caches: metadata and ids in
- * `CACHE_BUDGETS.content`, body packs copied into the `contentBodies` arena (a fetched
+ * a pack at a time, through byte-bounded per-isolate caches: articles' metadata (each on
+ * its own) and ids in `CACHE_BUDGETS.content`, body packs copied into the `contentBodies` arena (a fetched
  * pack's buffer dies young; a kept one would be garbage once evicted).
  * Articles scattered over many packs that one term pack holds are read from it instead
  * (format.ts): one file for their metadata, one per 16 bodies.
@@ -17,14 +17,14 @@ import type { Article } from "./types.js";
 export interface PackReader {
   /** Metadata of pack `k`, oldest first. */
   meta(pack: number): Promise<Article[]>;
-  /** Bodies of pack `k` as written by `encodeBodies`. */
-  bodies(pack: number): Promise<Uint8Array>;
+  /** `use(bytes)` with the bodies of pack `k` as written by `encodeBodies` (lent: valid only during `use`). */
+  bodies<T>(pack: number, use: (bytes: Uint8Array) => T): Promise<T>;
   /** Every article id, newest first. */
   ids(): Promise<string[]>;
   /** Metadata of a term pack, newest first. */
   termMeta(kind: TermKind, id: string): Promise<Article[]>;
-  /** Bodies chunk `chunk` of a term pack, as written by `encodeBodies`. */
-  termBodies(kind: TermKind, id: string, chunk: number): Promise<Uint8Array>;
+  /** `use(bytes)` with bodies chunk `chunk` of a term pack, as written by `encodeBodies` (lent likewise). */
+  termBodies<T>(kind: TermKind, id: string, chunk: number, use: (bytes: Uint8Array) => T): Promise<T>;
 }
 
 interface TermPack {
@@ -46,7 +46,7 @@ function indexOf(a: Uint32Array, x: number): number {
   return a[lo] === x ? lo : -1;
 }
 
-type Entry = Article[] | string[];
+type Entry = Article | string[];
 
 /** What was read, for every Content of the isolate (keys carry its serial): bounded by bytes. */
 const readCache = createByteCache<string, Entry>({ name: "content", sizeOf: (value) => estimateBytes(value) });
@@ -104,14 +104,19 @@ export class Content extends ContentIndex {
     return value;
   }
 
-  /** Bodies at `slots` of the body file kept as `key`, read with `load` on a miss. */
-  private async packBodies(key: string, slots: readonly number[], load: () => Promise<Uint8Array>): Promise<string[]> {
+  /** Bodies at `slots` of the body file kept as `key`, read with `load` on a miss (and then kept). */
+  private async packBodies(
+    key: string,
+    slots: readonly number[],
+    load: (use: (bytes: Uint8Array) => string[]) => Promise<string[]>,
+  ): Promise<string[]> {
     const full = `${this.serial}|${key}`;
     const decode = (pack: Uint8Array) => slots.map((slot) => decodeBody(pack, slot));
     if (bodyArena.has(full)) return bodyArena.read(full, decode)!;
-    const pack = await load();
-    bodyArena.set(full, pack);
-    return decode(pack);
+    return load((pack) => {
+      bodyArena.set(full, pack);
+      return decode(pack);
+    });
   }
 
   /** `bodies(file, slots)` for each file the items lie in, put back in the items' order. */
@@ -138,17 +143,31 @@ export class Content extends ContentIndex {
     return where.map((w) => loaded.get(w.pack)!(w.slot));
   }
 
-  /** Metadata of the articles at `positions`, in that order. */
+  /**
+   * Metadata of the articles at `positions`, in that order. Each article is kept on its
+   * own: a whole pack kept (64 or 128 articles for the 20 a feed shows) would soon be old
+   * garbage, while the articles not asked for die young.
+   */
   async articles(positions: readonly number[]): Promise<Article[]> {
     for (const p of positions) if (!(p >= 0 && p < this.size)) throw new RangeError(`no article at position ${p}`);
+    const key = (p: number) => `${this.serial}|a${p}`;
+    const found = positions.map((p) => readCache.get(key(p)) as Article | undefined);
+    const missing = [...new Set(positions.filter((_, i) => !found[i]))];
+    if (missing.length === 0) return found as Article[];
+    const read = new Map((await this.readArticles(missing)).map((a, i) => [missing[i]!, a]));
+    for (const [p, article] of read) readCache.set(key(p), article);
+    return positions.map((p, i) => found[i] ?? read.get(p)!);
+  }
+
+  /** Metadata of the articles at `positions` read from the store: from a term pack that holds them all, or pack by pack. */
+  private async readArticles(positions: readonly number[]): Promise<Article[]> {
     const term = this.termPackFor(positions);
     if (term) {
-      const { kind, id } = term.pack;
-      const list = await this.read(`t${kind}/${id}`, () => this.reader.termMeta(kind, id));
+      const list = await this.reader.termMeta(term.pack.kind, term.pack.id);
       return term.ranks.map((r) => list[r]!);
     }
     return this.byPack(positions, async (k) => {
-      const list = await this.read(`m${k}`, () => this.reader.meta(k));
+      const list = await this.reader.meta(k);
       return (slot) => list[slot]!;
     });
   }
@@ -160,10 +179,10 @@ export class Content extends ContentIndex {
       const { kind, id } = term.pack;
       const items = term.pack.positions.length;
       const where = term.ranks.map((r) => termChunkOf(r, items)).map((w) => ({ file: w.chunk, slot: w.slot }));
-      return this.bodiesByFile(where, (c, slots) => this.packBodies(`t${kind}/${id}.${c}`, slots, () => this.reader.termBodies(kind, id, c)));
+      return this.bodiesByFile(where, (c, slots) => this.packBodies(`t${kind}/${id}.${c}`, slots, (use) => this.reader.termBodies(kind, id, c, use)));
     }
     const where = positions.map((p) => packOf(p, this.size, this.packSize)).map((w) => ({ file: w.pack, slot: w.slot }));
-    return this.bodiesByFile(where, (k, slots) => this.packBodies(`b${k}`, slots, () => this.reader.bodies(k)));
+    return this.bodiesByFile(where, (k, slots) => this.packBodies(`b${k}`, slots, (use) => this.reader.bodies(k, use)));
   }
 
   /** Every article id, newest first (future-dated included). */

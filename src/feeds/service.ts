@@ -12,7 +12,7 @@ import { httpDate } from "../lib/dates.js";
 import { shortHash } from "../lib/http.js";
 import type { Parsed } from "../lib/parsed.js";
 import { feedUrls, scopePath, type FeedUrls } from "../lib/urls.js";
-import { concatBytes, encodeParts } from "../lib/utf8.js";
+import { withEncoded } from "../lib/utf8.js";
 import { buildFeedDocument } from "./document.js";
 import type { FeedDocument, FeedLink } from "./model.js";
 import { archivePlan, pageItems, pagingLinks, type ArchivePlan } from "./paging.js";
@@ -73,8 +73,6 @@ export interface FeedRequest {
 function feedBase(request: Pick<FeedRequest, "basePath" | "query">): string {
   return request.basePath ?? scopePath(request.query.scope);
 }
-
-const encoder = new TextEncoder();
 
 /** What `get` answers: the variant, or why that document does not exist (an archive page past the history). */
 export type FeedAnswer = Parsed<FeedVariant, { status: 404 }>;
@@ -167,11 +165,10 @@ export class FeedService {
           bodies,
         );
         if (page !== undefined) doc.meta.archive = true;
-        // Chunk by chunk (render.ts): never one string of the whole document; the chunks'
-        // bytes die young, copied into the arena (and lent from there, with no await between).
-        const parts = view ? [encoder.encode(view.render(doc, request, content))] : encodeParts(RENDER_CHUNKS[request.format](doc));
-        if (this.encoded.set(key, parts)) return this.encoded.read(key, use)!;
-        return use(concatBytes(parts));
+        // Chunk by chunk (render.ts): never one string of the whole document; encoded into
+        // scratch space, copied into the arena and lent from there, with no await between.
+        const chunks = view ? [view.render(doc, request, content)] : RENDER_CHUNKS[request.format](doc);
+        return withEncoded(chunks, (bytes) => (this.encoded.set(key, bytes) ? this.encoded.read(key, use)! : use(bytes)));
       },
     };
     this.variants.set(key, variant);

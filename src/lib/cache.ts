@@ -26,12 +26,12 @@ export const CACHE_BUDGETS = {
   feedSelections: 2 * MiB,
   /** Request URL → resolved variant and headers (src/feeds/routes.ts). */
   feedRequests: 2 * MiB,
-  /** Long strings already checked for XML-forbidden characters (src/lib/xml.ts). */
-  xmlChecked: 1 * MiB,
   /** Articles' metadata and term lists read from the content store (src/content/store.ts). */
   content: 2 * MiB,
   /** Body packs read from the content store, in an arena (src/content/store.ts). */
   contentBodies: 4 * MiB,
+  /** Scratch buffers lent for one use (a body file read, a feed encoded) and kept for the next (`createScratchPool`). */
+  scratch: 2 * MiB,
   /** Feed audience sightings waiting to be written to D1 (src/audience/recorder.ts: a buffer, not an LRU). */
   audienceBuffer: 1 * MiB,
 } as const;
@@ -40,20 +40,24 @@ export type CacheName = keyof typeof CACHE_BUDGETS;
 
 export const TOTAL_CACHE_BUDGET = 64 * MiB;
 
-export interface ByteCache<K, V> {
+/** What every cache, LRU or arena, answers. */
+interface CacheBase<K> {
   readonly name: CacheName;
-  get(key: K): V | undefined;
-  set(key: K, value: V): void;
   has(key: K): boolean;
   delete(key: K): void;
   clear(): void;
   /** Entries held now. */
   readonly size: number;
-  /** Bytes held now, as `sizeOf` counted them (keys included). */
+  /** Bytes held now (keys included). */
   readonly bytes: number;
   readonly maxBytes: number;
-  /** Separate binary buffers held (each value that is one; diagnostics, tests). */
+  /** Separate binary buffers held (diagnostics, tests). */
   readonly buffers: number;
+}
+
+export interface ByteCache<K, V> extends CacheBase<K> {
+  get(key: K): V | undefined;
+  set(key: K, value: V): void;
 }
 
 export interface ByteCacheOptions<K, V> {
@@ -64,7 +68,7 @@ export interface ByteCacheOptions<K, V> {
   sizeOf: (value: V, key: K) => number;
 }
 
-const registry = new Set<Pick<ByteCache<unknown, unknown>, "name" | "bytes" | "maxBytes" | "size" | "buffers">>();
+const registry = new Set<CacheBase<never>>();
 
 /** A cache bounded by bytes; an entry larger than the whole cache is simply not kept. */
 export function createByteCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(
@@ -102,7 +106,7 @@ export function createByteCache<K extends NonNullable<unknown>, V extends NonNul
       return n;
     },
   };
-  registry.add(cache as ByteCache<unknown, unknown>);
+  registry.add(cache);
   return cache;
 }
 
@@ -113,25 +117,15 @@ export function createByteCache<K extends NonNullable<unknown>, V extends NonNul
  * in the half of the ring the head reaches next moves it to the head, so what is read
  * keeps its place, as in an LRU.
  */
-export interface ArenaCache<K> {
-  readonly name: CacheName;
+export interface ArenaCache<K> extends CacheBase<K> {
   /**
    * `use(bytes)` with the bytes kept for `key`, or undefined if none. The view points into
    * the arena: it is valid only during `use`, which must not keep it (a later write may
    * reuse the space). `new Response(view)` copies it at once, so handing it over is safe.
    */
   read<T>(key: K, use: (bytes: Uint8Array) => T): T | undefined;
-  has(key: K): boolean;
   /** Keeps `parts`, one after another, as the bytes of `key` (copied into the arena); false if they are larger than it can ever hold. */
   set(key: K, parts: Uint8Array | readonly Uint8Array[]): boolean;
-  delete(key: K): void;
-  clear(): void;
-  readonly size: number;
-  /** The arena's length plus what its keys cost. */
-  readonly bytes: number;
-  readonly maxBytes: number;
-  /** 1 once the arena exists. */
-  readonly buffers: number;
 }
 
 interface Slot {
@@ -246,6 +240,61 @@ export function createArenaCache<K extends NonNullable<unknown>>(options: { name
   registry.add(cache);
   return cache;
 }
+
+/**
+ * Scratch buffers, lent for one use and then kept for the next, so work that needs bytes
+ * only briefly (a file read, a document encoded) makes no new buffer each time. At most
+ * the budget is kept, in buffers of at most `bufferBytes`; a larger need gets a buffer of
+ * its own, dropped after use.
+ */
+export interface ScratchPool {
+  /** A buffer of at least `bytes`, the caller's until it gives it back. */
+  take(bytes: number): ArrayBuffer;
+  /** Gives a buffer back (a detached one is dropped). */
+  give(buffer: ArrayBuffer): void;
+}
+
+export function createScratchPool(options: { name: CacheName; bufferBytes: number }): ScratchPool {
+  const maxBytes = CACHE_BUDGETS[options.name];
+  const spare: ArrayBuffer[] = [];
+  let kept = 0;
+  const pool: ScratchPool & CacheBase<never> = {
+    name: options.name,
+    take(bytes) {
+      const i = spare.findIndex((b) => b.byteLength >= bytes);
+      if (i < 0) return new ArrayBuffer(bytes <= options.bufferBytes ? options.bufferBytes : bytes);
+      const [buffer] = spare.splice(i, 1);
+      kept -= buffer!.byteLength;
+      return buffer!;
+    },
+    give(buffer) {
+      if (buffer.detached || buffer.byteLength > options.bufferBytes || kept + buffer.byteLength > maxBytes) return;
+      spare.push(buffer);
+      kept += buffer.byteLength;
+    },
+    has: () => false,
+    delete: () => undefined,
+    clear() {
+      spare.length = 0;
+      kept = 0;
+    },
+    get size() {
+      return spare.length;
+    },
+    get bytes() {
+      return kept;
+    },
+    maxBytes,
+    get buffers() {
+      return spare.length;
+    },
+  };
+  registry.add(pool);
+  return pool;
+}
+
+/** The isolate's one scratch pool (body file reads, feed encoding: src/content/index.ts, src/lib/utf8.ts). */
+export const scratchBuffers = createScratchPool({ name: "scratch", bufferBytes: 1 * MiB });
 
 /** Every cache created in this isolate, with what it holds (tests, diagnostics). */
 export function cacheUsage(): { name: CacheName; bytes: number; maxBytes: number; size: number; buffers: number }[] {

@@ -3,7 +3,6 @@
  * through these functions, so no content can break well-formedness. They sit on the
  * render path of every feed variant, so each checks cheaply before it rewrites.
  */
-import { createByteCache } from "./cache.js";
 
 // Characters XML 1.0 forbids: C0 controls except tab/LF/CR, U+FFFE/U+FFFF, and lone
 // surrogates. The first two are a plain (non-`u`) class, fast on long strings; lone
@@ -50,21 +49,13 @@ export function escapeAttr(text: string): string {
     .replaceAll("\n", "&#10;");
 }
 
-// Article bodies are long and rendered into many variants (site, tags, topics, pages,
-// three formats): each is checked once per isolate, within a byte budget. Lookups of the same string are
-// O(1) once V8 has cached its hash.
-const checked = createByteCache<string, true>({ name: "xmlChecked", sizeOf: () => 8 });
-const LONG = 256;
-
-/** `text` without the characters XML 1.0 forbids; long clean strings are remembered. */
+/**
+ * `text` without the characters XML 1.0 forbids. (Long clean strings were once remembered,
+ * when bodies were the bundle's own strings; read from packs, each body is a new string,
+ * so a lookup hashed and compared as much as the check, and kept every body alive.)
+ */
 export function cleanText(text: string): string {
-  if (text.length < LONG) return stripInvalidXmlChars(text);
-  if (checked.has(text)) return text;
-  const clean = stripInvalidXmlChars(text);
-  if (clean === text) {
-    checked.set(text, true);
-  }
-  return clean;
+  return stripInvalidXmlChars(text);
 }
 
 /**

@@ -17,7 +17,7 @@ describe("createByteCache", () => {
   });
 
   it("counts the key's bytes, so long keys cannot slip past the bound", () => {
-    const cache = createByteCache<string, true>({ name: "xmlChecked", maxBytes: 1_000_000, sizeOf: () => 8 });
+    const cache = createByteCache<string, true>({ name: "feedRequests", maxBytes: 1_000_000, sizeOf: () => 8 });
     for (let i = 0; i < 500; i++) cache.set(`${i}`.padEnd(16_384, "x"), true);
     expect(cache.bytes).toBeLessThanOrEqual(1_000_000);
     expect(cache.size).toBeLessThanOrEqual(31);

@@ -8,6 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createMemoryContent, siteContent } from "../../src/content/index.js";
 import { cacheUsage, createArenaCache } from "../../src/lib/cache.js";
+import { contentData } from "./content-data.js";
 
 const KiB = 1024;
 const filled = (n: number, byte: number) => new Uint8Array(n).fill(byte);
@@ -90,14 +91,7 @@ describe("what the Worker keeps in arenas", () => {
   it("body packs: read into the content arena, not kept as one buffer per pack", async () => {
     const content = await siteContent(env);
     const positions = Array.from({ length: content.size }, (_, i) => i);
-    const data = {
-      hash: content.hash,
-      siteUrl: content.siteUrl,
-      articles: await content.articles(positions),
-      bodies: await content.bodies(positions),
-      tags: [...content.terms("tags")],
-      topics: [...content.terms("topics")],
-    };
+    const data = await contentData(content);
     // One article per pack: as many packs as articles.
     const small = createMemoryContent(data, 1);
     expect(await small.bodies(positions)).toEqual(data.bodies);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createMemoryContent, siteContent } from "../../src/content/index.js";
 import { readConfig } from "../../src/config.js";
 import { FeedService } from "../../src/feeds/service.js";
+import { contentData } from "./content-data.js";
 
 const content = await siteContent(env);
 
@@ -22,15 +23,7 @@ describe("content store", () => {
   });
 
   it("renders byte-identical feeds whatever the pack size (one article per pack, three, the default)", async () => {
-    const positions = Array.from({ length: content.size }, (_, i) => i);
-    const data = {
-      hash: content.hash,
-      siteUrl: content.siteUrl,
-      articles: await content.articles(positions),
-      bodies: await content.bodies(positions),
-      tags: [...content.terms("tags")],
-      topics: [...content.terms("topics")],
-    };
+    const data = await contentData(content);
     const now = Date.now();
     const render = async (source: typeof content) => {
       const service = new FeedService(source, readConfig(env).site);

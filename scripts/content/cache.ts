@@ -112,8 +112,8 @@ export class BuildCache {
   private built = false;
   /** An entry was put or re-pointed (compaction) by this build. */
   private entriesChanged = false;
-  /** Names of the run files there were, listed once. */
-  private runFiles: Set<string> | undefined;
+  /** The run files there were and their sizes, listed once. */
+  private runSizes: Map<string, number> | undefined;
   private readonly reader: RunReader;
   /** This build's mark in `builders/` while it may write runs (`markRunning`). */
   private mark: string | undefined;
@@ -184,16 +184,22 @@ export class BuildCache {
     this.nextStamps.set(file, { size, mtimeMs, key });
   }
 
-  private hasRun(run: string): boolean {
-    this.runFiles ??= new Set(existsSync(this.runDir) ? readdirSync(this.runDir) : []);
-    return this.runFiles.has(`${run}.bin`);
+  /** The record is in its run: the file is there and long enough (a run cut short — a full disk, a hand edit — loses its tail's records). */
+  private holds([run, offset, metaBytes, bodyBytes]: RunRecord): boolean {
+    this.runSizes ??= new Map(
+      (existsSync(this.runDir) ? readdirSync(this.runDir) : []).flatMap((f) => {
+        const size = statSync(join(this.runDir, f), { throwIfNoEntry: false })?.size;
+        return f.endsWith(".bin") && size !== undefined ? [[f.slice(0, -4), size] as const] : [];
+      }),
+    );
+    return offset + metaBytes + bodyBytes <= (this.runSizes.get(run) ?? -1);
   }
 
-  /** A cached entry whose run file still exists. */
+  /** A cached entry whose record is still in its run (else the file is parsed again). */
   get(key: string): Entry | undefined {
     this.built = true;
     const hit = this.table().entries.get(key) ?? this.nextEntries.get(key);
-    if (!hit || (hit.core && (!hit.at || !this.hasRun(hit.at[0])))) {
+    if (!hit || (hit.core && (!hit.at || !this.holds(hit.at)))) {
       this.misses++;
       return undefined;
     }

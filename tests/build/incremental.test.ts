@@ -265,6 +265,29 @@ describe("incremental build", () => {
     await expectUncachedBuild(contentDir, outDir, 1, incremental);
   }, 120_000);
 
+  it("parses again the articles of a run cut short (a disk full, a hand edit), and builds the same bytes", async () => {
+    const contentDir = corpus();
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const outDir = join(root, "out");
+    const cacheDir = join(root, "cache");
+    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 });
+    await build();
+    const whole = treeBytes(outDir);
+    const runDir = join(cacheDir, "runs");
+    const [run] = readdirSync(runDir);
+    const path = join(runDir, run!);
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
+    // Both the packs' articles and the rest must be read for the store: everything is written again.
+    rmSync(outDir, { recursive: true });
+    const again = await build();
+    expect(again.result.summary).toBeDefined();
+    expect(again.result.parsed).toBeGreaterThan(0);
+    expect(again.result.parsed).toBeLessThan(N);
+    expect(treeBytes(outDir)).toEqual(whole);
+    expect((await build()).result.parsed).toBe(0);
+  }, 60_000);
+
   it("shares a big store write with a helper thread reading the same runs, and writes the same bytes", async () => {
     const contentDir = corpus(1500);
     const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));

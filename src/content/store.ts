@@ -112,22 +112,23 @@ export class Content extends ContentIndex {
   ): Promise<string[]> {
     const full = `${this.serial}|${key}`;
     const decode = (pack: Uint8Array) => slots.map((slot) => decodeBody(pack, slot));
-    if (bodyArena.has(full)) return bodyArena.read(full, decode)!;
+    const kept = bodyArena.read(full, decode);
+    if (kept) return kept;
     return load((pack) => {
       bodyArena.set(full, pack);
       return decode(pack);
     });
   }
 
-  /** `bodies(file, slots)` for each file the items lie in, put back in the items' order. */
-  private async bodiesByFile(where: readonly { file: number; slot: number }[], bodies: (file: number, slots: number[]) => Promise<string[]>): Promise<string[]> {
+  /** `load(file, slots)` once for each file the items lie in (all at once), put back in the items' order. */
+  private async byFile<T>(where: readonly { file: number; slot: number }[], load: (file: number, slots: number[]) => Promise<T[]>): Promise<T[]> {
     const slots = new Map<number, number[]>();
     for (const w of where) {
       const list = slots.get(w.file);
       if (list) list.push(w.slot);
       else slots.set(w.file, [w.slot]);
     }
-    const read = new Map(await Promise.all([...slots].map(async ([file, list]) => [file, await bodies(file, list)] as const)));
+    const read = new Map(await Promise.all([...slots].map(async ([file, list]) => [file, await load(file, list)] as const)));
     const next = new Map<number, number>();
     return where.map((w) => {
       const i = next.get(w.file) ?? 0;
@@ -136,11 +137,12 @@ export class Content extends ContentIndex {
     });
   }
 
-  private async byPack<T>(positions: readonly number[], load: (pack: number) => Promise<(slot: number) => T>): Promise<T[]> {
-    const where = positions.map((p) => packOf(p, this.size, this.packSize));
-    const packs = [...new Set(where.map((w) => w.pack))];
-    const loaded = new Map(await Promise.all(packs.map(async (k) => [k, await load(k)] as const)));
-    return where.map((w) => loaded.get(w.pack)!(w.slot));
+  /** Where the articles at `positions` are in the main packs. */
+  private inPacks(positions: readonly number[]): { file: number; slot: number }[] {
+    return positions.map((p) => {
+      const w = packOf(p, this.size, this.packSize);
+      return { file: w.pack, slot: w.slot };
+    });
   }
 
   /**
@@ -166,9 +168,9 @@ export class Content extends ContentIndex {
       const list = await this.reader.termMeta(term.pack.kind, term.pack.id);
       return term.ranks.map((r) => list[r]!);
     }
-    return this.byPack(positions, async (k) => {
+    return this.byFile(this.inPacks(positions), async (k, slots) => {
       const list = await this.reader.meta(k);
-      return (slot) => list[slot]!;
+      return slots.map((slot) => list[slot]!);
     });
   }
 
@@ -179,10 +181,9 @@ export class Content extends ContentIndex {
       const { kind, id } = term.pack;
       const items = term.pack.positions.length;
       const where = term.ranks.map((r) => termChunkOf(r, items)).map((w) => ({ file: w.chunk, slot: w.slot }));
-      return this.bodiesByFile(where, (c, slots) => this.packBodies(`t${kind}/${id}.${c}`, slots, (use) => this.reader.termBodies(kind, id, c, use)));
+      return this.byFile(where, (c, slots) => this.packBodies(`t${kind}/${id}.${c}`, slots, (use) => this.reader.termBodies(kind, id, c, use)));
     }
-    const where = positions.map((p) => packOf(p, this.size, this.packSize)).map((w) => ({ file: w.pack, slot: w.slot }));
-    return this.bodiesByFile(where, (k, slots) => this.packBodies(`b${k}`, slots, (use) => this.reader.bodies(k, use)));
+    return this.byFile(this.inPacks(positions), (k, slots) => this.packBodies(`b${k}`, slots, (use) => this.reader.bodies(k, use)));
   }
 
   /** Every article id, newest first (future-dated included). */

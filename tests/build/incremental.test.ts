@@ -47,13 +47,18 @@ async function expectUncachedBuild(contentDir: string, outDir: string, threads: 
   return built;
 }
 
+/** A corpus of N articles and a cached build of it (one thread) into folders of its own. */
+function cachedSite(): { contentDir: string; outDir: string; cacheDir: string; build: () => Promise<SiteBuild> } {
+  const contentDir = corpus();
+  const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+  const outDir = join(root, "out");
+  const cacheDir = join(root, "cache");
+  return { contentDir, outDir, cacheDir, build: () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 }) };
+}
+
 describe("incremental build", () => {
   it("parses only what changed, rewrites only its pack, and equals a cold build byte for byte", async () => {
-    const contentDir = corpus();
-    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
-    const outDir = join(root, "out");
-    const cacheDir = join(root, "cache");
-    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 });
+    const { contentDir, outDir, cacheDir, build } = cachedSite();
 
     const cold = await build();
     expect(cold.result.parsed).toBe(N);
@@ -175,13 +180,9 @@ describe("incremental build", () => {
   }, 60_000);
 
   it("writes a one-file build's rows as a patch on the last whole table, folded in once it grows", async () => {
-    const contentDir = corpus();
-    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
-    const outDir = join(root, "out");
-    const cacheDir = join(root, "cache");
+    const { contentDir, outDir, cacheDir, build } = cachedSite();
     const table = join(cacheDir, "files.bin");
     const patch = join(cacheDir, "files.patch.bin");
-    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 });
     await build();
     expect(existsSync(patch)).toBe(false);
     const base = statSync(table);
@@ -266,11 +267,7 @@ describe("incremental build", () => {
   }, 120_000);
 
   it("parses again the articles of a run cut short (a disk full, a hand edit), and builds the same bytes", async () => {
-    const contentDir = corpus();
-    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
-    const outDir = join(root, "out");
-    const cacheDir = join(root, "cache");
-    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 });
+    const { outDir, cacheDir, build } = cachedSite();
     await build();
     const whole = treeBytes(outDir);
     const runDir = join(cacheDir, "runs");

@@ -20,6 +20,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { hugoOnPath } from "./hugo.js";
 import { createProject, dryRun, stopAll, useContent } from "./project.js";
 import type { ServeReport } from "./serve.js";
 import type { StoreRow } from "./store.js";
@@ -62,6 +63,12 @@ const { serveBench } = await import("./serve.js");
 const { storeBench, evaluateBundle } = await import("./store.js");
 const { openStore } = await import("../content/read.js");
 
+// Hugo is compared only when it is installed (`apt-get install hugo`); without it the
+// build rows have no ratio, and the run says so up front instead of failing after the
+// first cold build.
+const hugo = !flags["no-hugo"] && (await hugoOnPath());
+if (!flags["no-hugo"] && !hugo) log("hugo is not on PATH: building without the Hugo comparison (apt-get install hugo for the ratios)");
+
 const tmp = await mkdtemp(join(tmpdir(), "tidings-bench-"));
 const lines: string[] = [];
 const out = (line = "") => lines.push(line);
@@ -69,7 +76,7 @@ try {
   const rows: (StoreRow & { load: number })[] = [];
   for (const count of COUNTS) {
     const load = loadavg()[0]!;
-    rows.push({ ...(await storeBench(tmp, count, SEED, { hugo: !flags["no-hugo"], memory: !flags["no-memory"], log, coldRuns: flags["cold-runs"] ? Math.max(1, Number(flags["cold-runs"])) : count > 20_000 ? 1 : 2 })), load });
+    rows.push({ ...(await storeBench(tmp, count, SEED, { hugo, memory: !flags["no-memory"], log, coldRuns: flags["cold-runs"] ? Math.max(1, Number(flags["cold-runs"])) : count > 20_000 ? 1 : 2 })), load });
     // Kept as each size finishes, so a long run that fails later still leaves its numbers.
     await mkdir(join(ROOT, "bench-results"), { recursive: true });
     await writeFile(join(ROOT, "bench-results/feeds-partial.json"), JSON.stringify(rows, null, 2));

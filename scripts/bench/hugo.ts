@@ -47,6 +47,11 @@ export interface HugoMeasure {
   version: string;
 }
 
+/** `hugo` runs here (it is on PATH). */
+export async function hugoOnPath(): Promise<boolean> {
+  return (await run("hugo", ["version"]).catch(() => ({ code: 1 }))).code === 0;
+}
+
 /** One cold Hugo build (fresh destination, no cache) of the site's feeds. */
 export async function timeHugo(dir: string, tag: string): Promise<HugoMeasure> {
   const out = join(dir, `public-${tag}`);

@@ -7,11 +7,14 @@ const IOV_MAX = 1024;
 
 /**
  * Writes `pieces` to `file` through `file.tmp` and a rename, so a reader (`wrangler dev`,
- * a build that stopped) never sees half a file. Returns the bytes written.
+ * a build that stopped) never sees half a file. Returns the bytes written. `fresh`: the
+ * path is new, so no reader can be looking at it (no version of the store names it yet,
+ * no table a run): written in place, sparing the rename — on ext4 a rename waits for the
+ * journal, which under a cold build's writeback costs as much as the write.
  */
-export function writeWhole(file: string, pieces: readonly Uint8Array[]): number {
+export function writeWhole(file: string, pieces: readonly Uint8Array[], fresh = false): number {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
+  const tmp = fresh ? file : `${file}.tmp`;
   const fd = openSync(tmp, "w");
   let bytes = 0;
   try {
@@ -26,7 +29,7 @@ export function writeWhole(file: string, pieces: readonly Uint8Array[]): number 
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, file);
+  if (!fresh) renameSync(tmp, file);
   return bytes;
 }
 

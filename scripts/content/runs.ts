@@ -54,7 +54,7 @@ export class RunWriter {
   /** Writes the current run (whole or not at all: files.ts). */
   flush(): void {
     if (this.parts.length === 0) return;
-    writeWhole(runPath(this.dir, this.run), this.parts);
+    writeWhole(runPath(this.dir, this.run), this.parts, true);
     this.written.push(this.run);
     this.run = newRun();
     this.parts = [];

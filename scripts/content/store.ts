@@ -137,6 +137,8 @@ export interface PackWrite {
   file: string;
   kind: PackJob["kind"];
   records: RunRecord[];
+  /** No earlier store has this path (files.ts `writeWhole`). */
+  fresh: boolean;
 }
 
 /** The bytes of a pack file, from its articles' records. */
@@ -150,7 +152,7 @@ function packPieces(kind: PackJob["kind"], records: readonly RunItem[]): Pieces 
 export function writePacks(runDir: string, writes: readonly PackWrite[]): number[] {
   const reader = new RunReader(runDir);
   try {
-    return writes.map((w) => writeWhole(w.file, packPieces(w.kind, w.records.map((at) => reader.read(at)))));
+    return writes.map((w) => writeWhole(w.file, packPieces(w.kind, w.records.map((at) => reader.read(at))), w.fresh));
   } finally {
     reader.close();
   }
@@ -184,6 +186,8 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   const root = join(assetsDir, STORE_PREFIX);
   const present = storeFiles(assetsDir);
   const fileOf = (path: string) => join(root, path.slice(STORE_PREFIX.length));
+  /** Writes a store file: in place when no earlier store had the path (no reader can be looking at it). */
+  const write = (path: string, pieces: Uint8Array[]) => writeWhole(fileOf(path), pieces, !present.has(path));
   /** Unchanged (same key, still there): kept; else false. */
   const kept = (path: string, key: string): boolean => {
     const before = old.files[path];
@@ -196,7 +200,7 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     changed.push(path);
   };
   const put = (path: string, key: string, make: () => Uint8Array | string) => {
-    if (!kept(path, key)) wrote(path, key, writeWhole(fileOf(path), [utf8(make())]));
+    if (!kept(path, key)) wrote(path, key, write(path, [utf8(make())]));
   };
 
   // Every pack file (main packs, then term packs), each keyed by what it holds.
@@ -234,10 +238,10 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     mine = todo.slice(0, split + 1);
     const theirs = todo.slice(split + 1);
     sharedFiles = theirs.length;
-    const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map((p) => runs.at(p)) }));
+    const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map((p) => runs.at(p)), fresh: !present.has(j.path) }));
     shared = writePacksInThread(runs.dir, writes).then((sizes) => theirs.forEach((j, i) => wrote(j.path, j.key, sizes[i]!)));
   }
-  for (const j of mine) wrote(j.path, j.key, writeWhole(fileOf(j.path), packPieces(j.kind, j.positions.map(record))));
+  for (const j of mine) wrote(j.path, j.key, write(j.path, packPieces(j.kind, j.positions.map(record))));
   await shared;
   put(idsPath(), sha256(format, data.hash), () => JSON.stringify(data.articles.map((a) => a.id)));
   put(indexPath(), sha256(format, data.hash), () => encodeIndex(header, arrays));

@@ -3,7 +3,7 @@
  * version. Unchanged articles are neither parsed nor rendered again, only the packs that
  * hold a changed article are rewritten, and deleting the cache gives byte-identical output.
  */
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -71,9 +71,18 @@ describe("incremental build", () => {
     // The oldest article lives in pack 0: only that pack (metadata + bodies), the index
     // (the content hash changed) and the one body chunk of the term pack of its rare tag
     // that holds it (with that pack's metadata) are written again.
+    // A reader holding a pack open while it is replaced (`wrangler dev` serving) still
+    // reads the old bytes whole: files that exist are replaced by a rename, never in place.
+    const pack0 = join(outDir, "assets/__content/m/0.json");
+    const oldPack0 = readFileSync(pack0);
+    const reader = openSync(pack0, "r");
     write(contentDir, 0, " — 改过");
     const one = await build();
     expect(one.result).toMatchObject({ parsed: 1, cached: N - 1 });
+    const held = Buffer.alloc(oldPack0.byteLength + 16);
+    expect(held.subarray(0, readSync(reader, held, 0, held.byteLength, 0))).toEqual(oldPack0);
+    closeSync(reader);
+    expect(readFileSync(pack0)).not.toEqual(oldPack0);
     expect(Math.ceil(N / PACK_SIZE)).toBeGreaterThan(3);
     const t0 = termPath(outDir, "t0");
     expect(one.store!.changed.sort()).toEqual(

@@ -2,7 +2,6 @@
  * One Markdown file → one compiled article, or the list of everything wrong with it.
  * No file system, so it runs in worker threads and in tests alike.
  */
-import { createHash } from "node:crypto";
 import type { Article } from "../../src/content/types.js";
 import { termSlug } from "../../src/lib/terms.js";
 import { absoluteUrl, trimBase } from "../../src/lib/urls.js";
@@ -13,6 +12,7 @@ import { parseDate } from "./dates.js";
 import { readFrontMatter, WrittenNumber } from "./front-matter.js";
 import { MAX_ARTICLE_BYTES } from "./limits.js";
 import { imageType } from "./media.js";
+import { recordDigest } from "./runs.js";
 import { slugProblem } from "./slug.js";
 
 export interface Problem {
@@ -214,7 +214,7 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
     article.image = { url: absoluteUrl(image, url), type: type ?? "application/octet-stream" };
   }
   const metaJson = JSON.stringify(article);
-  const digest = createHash("sha256").update(metaJson).update("\0").update(rendered.html).digest("hex");
+  const digest = recordDigest(metaJson, rendered.html);
   return { parsed: { article, body: rendered.html, metaJson, digest, draft: draftValue === true }, problems, warnings };
 }
 

@@ -34,6 +34,8 @@ export interface BuildOptions {
    * outputs of a build with this input key are in place (site.ts keeps that record).
    */
   isCurrent?: (inputKey: string) => boolean;
+  /** Cache runs found damaged by an earlier attempt (site.ts): their files are parsed again. */
+  distrustRuns?: ReadonlySet<string>;
 }
 
 /** What a build made, in numbers (the CLI's summary line; kept for the nothing-changed shortcut). */
@@ -70,8 +72,11 @@ export interface BuildResult {
   digests?: string[];
   /** Metadata and body of the article at a position (from memory, or its run in the cache). */
   record?: (position: number) => ArticleRecord;
-  /** Built with a cache: where each article's record is in the runs (until `finish`). */
-  runs?: { dir: string; at(position: number): RunRecord };
+  /**
+   * Built with a cache: where each article's record is in the runs (until `finish`), and
+   * the digest its bytes must give when it came from the cache (undefined when this build wrote it).
+   */
+  runs?: { dir: string; at(position: number): RunRecord; check(position: number): string | undefined };
   /** Files taken from the cache / parsed in this build. */
   cached: number;
   parsed: number;
@@ -90,6 +95,8 @@ export interface BuildResult {
   upToDate?: boolean;
   /** Saves the cache and closes its run files: call once the store is written (it reads records until then). */
   finish?: () => Promise<void>;
+  /** Closes the cache without saving it (the store could not be written: a damaged run). */
+  abandon?: () => void;
 }
 
 /** Markdown files under `dir` (relative, `/`-separated, sorted), each with its stat. */
@@ -194,7 +201,7 @@ export function inputKey(toolVersion: string, files: readonly string[], keys: re
 
 export async function buildContent(options: BuildOptions): Promise<BuildResult> {
   const { files, stats } = listMarkdown(options.contentDir);
-  const cache = options.cacheDir ? BuildCache.open(options.cacheDir) : undefined;
+  const cache = options.cacheDir ? BuildCache.open(options.cacheDir, options.distrustRuns) : undefined;
   const upToDate = (input: string): BuildResult => ({ upToDate: true, inputKey: input, cached: files.length, parsed: 0, problems: [], warnings: [], files: files.length, drafts: 0 });
   const touched = cache && options.toolVersion !== undefined ? statKey(options.toolVersion, options.siteUrl, files, stats) : undefined;
   if (cache && touched && cache.existed) {
@@ -232,15 +239,18 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
     cache?.put(keys[i]!, entry);
     if (meta !== undefined && body !== undefined) held.set(i, { meta, body });
   });
+  // Records from the cache are checked against their digest as they are read (this build's own are not).
+  const parsedNow = new Set(todo);
+  const check = (file: number): string | undefined => (parsedNow.has(file) ? undefined : entries[file]!.digest);
   const record = (file: number): ArticleRecord => {
     const at = entries[file]!.at;
-    return at && cache ? cache.read(at) : held.get(file)!;
+    return at && cache ? cache.read(at, check(file)) : held.get(file)!;
   };
-  const built = compile(entries as Entry[], options.siteUrl, record, { cached: files.length - todo.length, parsed: todo.length }, cache?.runDir);
+  const built = compile(entries as Entry[], options.siteUrl, record, check, { cached: files.length - todo.length, parsed: todo.length }, cache?.runDir);
   // Saved once the store is written (site.ts), or here when the build stops with problems.
   const done = cache ? () => cache.save() : async () => {};
   if (!built.summary) await done();
-  return { ...built, ...(input ? { inputKey: input } : {}), finish: done };
+  return { ...built, ...(input ? { inputKey: input } : {}), finish: done, ...(cache ? { abandon: () => cache.abandon() } : {}) };
 }
 
 /** Parses the files to do: on worker threads when there are many, else here. */
@@ -264,6 +274,7 @@ function compile(
   entries: Entry[],
   siteUrl: string,
   record: (file: number) => ArticleRecord,
+  check: (file: number) => string | undefined,
   counts: { cached: number; parsed: number },
   /** The cache's run directory: records are there (entries carry `at`). */
   runDir?: string,
@@ -316,7 +327,9 @@ function compile(
     summary,
     digests: published.map((p) => p.digest),
     record: byPosition,
-    ...(runDir ? { runs: { dir: runDir, at: (position: number) => entries[published[position]!.file]!.at! } } : {}),
+    ...(runDir
+      ? { runs: { dir: runDir, at: (position: number) => entries[published[position]!.file]!.at!, check: (position: number) => check(published[position]!.file) } }
+      : {}),
     problems,
     warnings,
     files,

@@ -22,6 +22,10 @@
  * input key they gave (`statKey`, build.ts): when nothing was touched the table is not
  * even read.
  *
+ * A record read from a run is checked against its entry's digest when it came from the
+ * cache (runs.ts `DamagedRecord`): a damaged run is distrusted by the next attempt
+ * (site.ts), so its files are parsed again and the output is never other than a cold build's.
+ *
  * Builds may run at once on one cache (`wrangler dev` rebuilding while `npm run build`
  * runs): each marks itself in `builders/` while it writes runs, and a build that sees
  * another one running leaves unused runs for a later build to delete. The table is
@@ -33,7 +37,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Entry } from "./entry.js";
 import { writeWhole } from "./files.js";
-import { RunReader, RunWriter, RUN_BYTES, type RunItem, type RunRecord } from "./runs.js";
+import { DamagedRecord, RunReader, RunWriter, RUN_BYTES, type RunItem, type RunRecord } from "./runs.js";
 import { decodeTable, encodeTable, type FileRow } from "./table.js";
 import { RENDERER_VERSION } from "./version.js";
 
@@ -120,14 +124,18 @@ export class BuildCache {
   hits = 0;
   misses = 0;
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    /** Runs found damaged (`DamagedRecord`): their entries are misses, so their files are parsed again. */
+    private readonly distrusted: ReadonlySet<string>,
+  ) {
     this.existed = existsSync(join(dir, TABLE));
     this.runDir = join(dir, "runs");
     this.reader = new RunReader(this.runDir);
   }
 
-  static open(dir: string): BuildCache {
-    return new BuildCache(dir);
+  static open(dir: string, distrusted: ReadonlySet<string> = new Set()): BuildCache {
+    return new BuildCache(dir, distrusted);
   }
 
   /** What the last build recorded in `last.json`, if it was made by this version. */
@@ -199,7 +207,7 @@ export class BuildCache {
   get(key: string): Entry | undefined {
     this.built = true;
     const hit = this.table().entries.get(key) ?? this.nextEntries.get(key);
-    if (!hit || (hit.core && (!hit.at || !this.holds(hit.at)))) {
+    if (!hit || (hit.core && (!hit.at || this.distrusted.has(hit.at[0]) || !this.holds(hit.at)))) {
       this.misses++;
       return undefined;
     }
@@ -246,9 +254,15 @@ export class BuildCache {
     this.mark = undefined;
   }
 
-  /** An article's metadata JSON and body, from its run. */
-  read(at: RunRecord): RunItem {
-    return this.reader.read(at);
+  /** An article's metadata JSON and body, from its run; with its entry's `digest`, checked (else `DamagedRecord`). */
+  read(at: RunRecord, digest?: string): RunItem {
+    return this.reader.read(at, digest);
+  }
+
+  /** Gives the build up without saving (a damaged run was found: the next attempt distrusts it). */
+  abandon(): void {
+    this.reader.close();
+    this.unmark();
   }
 
   /**
@@ -327,9 +341,17 @@ export class BuildCache {
     const writer = new RunWriter(this.runDir);
     for (const [key, entry] of this.nextEntries) {
       if (!entry.at || !move.has(entry.at[0])) continue;
-      const item = this.reader.read(entry.at);
-      this.nextEntries.set(key, { ...entry, at: writer.add(item.meta, item.body) });
       this.entriesChanged = true;
+      let item: RunItem;
+      try {
+        item = this.reader.read(entry.at, entry.digest);
+      } catch (error) {
+        // Never copied on: the entry is dropped, and its file parsed again by the next build.
+        if (!(error instanceof DamagedRecord)) throw error;
+        this.nextEntries.delete(key);
+        continue;
+      }
+      this.nextEntries.set(key, { ...entry, at: writer.add(item.meta, item.body) });
     }
     writer.flush();
   }

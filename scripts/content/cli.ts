@@ -34,7 +34,7 @@ export async function main(args: string[], toolVersion?: string): Promise<number
 
   const started = performance.now();
   const cacheDir = values["no-cache"] ? undefined : (values.cache ?? ".cache/content");
-  const { result, store } = await buildSite({
+  const { result, store, distrusted } = await buildSite({
     contentDir,
     siteUrl,
     outDir,
@@ -42,6 +42,7 @@ export async function main(args: string[], toolVersion?: string): Promise<number
     ...(toolVersion ? { toolVersion } : {}),
   });
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);
+  for (const run of distrusted ?? []) console.warn(`warning: build cache: run ${run} was damaged; its articles were parsed again`);
   const summary = result.summary;
   if (!summary || !store) {
     console.error(`build failed: ${result.problems.length} problem(s) in ${contentDir}/`);

@@ -7,7 +7,7 @@
  * written: a changed article is appended to a new run, and `cache.ts` drops runs no entry
  * uses and merges small or mostly dead ones.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { writeWhole } from "./files.js";
@@ -19,6 +19,19 @@ export type RunRecord = [run: string, offset: number, metaBytes: number, bodyByt
 export interface RunItem {
   meta: Uint8Array;
   body: Uint8Array;
+}
+
+/** An article's digest: SHA-256 of its metadata JSON, a NUL and its HTML body (the entry keeps it; a record read from a run must still give it). */
+export function recordDigest(meta: string | Uint8Array, body: string | Uint8Array): string {
+  return createHash("sha256").update(meta).update("\0").update(body).digest("hex");
+}
+
+/** A record whose bytes no longer give its entry's digest (a damaged disk, a hand edit): its run can't be trusted. */
+export class DamagedRecord extends Error {
+  constructor(readonly at: RunRecord) {
+    super(`build cache: run ${at[0]} is damaged (the record at ${at[1]} no longer matches its digest)`);
+    this.name = "DamagedRecord";
+  }
 }
 
 /** A run is written once it holds this much (or when its writer is flushed). */
@@ -80,11 +93,15 @@ export class RunReader {
 
   constructor(private readonly dir: string) {}
 
-  read([run, offset, metaBytes, bodyBytes]: RunRecord): RunItem {
+  /** The record at `at`; with a `digest`, checked against it (else `DamagedRecord`). */
+  read(at: RunRecord, digest?: string): RunItem {
+    const [run, offset, metaBytes, bodyBytes] = at;
     const held = this.whole.get(run) ?? this.readWhole(run);
     const buffer = held ? held.subarray(offset, offset + metaBytes + bodyBytes) : this.readAt(run, offset, metaBytes + bodyBytes);
     if (buffer.byteLength !== metaBytes + bodyBytes) throw new Error(`build cache: run ${run} is shorter than its records say`);
-    return { meta: buffer.subarray(0, metaBytes), body: buffer.subarray(metaBytes) };
+    const item = { meta: buffer.subarray(0, metaBytes), body: buffer.subarray(metaBytes) };
+    if (digest !== undefined && recordDigest(item.meta, item.body) !== digest) throw new DamagedRecord(at);
+    return item;
   }
 
   close(): void {

@@ -12,11 +12,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile, mkdir, rm, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { buildContent, MODULE_TYPES, type BuildOptions, type BuildResult, type BuildSummary } from "./build.js";
+import { DamagedRecord } from "./runs.js";
 import { storeFilesPresent, writeStore, type StoreStats } from "./store.js";
 
 export interface SiteBuild {
   result: BuildResult;
   store?: StoreStats;
+  /** Cache runs found damaged and not trusted: their articles were parsed again (the output is as a cold build's). */
+  distrusted?: string[];
 }
 
 interface BuildRecord {
@@ -48,7 +51,26 @@ function outputsPresent(outDir: string, record: BuildRecord): boolean {
   return existsSync(join(outDir, "content.d.ts")) && storeFilesPresent(join(outDir, "assets"), outDir);
 }
 
+/**
+ * Builds; when a record read from the cache turns out damaged (its bytes no longer give
+ * its digest), builds again distrusting that run, so its articles are parsed again: a
+ * damaged cache costs time, never a wrong byte. Each attempt distrusts one more run, so
+ * this ends.
+ */
 export async function buildSite(options: BuildOptions & { outDir: string }): Promise<SiteBuild> {
+  const distrust = new Set(options.distrustRuns);
+  for (;;) {
+    try {
+      const built = await buildOnce({ ...options, distrustRuns: distrust });
+      return distrust.size > 0 ? { ...built, distrusted: [...distrust] } : built;
+    } catch (error) {
+      if (!(error instanceof DamagedRecord) || distrust.has(error.at[0])) throw error;
+      distrust.add(error.at[0]);
+    }
+  }
+}
+
+async function buildOnce(options: BuildOptions & { outDir: string }): Promise<SiteBuild> {
   const record = readRecord(options.outDir);
   const result = await buildContent({
     ...options,
@@ -66,6 +88,9 @@ export async function buildSite(options: BuildOptions & { outDir: string }): Pro
     digests: result.digests,
     record: result.record,
     ...(result.runs ? { runs: result.runs } : {}),
+  }).catch((error: unknown) => {
+    result.abandon?.();
+    throw error;
   });
   await result.finish?.();
   // The manifest last: once it names the new version, every file of that version is there.

@@ -26,7 +26,7 @@ import {
 } from "../../src/content/format.js";
 import type { ArticleRecord, CompiledIndex } from "./build.js";
 import { walkFiles, writeWhole } from "./files.js";
-import { RunReader, type RunItem, type RunRecord } from "./runs.js";
+import { DamagedRecord, RunReader, type RunItem, type RunRecord } from "./runs.js";
 
 export interface StoreInput {
   data: CompiledIndex;
@@ -34,8 +34,8 @@ export interface StoreInput {
   digests: readonly string[];
   /** Metadata JSON and body of the article at a position; asked only for packs being written. */
   record(position: number): ArticleRecord;
-  /** Where the records are, when they are in the build cache's runs: a helper thread can read them too. */
-  runs?: { dir: string; at(position: number): RunRecord };
+  /** Where the records are, when they are in the build cache's runs: a helper thread can read them too (checking those with a digest). */
+  runs?: { dir: string; at(position: number): RunRecord; check(position: number): string | undefined };
 }
 
 export interface StoreStats {
@@ -137,6 +137,8 @@ export interface PackWrite {
   file: string;
   kind: PackJob["kind"];
   records: RunRecord[];
+  /** Per record, the digest its bytes must give (from the cache), or undefined (written by this build). */
+  digests: (string | undefined)[];
   /** No earlier store has this path (files.ts `writeWhole`). */
   fresh: boolean;
 }
@@ -152,7 +154,7 @@ function packPieces(kind: PackJob["kind"], records: readonly RunItem[]): Pieces 
 export function writePacks(runDir: string, writes: readonly PackWrite[]): number[] {
   const reader = new RunReader(runDir);
   try {
-    return writes.map((w) => writeWhole(w.file, packPieces(w.kind, w.records.map((at) => reader.read(at))), w.fresh));
+    return writes.map((w) => writeWhole(w.file, packPieces(w.kind, w.records.map((at, i) => reader.read(at, w.digests[i]))), w.fresh));
   } finally {
     reader.close();
   }
@@ -165,9 +167,10 @@ const SHARE_RECORDS = 4096;
 function writePacksInThread(runDir: string, writes: PackWrite[]): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.mjs", import.meta.url));
-    worker.once("message", (reply: { wrote: number[] }) => {
+    worker.once("message", (reply: { wrote: number[] } | { damaged: RunRecord }) => {
       void worker.terminate();
-      resolve(reply.wrote);
+      if ("damaged" in reply) reject(new DamagedRecord(reply.damaged));
+      else resolve(reply.wrote);
     });
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`content build: the thread writing packs exited (code ${code})`)));
@@ -238,11 +241,15 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     mine = todo.slice(0, split + 1);
     const theirs = todo.slice(split + 1);
     sharedFiles = theirs.length;
-    const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map((p) => runs.at(p)), fresh: !present.has(j.path) }));
+    const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map((p) => runs.at(p)), digests: j.positions.map((p) => runs.check(p)), fresh: !present.has(j.path) }));
     shared = writePacksInThread(runs.dir, writes).then((sizes) => theirs.forEach((j, i) => wrote(j.path, j.key, sizes[i]!)));
   }
-  for (const j of mine) wrote(j.path, j.key, write(j.path, packPieces(j.kind, j.positions.map(record))));
-  await shared;
+  try {
+    for (const j of mine) wrote(j.path, j.key, write(j.path, packPieces(j.kind, j.positions.map(record))));
+  } finally {
+    // The thread's share settles before this returns or throws (so no rejection goes unseen).
+    await shared;
+  }
   put(idsPath(), sha256(format, data.hash), () => JSON.stringify(data.articles.map((a) => a.id)));
   put(indexPath(), sha256(format, data.hash), () => encodeIndex(header, arrays));
 

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { parseFiles } from "./build.js";
 import type { BatchMessage, PoolData, WorkerReply } from "./pool.js";
-import { RunWriter } from "./runs.js";
+import { DamagedRecord, RunWriter } from "./runs.js";
 import { writePacks, type PackWrite } from "./store.js";
 
 // Started by the pool with its data, or with none to write packs (store.ts).
@@ -16,7 +16,13 @@ const writer = data?.runDir ? new RunWriter(data.runDir) : undefined;
 const port = parentPort!;
 port.on("message", async (message: BatchMessage | { close: true } | { write: { runDir: string; writes: PackWrite[] } }) => {
   if ("write" in message) {
-    port.postMessage({ wrote: writePacks(message.write.runDir, message.write.writes) });
+    try {
+      port.postMessage({ wrote: writePacks(message.write.runDir, message.write.writes) });
+    } catch (error) {
+      // A damaged run is answered (the build distrusts it and tries again); anything else fails the thread.
+      if (!(error instanceof DamagedRecord)) throw error;
+      port.postMessage({ damaged: error.at });
+    }
     return;
   }
   if ("close" in message) {

@@ -47,6 +47,16 @@ async function expectUncachedBuild(contentDir: string, outDir: string, threads: 
   return built;
 }
 
+/** Changes one ASCII letter in the middle of `file` (or after `near`), keeping its length (a flipped bit, a hand edit). */
+function damage(file: string, near?: string): void {
+  const bytes = readFileSync(file);
+  let at = near === undefined ? Math.floor(bytes.byteLength / 2) : bytes.indexOf(near);
+  expect(at).toBeGreaterThanOrEqual(0);
+  while (!(bytes[at]! >= 0x61 && bytes[at]! <= 0x79)) at++;
+  bytes[at] = bytes[at]! + 1;
+  writeFileSync(file, bytes);
+}
+
 /** A corpus of N articles and a cached build of it (one thread) into folders of its own. */
 function cachedSite(): { contentDir: string; outDir: string; cacheDir: string; build: () => Promise<SiteBuild> } {
   const contentDir = corpus();
@@ -293,6 +303,48 @@ describe("incremental build", () => {
     expect(treeBytes(outDir)).toEqual(whole);
     expect((await build()).result.parsed).toBe(0);
   }, 60_000);
+
+  it("parses again the articles of a run whose bytes were damaged (same length), and builds the same bytes", async () => {
+    const { contentDir, outDir, cacheDir, build } = cachedSite();
+    await build();
+    const runDir = join(cacheDir, "runs");
+    const before = readdirSync(runDir);
+    // A second run, holding only the changed article's record: the one damaged below.
+    write(contentDir, 5, " — 改过");
+    await build();
+    const whole = treeBytes(outDir);
+    const [run] = readdirSync(runDir).filter((r) => !before.includes(r));
+    damage(join(runDir, run!));
+    // Every pack is written again, so every record is read: the damaged one must not reach the store.
+    rmSync(outDir, { recursive: true });
+    const again = await build();
+    expect(again.distrusted).toEqual([run!.replace(/\.bin$/, "")]);
+    expect(again.result.parsed).toBe(1);
+    expect(treeBytes(outDir)).toEqual(whole);
+    expect(readdirSync(runDir)).not.toContain(run);
+    expect((await build()).result.parsed).toBe(0);
+  }, 60_000);
+
+  it("finds damaged runs in a big store write shared with a helper thread too", async () => {
+    const contentDir = corpus(1500);
+    const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));
+    const outDir = join(root, "out");
+    const cacheDir = join(root, "cache");
+    const build = () => buildSite({ contentDir, siteUrl: SITE, outDir, cacheDir, threads: 1 });
+    await build();
+    const whole = treeBytes(outDir);
+    // The newest article's record: only the helper thread reads it (it writes the newest
+    // packs and the term packs; this thread the oldest packs).
+    const runs = readdirSync(join(cacheDir, "runs"));
+    expect(runs).toHaveLength(1);
+    damage(join(cacheDir, "runs", runs[0]!), "文章 1499");
+    rmSync(outDir, { recursive: true });
+    const again = await build();
+    expect(again.store!.shared).toBeGreaterThan(0);
+    expect(again.distrusted).toEqual([runs[0]!.replace(/\.bin$/, "")]);
+    expect(again.result.parsed).toBe(1500);
+    expect(treeBytes(outDir)).toEqual(whole);
+  }, 120_000);
 
   it("shares a big store write with a helper thread reading the same runs, and writes the same bytes", async () => {
     const contentDir = corpus(1500);

@@ -187,16 +187,15 @@ const BATCH_FILES = 48;
  * stamp still holds, so the input key is the one recorded with it (cache.ts `last.json`).
  */
 export function statKey(toolVersion: string, siteUrl: string, files: readonly string[], stats: readonly Stats[]): string {
-  const hash = createHash("sha256").update(toolVersion).update("\0").update(RENDERER_VERSION).update("\0").update(siteUrl).update("\0");
-  files.forEach((file, i) => hash.update(`${file}\0${stats[i]!.size}\0${stats[i]!.mtimeMs}\n`));
-  return hash.digest("hex");
+  // One update of the joined lines (the same bytes as one per file, without 10,000 calls into the hash).
+  const lines = files.map((file, i) => `${file}\0${stats[i]!.size}\0${stats[i]!.mtimeMs}\n`).join("");
+  return createHash("sha256").update(`${toolVersion}\0${RENDERER_VERSION}\0${siteUrl}\0${lines}`).digest("hex");
 }
 
 /** The build's input key: the tool, then every file's path and cache key in order. */
 export function inputKey(toolVersion: string, files: readonly string[], keys: readonly string[]): string {
-  const hash = createHash("sha256").update(toolVersion).update("\0");
-  files.forEach((file, i) => hash.update(file).update("\0").update(keys[i]!).update("\n"));
-  return hash.digest("hex");
+  const lines = files.map((file, i) => `${file}\0${keys[i]!}\n`).join("");
+  return createHash("sha256").update(`${toolVersion}\0${lines}`).digest("hex");
 }
 
 export async function buildContent(options: BuildOptions): Promise<BuildResult> {

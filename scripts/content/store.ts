@@ -250,7 +250,9 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     // The thread's share settles before this returns or throws (so no rejection goes unseen).
     await shared;
   }
-  put(idsPath(), sha256(format, data.hash), () => JSON.stringify(data.articles.map((a) => a.id)));
+  // Keyed by the ids themselves: an edit that adds, removes or reorders no article leaves it (5.7 MB at 100,000) as it is.
+  const ids = JSON.stringify(data.articles.map((a) => a.id));
+  put(idsPath(), sha256(format, ids), () => ids);
   put(indexPath(), sha256(format, data.hash), () => encodeIndex(header, arrays));
 
   let removed = 0;

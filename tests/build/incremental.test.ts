@@ -326,6 +326,31 @@ describe("incremental build", () => {
     expect((await build()).result.parsed).toBe(0);
   }, 60_000);
 
+  it("never copies a damaged record on when compacting runs: its file is parsed again", async () => {
+    const { contentDir, outDir, cacheDir, build } = cachedSite();
+    await build();
+    const runs = readdirSync(join(cacheDir, "runs"));
+    expect(runs).toHaveLength(1);
+    // The newest article (pack 4, tag t5): no pack holding it is rewritten below, so only
+    // compaction reads its record — when most of the run is replaced at once.
+    damage(join(cacheDir, "runs", runs[0]!), `文章 ${N - 1}"`);
+    let changed = 0;
+    for (let j = 0; j < 4 * PACK_SIZE; j++) {
+      if (j % 7 === (N - 1) % 7) continue;
+      write(contentDir, j, " — 改过");
+      changed++;
+    }
+    expect((await build()).result.parsed).toBe(changed);
+    expect(readdirSync(join(cacheDir, "runs"))).not.toContain(runs[0]);
+    // Its entry was dropped, not moved: a build that writes everything parses it again,
+    // and finds nothing damaged.
+    rmSync(outDir, { recursive: true });
+    const again = await build();
+    expect(again.distrusted).toBeUndefined();
+    expect(again.result.parsed).toBe(1);
+    await expectUncachedBuild(contentDir, outDir, 1, treeBytes(outDir));
+  }, 60_000);
+
   it("finds damaged runs in a big store write shared with a helper thread too", async () => {
     const contentDir = corpus(1500);
     const root = mkdtempSync(join(tmpdir(), "tidings-inc-out-"));

@@ -5,7 +5,7 @@
  * Articles have a position: 0 = newest (by `published`, then id), future-dated included.
  * Packs count from the OLDEST article, `PACK_SIZE` to a pack, so a new article changes
  * only the newest pack and the site feed's newest items are one or two reads:
- *   index.bin      header (hash, terms) + typed arrays: dates and term postings
+ *   index.bin      header (hash, terms) + varint streams of differences: dates and term postings
  *   ids.json       every article id, newest first (the digest ledger's only need)
  *   m/{k}.json     metadata of pack k (JSON array, oldest first)
  *   b/{k}.bin      bodies of pack k: u32 count, u32 offsets[count + 1], UTF-8 bytes
@@ -22,7 +22,7 @@ import { concatBytes } from "../lib/utf8.js";
 /** Where the store lives in the assets directory; the Worker never serves this path. */
 export const STORE_PREFIX = "/__content/";
 export const PACK_SIZE = 64;
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** A term pack's articles: the largest feed (`MAX_LIMIT`, 100) plus room for future-dated ones. */
 export const TERM_PACK_ITEMS = 128;
 /** Bodies per file of a term pack. */
@@ -79,33 +79,89 @@ export interface IndexArrays {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * Varint streams (7 bits a byte, low first; values up to 2^53, so arithmetic, not bit
+ * operators). The index is mostly sorted numbers, so it is written as differences: dates
+ * newest first as the step to the next (signed, though they only fall), `updated` as its distance from `published`
+ * (zigzag: either sign), term list lengths, and each term's ascending positions as gaps —
+ * about a third of the bytes of plain typed arrays (5.1 → ~1.6 MB at 100,000 articles),
+ * which every cold isolate reads before its first feed.
+ */
+class VarintWriter {
+  private bytes = new Uint8Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`content index: ${value} is not a whole number the index can hold`);
+    if (this.length + 8 > this.bytes.length) {
+      const larger = new Uint8Array(this.bytes.length * 2);
+      larger.set(this.bytes.subarray(0, this.length));
+      this.bytes = larger;
+    }
+    while (value >= 128) {
+      this.bytes[this.length++] = (value % 128) | 128;
+      value = Math.floor(value / 128);
+    }
+    this.bytes[this.length++] = value;
+  }
+
+  signed(value: number): void {
+    if (!Number.isSafeInteger(value)) this.push(value); // refused there, with the value
+    this.push(value >= 0 ? 2 * value : -2 * value - 1);
+  }
+
+  done(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+class VarintReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at: number,
+  ) {}
+
+  next(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = this.bytes[this.at++];
+      if (byte === undefined) throw new Error("content store: index.bin ends inside a number");
+      value += (byte & 127) * scale;
+      if (byte < 128) return value;
+      scale *= 128;
+    }
+  }
+
+  signed(): number {
+    const z = this.next();
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
+}
+
 export function encodeIndex(header: IndexHeader, arrays: IndexArrays): Uint8Array {
-  const sections = [
-    arrays.published,
-    arrays.updated,
-    arrays.starts.tags,
-    arrays.postings.tags,
-    arrays.starts.topics,
-    arrays.postings.topics,
-  ];
-  const lengths = sections.map((s) => s.length);
-  const json = JSON.stringify({ ...header, lengths });
-  let head = encoder.encode(json);
-  // Pad the header so the Float64 section starts 8-byte aligned.
-  const pad = (8 - ((8 + head.length) % 8)) % 8;
-  head = encoder.encode(json + " ".repeat(pad));
-  const total = 8 + head.length + sections.reduce((n, s) => n + s.byteLength, 0);
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
+  const { published, updated } = arrays;
+  const lengths = [published.length, updated.length, arrays.starts.tags.length, arrays.postings.tags.length, arrays.starts.topics.length, arrays.postings.topics.length];
+  const out = new VarintWriter();
+  published.forEach((ms, i) => out.signed(i === 0 ? ms : published[i - 1]! - ms));
+  updated.forEach((ms, i) => out.signed(ms - (published[i] ?? 0)));
+  for (const kind of ["tags", "topics"] as const) {
+    const starts = arrays.starts[kind];
+    const postings = arrays.postings[kind];
+    starts.forEach((start, i) => out.push(i === 0 ? start : start - starts[i - 1]!));
+    for (let t = 0; t + 1 < starts.length; t++) {
+      for (let j = starts[t]!; j < starts[t + 1]!; j++) out.push(j === starts[t] ? postings[j]! : postings[j]! - postings[j - 1]!);
+    }
+  }
+  const head = encoder.encode(JSON.stringify({ ...header, lengths }));
+  const data = out.done();
+  const bytes = new Uint8Array(8 + head.length + data.length);
+  const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, head.length, true);
-  out.set(head, 8);
-  let at = 8 + head.length;
-  for (const s of sections) {
-    out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at);
-    at += s.byteLength;
-  }
-  return out;
+  bytes.set(head, 8);
+  bytes.set(data, 8 + head.length);
+  return bytes;
 }
 
 export function decodeIndex(buffer: ArrayBuffer): { header: IndexHeader; arrays: IndexArrays } {
@@ -114,31 +170,31 @@ export function decodeIndex(buffer: ArrayBuffer): { header: IndexHeader; arrays:
   const headLength = view.getUint32(4, true);
   const header = JSON.parse(decoder.decode(new Uint8Array(buffer, 8, headLength))) as IndexHeader & { lengths: number[] };
   if (header.version !== FORMAT_VERSION) throw new Error(`content store: index version ${header.version}, expected ${FORMAT_VERSION}`);
-  let at = 8 + headLength;
   const [nPub, nUpd, nTagStarts, nTagPost, nTopicStarts, nTopicPost] = header.lengths as [number, number, number, number, number, number];
-  const f64 = (n: number) => {
-    const a = new Float64Array(buffer, at, n);
-    at += n * 8;
-    return a;
+  const read = new VarintReader(new Uint8Array(buffer), 8 + headLength);
+  const published = new Float64Array(nPub);
+  for (let i = 0; i < nPub; i++) published[i] = i === 0 ? read.signed() : published[i - 1]! - read.signed();
+  const updated = new Float64Array(nUpd);
+  for (let i = 0; i < nUpd; i++) updated[i] = read.signed() + (published[i] ?? 0);
+  const lists = (nStarts: number, nPostings: number) => {
+    const starts = new Uint32Array(nStarts);
+    for (let i = 0; i < nStarts; i++) starts[i] = i === 0 ? read.next() : starts[i - 1]! + read.next();
+    const postings = new Uint32Array(nPostings);
+    for (let t = 0; t + 1 < nStarts; t++) {
+      for (let j = starts[t]!; j < starts[t + 1]!; j++) postings[j] = j === starts[t] ? read.next() : postings[j - 1]! + read.next();
+    }
+    return { starts, postings };
   };
-  const u32 = (n: number) => {
-    const a = new Uint32Array(buffer, at, n);
-    at += n * 4;
-    return a;
-  };
-  const published = f64(nPub);
-  const updated = f64(nUpd);
-  const tagStarts = u32(nTagStarts);
-  const tagPostings = u32(nTagPost);
-  const topicStarts = u32(nTopicStarts);
-  const topicPostings = u32(nTopicPost);
+  const tags = lists(nTagStarts, nTagPost);
+  const topics = lists(nTopicStarts, nTopicPost);
+  if (read.at !== buffer.byteLength) throw new Error("content store: index.bin is longer than its header says");
   return {
     header,
     arrays: {
       published,
       updated,
-      starts: { tags: tagStarts, topics: topicStarts },
-      postings: { tags: tagPostings, topics: topicPostings },
+      starts: { tags: tags.starts, topics: topics.starts },
+      postings: { tags: tags.postings, topics: topics.postings },
     },
   };
 }

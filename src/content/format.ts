@@ -81,18 +81,23 @@ const decoder = new TextDecoder();
 
 /**
  * Varint streams (7 bits a byte, low first; values up to 2^53, so arithmetic, not bit
- * operators). The index is mostly sorted numbers, so it is written as differences: dates
- * newest first as the step to the next (signed, though they only fall), `updated` as its distance from `published`
- * (zigzag: either sign), term list lengths, and each term's ascending positions as gaps —
- * about a third of the bytes of plain typed arrays (5.1 → ~1.6 MB at 100,000 articles),
- * which every cold isolate reads before its first feed.
+ * operators). The index is mostly sorted numbers, so it is written as differences: each
+ * date as the step from the one before (zigzag, though they only fall), `updated` as its
+ * distance from `published` (zigzag: either sign), term list lengths, and each term's
+ * ascending positions as gaps — 1.39 MB at 100,000 articles against 5.1 MB of plain typed
+ * arrays, which every cold isolate reads before its first feed.
  */
+function whole(value: number): void {
+  if (!Number.isSafeInteger(value)) throw new Error(`content index: ${value} is not a whole number the index can hold`);
+}
+
 class VarintWriter {
   private bytes = new Uint8Array(1024);
   length = 0;
 
   push(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`content index: ${value} is not a whole number the index can hold`);
+    if (value < 0) throw new Error(`content index: ${value} is negative where the index holds a count or a gap`);
+    whole(value);
     if (this.length + 8 > this.bytes.length) {
       const larger = new Uint8Array(this.bytes.length * 2);
       larger.set(this.bytes.subarray(0, this.length));
@@ -106,7 +111,7 @@ class VarintWriter {
   }
 
   signed(value: number): void {
-    if (!Number.isSafeInteger(value)) this.push(value); // refused there, with the value
+    whole(value);
     this.push(value >= 0 ? 2 * value : -2 * value - 1);
   }
 

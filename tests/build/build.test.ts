@@ -67,7 +67,7 @@ describe("front matter validation: one test per error", () => {
       "posts/bad2.md": article("title: T\ndate: 2025-01-01\ndraft: 1\nmain_topics: [1, '']"),
     });
     const out = mkdtempSync(join(tmpdir(), "tidings-out-"));
-    const run = spawnSync("npx", ["tsx", "scripts/build-content.ts", "--content", dir, "--out", out], { encoding: "utf8" });
+    const run = spawnSync("npx", ["tsx", "scripts/build-content.ts", "--content", dir, "--out", out, "--cache", `${out}-cache`], { encoding: "utf8" });
     expect(run.status).toBe(1);
     const lines = run.stderr.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("posts/"));
     expect(lines).toEqual([
@@ -198,7 +198,7 @@ describe("build output", () => {
     }
     const dir = contentDir(files);
     const outs = [mkdtempSync(join(tmpdir(), "o1-")), mkdtempSync(join(tmpdir(), "o2-"))];
-    for (const out of outs) execFileSync("npx", ["tsx", "scripts/build-content.ts", "--content", dir, "--out", out, "--quiet"]);
+    for (const out of outs) execFileSync("npx", ["tsx", "scripts/build-content.ts", "--content", dir, "--out", out, "--cache", `${out}-cache`, "--quiet"]);
     const [first, second] = outs.map((o) => treeBytes(o));
     expect(first!.size).toBeGreaterThan(4);
     expect(first).toEqual(second);

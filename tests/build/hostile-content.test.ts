@@ -34,7 +34,7 @@ describe("YAML aliases", () => {
     const dir = contentDir({ "posts/bomb.md": article(front), "posts/ok.md": article("title: OK\ndate: 2025-01-01") });
     const out = mkdtempSync(join(tmpdir(), "tidings-out-"));
     // A separate process with a small heap: before the fix this aborted V8 (4 GB and more).
-    const run = spawnSync("npx", ["tsx", "scripts/build-content.ts", "--content", dir, "--out", out], {
+    const run = spawnSync("npx", ["tsx", "scripts/build-content.ts", "--content", dir, "--out", out, "--cache", `${out}-cache`], {
       encoding: "utf8",
       env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=192" },
       timeout: 60_000,

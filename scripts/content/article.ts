@@ -12,7 +12,7 @@ import { parseDate } from "./dates.js";
 import { readFrontMatter, WrittenNumber } from "./front-matter.js";
 import { MAX_ARTICLE_BYTES } from "./limits.js";
 import { imageType } from "./media.js";
-import { recordDigest } from "./runs.js";
+import { recordDigest, type RunItem } from "./runs.js";
 import { slugProblem } from "./slug.js";
 
 export interface Problem {
@@ -26,6 +26,8 @@ export interface ParsedArticle {
   body: string;
   /** `JSON.stringify(article)`: the store's metadata packs are these, joined. */
   metaJson: string;
+  /** `metaJson` and `body` as UTF-8, encoded once for the digest and the build cache's run. */
+  bytes: RunItem;
   /** SHA-256 of the article's metadata JSON and its body: the build's content hash is made of these. */
   digest: string;
   draft: boolean;
@@ -52,6 +54,21 @@ function splitPath(file: string): { dir: string; stem: string } {
 const URL_FIELDS = new Set(["slug", "tags", "main_topics"]);
 
 const MIB = 1024 * 1024;
+
+/** Slugs of the terms seen lately: a site's few hundred terms recur on every article. */
+const slugs = new Map<string, string>();
+const SLUGS_KEPT = 4096;
+
+/** `termSlug`, remembered (the build's own input, so keeping it is safe; the map is emptied when full). */
+function slugOf(term: string): string {
+  let slug = slugs.get(term);
+  if (slug === undefined) {
+    if (slugs.size >= SLUGS_KEPT) slugs.clear();
+    slug = termSlug(term);
+    slugs.set(term, slug);
+  }
+  return slug;
+}
 
 /**
  * Parses one article. Never throws: whatever goes wrong inside (a bug, a library's
@@ -91,11 +108,14 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
   }
   let data = front.data;
   const markdown = front.content;
-  // YAML escapes (`"\u0001"`) can produce what the raw-text check above could not see.
-  const cleaned = sanitizeValue(data) as Record<string, unknown>;
-  if (JSON.stringify(cleaned) !== JSON.stringify(data)) {
-    warnings.push(`${file}: front matter: removed characters that XML 1.0 forbids`);
-    data = cleaned;
+  // YAML escapes (`"\u0001"`) can produce what the raw-text check above could not see
+  // (and nothing else can: that text is clean, so a block without a backslash is too).
+  if (front.escapes) {
+    const cleaned = sanitizeValue(data) as Record<string, unknown>;
+    if (JSON.stringify(cleaned) !== JSON.stringify(data)) {
+      warnings.push(`${file}: front matter: removed characters that XML 1.0 forbids`);
+      data = cleaned;
+    }
   }
   const written = (field: string, value: WrittenNumber): string => {
     if (URL_FIELDS.has(field) && value.reread) {
@@ -130,7 +150,7 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
       if (item instanceof WrittenNumber) item = written(field, item);
       if (typeof item !== "string" || item.trim() === "") {
         problem(field, `item ${i + 1} must be a non-empty string, got ${describe(item)}`);
-      } else if (termSlug(item) === "" && (field === "tags" || field === "main_topics")) {
+      } else if ((field === "tags" || field === "main_topics") && slugOf(item) === "") {
         problem(field, `item ${i + 1} ("${item}") has no letters or digits to make a URL from`);
       } else {
         out.push(item.trim());
@@ -202,9 +222,9 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
     summary: summaryField ?? excerpt(rendered.html),
     authors: [...new Set(authors)],
     tags,
-    tagSlugs: tags.map(termSlug),
+    tagSlugs: tags.map(slugOf),
     topics,
-    topicSlugs: topics.map(termSlug),
+    topicSlugs: topics.map(slugOf),
     categories,
     source: file,
   };
@@ -214,8 +234,9 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
     article.image = { url: absoluteUrl(image, url), type: type ?? "application/octet-stream" };
   }
   const metaJson = JSON.stringify(article);
-  const digest = recordDigest(metaJson, rendered.html);
-  return { parsed: { article, body: rendered.html, metaJson, digest, draft: draftValue === true }, problems, warnings };
+  const encoded = { meta: Buffer.from(metaJson, "utf8"), body: Buffer.from(rendered.html, "utf8") };
+  const digest = recordDigest(encoded.meta, encoded.body);
+  return { parsed: { article, body: rendered.html, metaJson, bytes: encoded, digest, draft: draftValue === true }, problems, warnings };
 }
 
 function isWebUrl(url: string): boolean {

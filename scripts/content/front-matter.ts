@@ -56,7 +56,13 @@ const yamlEngine = {
 };
 
 export type FrontMatter =
-  | { data: Record<string, unknown>; content: string; problem?: undefined }
+  | {
+      data: Record<string, unknown>;
+      content: string;
+      /** The block holds a backslash: only a YAML escape can make a character the raw text did not have. */
+      escapes: boolean;
+      problem?: undefined;
+    }
   | { problem: string; data?: undefined; content?: undefined };
 
 /**
@@ -82,13 +88,13 @@ export function splitFrontMatter(source: string): { language: string; matter: st
 
 /** Splits `source` (which starts with `---`) into its front matter and Markdown body. */
 export function readFrontMatter(source: string): FrontMatter {
-  let result: { data: unknown; content: string };
+  let result: { data: unknown; content: string; escapes: boolean };
   try {
     const split = splitFrontMatter(source);
     if (split && split.language !== "" && split.language !== "yaml") return { problem: `front matter in ${split.language}: only YAML is read` };
     // A block of nothing but comments is no data (as gray-matter has it).
     const data = split && split.matter.replace(/^\s*#[^\n]+/gm, "").trim() !== "" ? yamlEngine.parse(split.matter) : {};
-    result = { data, content: split ? split.content : source.replace(/^\uFEFF/, "") };
+    result = { data, content: split ? split.content : source.replace(/^\uFEFF/, ""), escapes: split?.matter.includes("\\") ?? false };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { problem: `invalid YAML: ${message}` };
@@ -102,7 +108,7 @@ export function readFrontMatter(source: string): FrontMatter {
   if (expansion > MAX_FRONT_MATTER_VALUES) {
     return { problem: `YAML aliases expand it to more than ${MAX_FRONT_MATTER_VALUES} values` };
   }
-  return { data: data as Record<string, unknown>, content: result.content };
+  return { data: data as Record<string, unknown>, content: result.content, escapes: result.escapes };
 }
 
 /**

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { article, contentDir } from "./content-fixtures.js";
 import { parseArticle } from "../../scripts/content/article.js";
+import { termSlug } from "../../src/lib/terms.js";
 import { buildContent, toModule } from "../../scripts/content/build.js";
 import { excerpt } from "../../scripts/content/excerpt.js";
 import { treeBytes } from "../support/tree.js";
@@ -159,6 +160,26 @@ main_topics:
     expect(result.warnings.join("\n")).toContain("posts/ctl.md: front matter: removed characters");
     expect(result.parsed!.body).toContain("xyz");
     expect(result.parsed!.article.title).toBe("badtitle");
+  });
+
+  it("strips what a YAML escape alone produces (the body and the raw text are clean)", () => {
+    const result = parseArticle("posts/esc.md", article('title: "bad\\x07bell\\uD800"\ndate: 2025-01-01\ntags: ["a\\u0000b"]', "clean"), { siteUrl: SITE });
+    const warnings = result.warnings.join("\n");
+    expect(warnings).not.toContain("posts/esc.md: removed characters that XML 1.0 forbids");
+    expect(warnings).toContain("posts/esc.md: front matter: removed characters");
+    expect(result.parsed!.article.title).toBe("badbell");
+    expect(result.parsed!.article.tags).toEqual(["ab"]);
+    expect(result.parsed!.article.tagSlugs).toEqual(["ab"]);
+  });
+
+  it("gives every spelling of a term its own slug, however many articles repeat it", () => {
+    const spellings = ["Scale AI", "scale ai", "Ｓｃａｌｅ　AI", "C++", "数据 安全"];
+    for (let round = 0; round < 3; round++) {
+      spellings.forEach((tag, i) => {
+        const { parsed } = parseArticle(`posts/s${round}-${i}.md`, article(`title: T\ndate: 2025-01-01\ntags: [${JSON.stringify(tag)}]`, "x"), { siteUrl: SITE });
+        expect(parsed!.article.tagSlugs).toEqual([termSlug(tag)]);
+      });
+    }
   });
 
   it("cuts excerpts by grapheme, never inside an emoji sequence", () => {

@@ -42,8 +42,11 @@ describe("front matter is split as gray-matter splits it", () => {
   });
 
   it("reads the data of the block as YAML, and no data from a block of comments", () => {
-    expect(readFrontMatter("---\ntitle: T\ntags: [a, b]\n---\nBody")).toEqual({ data: { title: "T", tags: ["a", "b"] }, content: "Body" });
-    expect(readFrontMatter("---\n# nothing\n---\nBody")).toEqual({ data: {}, content: "Body" });
+    expect(readFrontMatter("---\ntitle: T\ntags: [a, b]\n---\nBody")).toEqual({ data: { title: "T", tags: ["a", "b"] }, content: "Body", escapes: false });
+    expect(readFrontMatter("---\n# nothing\n---\nBody")).toEqual({ data: {}, content: "Body", escapes: false });
+    // A backslash in the block (not in the body) says a YAML escape may have made a character the text did not have.
+    expect(readFrontMatter('---\ntitle: "a\\x07"\n---\nBody').escapes).toBe(true);
+    expect(readFrontMatter("---\ntitle: T\n---\nBody \\ more").escapes).toBe(false);
     expect(readFrontMatter("---json\n{}\n---\nBody").problem).toMatch(/only YAML/);
   });
 });

@@ -63,7 +63,7 @@ export type FrontMatter =
       escapes: boolean;
       problem?: undefined;
     }
-  | { problem: string; data?: undefined; content?: undefined };
+  | { problem: string; data?: undefined; content?: undefined; escapes?: undefined };
 
 /**
  * The `---` block and what follows it, read exactly as gray-matter reads them (the

@@ -1,8 +1,11 @@
 /**
  * The content build, compiled once: esbuild bundles its TypeScript (the CLI and the
- * worker-thread module, with what they import from scripts/ and src/; npm packages stay
- * external) into `.cache/build-tool/<key>/`, where <key> is SHA-256 of every source file
- * the bundle was made from (esbuild's own list, `current.json`). A run whose sources all
+ * worker-thread module, with what they import from scripts/ and src/ and the npm packages
+ * those import, sanitize-html aside: it is required at run time) into
+ * `.cache/build-tool/<key>/`, where <key> is SHA-256 of every source file the bundle was
+ * made from, the packages' files included (esbuild's own list, `current.json`), so an
+ * `npm install` that changes a package compiles again. Bundled, a run resolves no package
+ * (Node 20's resolver walks each package.json: ~10 ms of every build's start). A run whose sources all
  * hash to the recorded key imports the cached bundle: no TypeScript loader in the build's
  * process or its threads. Any changed source gives a new key and a new bundle; deleting
  * `.cache/` only makes the next run compile again. Plain JavaScript, so Node runs it as is.
@@ -67,13 +70,12 @@ export async function ensureTool({ root, toolDir, entries }) {
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: "external",
     outExtension: { ".js": ".mjs" },
     metafile: true,
     logLevel: "error",
     legalComments: "none",
   });
-  const inputs = Object.keys(built.metafile.inputs).filter((p) => !p.includes("node_modules/"));
+  const inputs = Object.keys(built.metafile.inputs);
   const key = sourceKey(root, inputs, esbuild.version);
   if (!key) throw new Error("build tool: a source file disappeared while compiling");
   const dir = join(toolDir, key);

@@ -14,18 +14,35 @@ export interface LedgerSync {
   baseline: boolean;
 }
 
+/** Articles newly visible past which their ids come from the list of every id rather than from their metadata. */
+const IDS_FROM_METADATA = 128;
+
+/**
+ * Records every visible article not yet in the ledger, first seen `now`. A new content
+ * version (or an empty ledger) is compared in full — every visible id, in chunks the
+ * `INSERT OR IGNORE` skips — and `ledger_sync` records the version and the time, in the
+ * same batch. A later sync of that version only adds the articles published since that
+ * time (usually none: no statement at all), so an hourly cron on a site of 100,000 reads
+ * neither the id list nor 100,000 rows.
+ */
 export async function syncLedger(db: D1Database, content: Content, now: number): Promise<LedgerSync> {
-  const ids = await content.ids();
+  const state = await db
+    .prepare("SELECT EXISTS (SELECT 1 FROM articles_seen) AS any, (SELECT content_hash FROM ledger_sync WHERE id = 1) AS hash, (SELECT synced_until FROM ledger_sync WHERE id = 1) AS until")
+    .first<{ any: number; hash: string | null; until: number | null }>();
+  const baseline = !state?.any;
   const start = content.visibleStart(now);
-  const row = await db.prepare("SELECT COUNT(*) AS n FROM articles_seen").first<{ n: number }>();
-  const baseline = (row?.n ?? 0) === 0;
+  // Same version, already compared up to `until`: what was published in (until, now] is new.
+  const since = !baseline && state?.hash === content.hash && state.until !== null ? state.until : undefined;
+  const end = since === undefined ? content.size : Math.max(start, content.visibleStart(since));
+  if (since !== undefined && end === start) return { added: 0, baseline };
   const firstSeen = baseline ? 0 : now;
   const statements: D1PreparedStatement[] = [];
   // A marker row, so a deployment that starts with no articles has still had its baseline.
   if (baseline) statements.push(db.prepare(`INSERT OR IGNORE INTO articles_seen VALUES ('${BASELINE_MARKER}', 0, 0)`));
-  for (let i = start; i < content.size; i += CHUNK) {
+  const ids = await idsAt(content, start, end);
+  for (let i = start; i < end; i += CHUNK) {
     const chunk = [];
-    for (let p = i; p < Math.min(i + CHUNK, content.size); p++) chunk.push({ id: ids[p]!, p: content.publishedAt(p) });
+    for (let p = i; p < Math.min(i + CHUNK, end); p++) chunk.push({ id: ids[p - start]!, p: content.publishedAt(p) });
     statements.push(
       db
         .prepare(
@@ -35,9 +52,28 @@ export async function syncLedger(db: D1Database, content: Content, now: number):
         .bind(firstSeen, JSON.stringify(chunk)),
     );
   }
+  // Never back in time for the same version (a sync whose clock is behind another's).
+  statements.push(
+    db
+      .prepare(
+        `INSERT INTO ledger_sync (id, content_hash, synced_until) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET synced_until = CASE WHEN content_hash = excluded.content_hash THEN MAX(synced_until, excluded.synced_until) ELSE excluded.synced_until END,
+           content_hash = excluded.content_hash`,
+      )
+      .bind(content.hash, now),
+  );
   const results = await db.batch(statements);
-  const added = results.slice(baseline ? 1 : 0).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  const added = results.slice(baseline ? 1 : 0, results.length - 1).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
   return { added, baseline };
+}
+
+/** Ids of the articles at positions [from, to): from their metadata when few, else from the list of every id. */
+async function idsAt(content: Content, from: number, to: number): Promise<string[]> {
+  if (to - from <= IDS_FROM_METADATA) {
+    const positions = Array.from({ length: to - from }, (_, i) => from + i);
+    return (await content.articles(positions)).map((a) => a.id);
+  }
+  return (await content.ids()).slice(from, to);
 }
 
 /** Every article id the ledger has seen (the preview's "not yet seen" test). */

@@ -22,9 +22,17 @@ export function article(slug: string, published: number, extra: Partial<Article>
   };
 }
 
+/** A content version of these articles; its hash, like the build's, changes with any of them. */
 export function site(...articles: Article[]): Content {
   const sorted = [...articles].sort((a, b) => b.published - a.published || a.id.localeCompare(b.id));
-  return createMemoryContent({ hash: "test", siteUrl: "https://news.example.com", articles: sorted, bodies: sorted.map(() => "<p>body</p>"), tags: [], topics: [] });
+  return createMemoryContent({ hash: versionOf(sorted), siteUrl: "https://news.example.com", articles: sorted, bodies: sorted.map(() => "<p>body</p>"), tags: [], topics: [] });
+}
+
+/** FNV-1a of every article's JSON: a stand-in for the build's content hash. */
+function versionOf(articles: readonly Article[]): string {
+  let h = 0x811c9dc5;
+  for (const a of articles) for (const c of JSON.stringify(a)) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return `test-${h.toString(16)}`;
 }
 
 export interface SubscriberInput {
@@ -53,7 +61,7 @@ export async function addSubscriber(s: SubscriberInput): Promise<void> {
 }
 
 export async function resetDigestTables(): Promise<void> {
-  await env.DB.batch(["digest_deliveries", "digest_runs", "articles_seen", "subscribers", "dev_outbox"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+  await env.DB.batch(["digest_deliveries", "digest_runs", "articles_seen", "ledger_sync", "subscribers", "dev_outbox"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
 }
 
 /** A Queue that only records what is sent. */

@@ -26,15 +26,8 @@ const IDS_FROM_METADATA = 128;
  * neither the id list nor 100,000 rows.
  */
 export async function syncLedger(db: D1Database, content: Content, now: number): Promise<LedgerSync> {
-  const state = await db
-    .prepare("SELECT EXISTS (SELECT 1 FROM articles_seen) AS any, (SELECT content_hash FROM ledger_sync WHERE id = 1) AS hash, (SELECT synced_until FROM ledger_sync WHERE id = 1) AS until")
-    .first<{ any: number; hash: string | null; until: number | null }>();
-  const baseline = !state?.any;
-  const start = content.visibleStart(now);
-  // Same version, already compared up to `until`: what was published in (until, now] is new.
-  const since = !baseline && state?.hash === content.hash && state.until !== null ? state.until : undefined;
-  const end = since === undefined ? content.size : Math.max(start, content.visibleStart(since));
-  if (since !== undefined && end === start) return { added: 0, baseline };
+  const { baseline, start, end, full } = await pendingSync(db, content, now);
+  if (!full && end === start) return { added: 0, baseline };
   const firstSeen = baseline ? 0 : now;
   const statements: D1PreparedStatement[] = [];
   // A marker row, so a deployment that starts with no articles has still had its baseline.
@@ -67,6 +60,22 @@ export async function syncLedger(db: D1Database, content: Content, now: number):
   return { added, baseline };
 }
 
+/**
+ * What a sync at `now` compares: positions [start, end) — every visible article for a
+ * version not compared yet (`full`), else those published since that version's last sync
+ * (which the ledger cannot hold yet) — and whether the ledger is empty (the baseline).
+ */
+export async function pendingSync(db: D1Database, content: Content, now: number): Promise<{ baseline: boolean; start: number; end: number; full: boolean }> {
+  const state = await db
+    .prepare("SELECT EXISTS (SELECT 1 FROM articles_seen) AS any, (SELECT content_hash FROM ledger_sync WHERE id = 1) AS hash, (SELECT synced_until FROM ledger_sync WHERE id = 1) AS until")
+    .first<{ any: number; hash: string | null; until: number | null }>();
+  const baseline = !state?.any;
+  const start = content.visibleStart(now);
+  // Same version, already compared up to `until`: what was published in (until, now] is new.
+  if (baseline || state?.hash !== content.hash || state.until === null) return { baseline, start, end: content.size, full: true };
+  return { baseline, start, end: Math.max(start, content.visibleStart(state.until)), full: false };
+}
+
 /** Ids of the articles at positions [from, to): from their metadata when few, else from the list of every id. */
 async function idsAt(content: Content, from: number, to: number): Promise<string[]> {
   if (to - from <= IDS_FROM_METADATA) {
@@ -85,12 +94,30 @@ export async function seenArticleIds(db: D1Database): Promise<Set<string>> {
 /** Snapshots of the articles first seen in (windowEnd − LOOKBACK, windowEnd], newest first. */
 export async function windowItems(db: D1Database, content: Content, windowEnd: number): Promise<DigestItem[]> {
   const { results } = await db
-    .prepare("SELECT article_id, first_seen_at FROM articles_seen WHERE first_seen_at > ?1 AND first_seen_at <= ?2")
+    .prepare("SELECT article_id, first_seen_at, published_at FROM articles_seen WHERE first_seen_at > ?1 AND first_seen_at <= ?2")
     .bind(Math.max(0, windowEnd - LOOKBACK_MS), windowEnd)
-    .all<{ article_id: string; first_seen_at: number }>();
+    .all<{ article_id: string; first_seen_at: number; published_at: number }>();
   const seen = new Map(results.map((r) => [r.article_id, r.first_seen_at]));
-  const positions: number[] = [];
-  if (seen.size > 0) (await content.ids()).forEach((id, p) => seen.has(id) && positions.push(p));
-  const articles = await content.articles(positions);
+  const articles = await content.articles(await positionsOf(content, results.map((r) => ({ id: r.article_id, published: r.published_at }))));
   return articles.map((article) => snapshot(article, seen.get(article.id)!));
+}
+
+/**
+ * Positions (ascending: newest first) of the articles with these ids, looked for among the
+ * articles published at the date the ledger recorded for each (the index's dates, then their
+ * metadata packs: a run's few recent items are a pack or two). An id not there — its date
+ * was changed since, or it is gone — is looked up in the list of every id.
+ */
+async function positionsOf(content: Content, wanted: readonly { id: string; published: number }[]): Promise<number[]> {
+  if (wanted.length === 0) return [];
+  const candidates = new Set<number>();
+  for (const { published } of wanted) {
+    for (let p = content.visibleStart(published); p < content.size && content.publishedAt(p) === published; p++) candidates.add(p);
+  }
+  const near = [...candidates].sort((a, b) => a - b);
+  const found = new Map((await content.articles(near)).map((a, i) => [a.id, near[i]!]));
+  const missing = new Set(wanted.flatMap((w) => (found.has(w.id) ? [] : [w.id])));
+  const positions = wanted.flatMap((w) => (found.has(w.id) ? [found.get(w.id)!] : []));
+  if (missing.size > 0) (await content.ids()).forEach((id, p) => missing.has(id) && positions.push(p));
+  return [...new Set(positions)].sort((a, b) => a - b);
 }

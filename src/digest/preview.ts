@@ -6,7 +6,7 @@ import type { Env } from "../env.js";
 import { composeDigest } from "./compose.js";
 import { findByEmail } from "../subscribers/store.js";
 import { LOOKBACK_MS, selectItems, snapshot, windowStart, type DigestItem, type Filters } from "./items.js";
-import { seenArticleIds, windowItems } from "./ledger.js";
+import { pendingSync, seenArticleIds, windowItems } from "./ledger.js";
 import type { Cadence } from "./due.js";
 
 export interface Preview {
@@ -21,12 +21,18 @@ const SAMPLE = 5;
 
 /** What a run starting now would offer: the ledger window plus articles not yet seen. */
 async function candidates(db: D1Database, content: Content, now: number): Promise<DigestItem[]> {
-  const seen = await seenArticleIds(db);
-  // An empty ledger means a new deployment: its first run sends nothing.
+  const pending = await pendingSync(db, content, now);
   const unseen: number[] = [];
-  if (seen.size > 0) {
+  // An empty ledger means a new deployment: its first run sends nothing.
+  if (pending.baseline) {
+    /* nothing is new */
+  } else if (!pending.full) {
+    // A version compared already: only what was published since can be new.
+    for (let p = pending.start; p < pending.end; p++) unseen.push(p);
+  } else {
+    const seen = await seenArticleIds(db);
     const ids = await content.ids();
-    for (let p = content.visibleStart(now); p < content.size; p++) if (!seen.has(ids[p]!)) unseen.push(p);
+    for (let p = pending.start; p < content.size; p++) if (!seen.has(ids[p]!)) unseen.push(p);
   }
   const fresh = (await content.articles(unseen)).map((a) => snapshot(a, now));
   return [...fresh, ...(await windowItems(db, content, now))];

@@ -7,8 +7,9 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Content } from "../../src/content/index.js";
-import { syncLedger } from "../../src/digest/ledger.js";
-import { article, HOUR, resetDigestTables, site, T0 } from "./digest-support.js";
+import { syncLedger, windowItems } from "../../src/digest/ledger.js";
+import { previewForEmail } from "../../src/digest/preview.js";
+import { addSubscriber, article, HOUR, resetDigestTables, site, T0 } from "./digest-support.js";
 
 const DAY = 24 * HOUR;
 
@@ -128,3 +129,45 @@ describe("ledger sync", () => {
     expect((await seen()).get("future")).toBe(T0 + 3 * HOUR);
   });
 });
+
+describe("a run's items", () => {
+  it("are found through the index's dates and their packs, not the list of every id", async () => {
+    const fresh = [article("new-1", T0 + HOUR), article("new-2", T0 + HOUR), article("new-3", T0 + 2 * HOUR)];
+    const content = counted(site(...archive, ...fresh));
+    await syncLedger(env.DB, content, T0);
+    await syncLedger(env.DB, content, T0 + 3 * HOUR);
+    const reads = content.idReads;
+    const items = await windowItems(env.DB, content, T0 + 4 * HOUR);
+    expect(items.map((i) => i.id)).toEqual(["new-3", "new-1", "new-2"].map((slug) => `https://news.example.com/posts/${slug}/`));
+    expect(content.idReads).toBe(reads);
+  });
+
+  it("still include an article whose date was changed after it was first seen", async () => {
+    await syncLedger(env.DB, site(...archive), T0);
+    await syncLedger(env.DB, site(...archive, article("moved", T0 + HOUR)), T0 + 2 * HOUR);
+    // The author moves its date back a week; the ledger keeps the date it first saw.
+    const content = counted(site(...archive, article("moved", T0 - 7 * DAY)));
+    const items = await windowItems(env.DB, content, T0 + 3 * HOUR);
+    expect(items.map((i) => i.id)).toEqual(["https://news.example.com/posts/moved/"]);
+    expect(items[0]!.date).toBe(new Date(T0 - 7 * DAY).toISOString().replace(".000Z", "Z"));
+  });
+});
+
+describe("the admin preview", () => {
+  it("counts what a run now would hold: new in a version not compared yet, or published since the last sync", async () => {
+    await addSubscriber({ id: "p1" });
+    await syncLedger(env.DB, site(...archive), T0);
+    const preview = async (content: Content, at: number) => (await previewForEmail(env, content, "p1@example.com", at))!.items;
+    // Deployed, not synced yet: the new version is compared in full.
+    const deployed = counted(site(...archive, article("deployed", T0 - 3 * DAY), article("soon", T0 + 5 * HOUR)));
+    expect(await preview(deployed, T0 + HOUR)).toBe(1);
+    await syncLedger(env.DB, deployed, T0 + HOUR);
+    // Synced: it is in the window now, counted once; "soon" is not visible yet.
+    expect(await preview(deployed, T0 + 2 * HOUR)).toBe(1);
+    // "soon" came into view after the last sync: found without the list of every id.
+    const reads = deployed.idReads;
+    expect(await preview(deployed, T0 + 6 * HOUR)).toBe(2);
+    expect(deployed.idReads).toBe(reads);
+  });
+});
+

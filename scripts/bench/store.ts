@@ -67,6 +67,16 @@ export interface StoreRow {
 /** ~8 KB of Markdown per article, as the issue's reference corpus. */
 export const BODY_BYTES = [6000, 9500] as const;
 
+/**
+ * Waits for the disk to take what is still being written back (`sync`) before a timed cold
+ * build: otherwise ours starts while the ~0.5 GB just deleted is being discarded, and
+ * Hugo's while the ~0.5 GB our build wrote is being written back — on a VM, seconds of
+ * either one's time that belong to the step before.
+ */
+async function settleDisk(): Promise<void> {
+  await run("sync", []);
+}
+
 /** Rebuilds timed per kind (nothing changed, one changed); the least of them is reported. */
 const REBUILD_RUNS = 3;
 
@@ -197,9 +207,11 @@ export async function storeBench(
     await rm(outDir, { recursive: true, force: true });
     await rm(cacheDir, { recursive: true, force: true });
     log(`${count}: cold build (${r + 1} of ${options.coldRuns})`);
+    await settleDisk();
     colds.push(await cli(contentDir, outDir, cacheDir));
     if (options.hugo) {
       log(`${count}: hugo building the same corpus's feeds (${r + 1} of ${options.coldRuns})`);
+      await settleDisk();
       hugos.push(await timeHugo(site, `cold-${r}`));
     }
   }

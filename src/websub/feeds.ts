@@ -4,6 +4,7 @@ import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
 import { feedService } from "../feeds/service.js";
 import type { FeedScope } from "../feeds/select.js";
+import type { Content } from "../content/index.js";
 
 export interface PublishableFeed {
   url: string;
@@ -14,6 +15,11 @@ export interface PublishableFeed {
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** How many feeds `publishableFeeds` gives at `now`, without rendering one. */
+export function publishableCount(content: Content, now: number): number {
+  return Object.keys(FEED_FILES).length * (1 + content.catalogue("topics", now).size + content.catalogue("tags", now).size);
 }
 
 /** The site feed and every visible topic and tag feed, in every file name (`index.xml` too). */

@@ -6,7 +6,8 @@
  */
 import { readConfig } from "../config.js";
 import type { Env } from "../env.js";
-import { publishableFeeds, type PublishableFeed } from "./feeds.js";
+import { feedService } from "../feeds/service.js";
+import { publishableCount, publishableFeeds, type PublishableFeed } from "./feeds.js";
 
 /**
  * Stay well inside the Workers free plan's 50 subrequests per invocation (the digest task
@@ -87,6 +88,15 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
   if (!hub) return report;
   const doFetch = deps.fetch ?? fetch;
 
+  // What every feed is made from: unchanged since a run that left nothing to do, so is every fingerprint.
+  const service = await feedService(env);
+  const version = [service.content.hash, readConfig(env).renderKey, hub, service.content.visibleStart(now)].join("\n");
+  const settled = await env.DB.prepare("SELECT settled_version FROM websub_state WHERE id = 1").first<{ settled_version: string }>();
+  if (settled?.settled_version === version) {
+    report.unchanged = publishableCount(service.content, now);
+    return report;
+  }
+
   const feeds = await publishableFeeds(env, now);
   const { results } = await env.DB.prepare("SELECT feed_url, hub, published_fingerprint FROM websub_publications").all<Row>();
   const known = new Map(results.map((r) => [r.feed_url, r]));
@@ -118,6 +128,13 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
     report.failed.push({ url: feed.url, error });
     return failed.bind(feed.url, error, now);
   });
+  // Nothing left to do for this version (none changed, or every change published): later runs of it render nothing.
+  const done = report.deferred === 0 && report.failed.length === 0;
+  if (done) {
+    updates.push(
+      env.DB.prepare("INSERT INTO websub_state (id, settled_version) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET settled_version = excluded.settled_version").bind(version),
+    );
+  }
   if (updates.length) await env.DB.batch(updates);
   if (report.published.length || report.failed.length) {
     console.log(`websub: published ${report.published.length}, failed ${report.failed.length}, deferred ${report.deferred}`);

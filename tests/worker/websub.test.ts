@@ -43,8 +43,29 @@ const feedsOf = (path: string) => ["rss.xml", "index.xml", "atom.xml", "feed.jso
 const visibleFeedCount = (now: number) => 4 * (1 + content.catalogue("topics", now).size + content.catalogue("tags", now).size);
 
 beforeEach(async () => {
-  await env.DB.prepare("DELETE FROM websub_publications").run();
+  await env.DB.batch([env.DB.prepare("DELETE FROM websub_publications"), env.DB.prepare("DELETE FROM websub_state")]);
 });
+
+/** Runs until every feed is published (the per-run cap spreads the first publication over runs). */
+async function publishAll(e: typeof env, from: number, hub: ReturnType<typeof fakeHub>): Promise<number> {
+  let at = from;
+  for (let run = 0; run < 10; run++) {
+    const report = await publishWebSub(e, at++, hub);
+    if (report.deferred === 0 && report.failed.length === 0) break;
+  }
+  return at;
+}
+
+/** Feeds fingerprinted (SHA-256 over their bytes) while `task` runs. */
+async function fingerprinted(task: () => Promise<unknown>): Promise<number> {
+  const digest = vi.spyOn(crypto.subtle, "digest");
+  try {
+    await task();
+    return digest.mock.calls.length;
+  } finally {
+    digest.mockRestore();
+  }
+}
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -134,6 +155,32 @@ describe("publishing", () => {
     hub.pings.length = 0;
     await publishWebSub(withHub, after + 1000, hub);
     expect(hub.pings).toEqual([]);
+  });
+
+  it("renders no feed while the content, the settings and the visible articles are those of a run that left nothing to do", async () => {
+    const hub = fakeHub();
+    const now = Date.now();
+    // The run that published the last changes records that nothing is left; every later one like it renders nothing.
+    let at = now;
+    const first = await fingerprinted(async () => (at = await publishAll(withHub, now, hub)));
+    expect(first).toBeGreaterThanOrEqual(visibleFeedCount(now));
+    for (const later of [at, at + 60_000, at + 3_600_000]) {
+      let report: Awaited<ReturnType<typeof publishWebSub>> | undefined;
+      expect(await fingerprinted(async () => (report = await publishWebSub(withHub, later, hub)))).toBe(0);
+      expect(report).toMatchObject({ published: [], failed: [], deferred: 0, unchanged: visibleFeedCount(later) });
+    }
+    expect(new Set(hub.pings).size).toBe(hub.pings.length);
+  });
+
+  it("compares every feed again when a setting that shows in them changes", async () => {
+    const hub = fakeHub();
+    const now = Date.now();
+    const at = await publishAll(withHub, now, hub);
+    await publishWebSub(withHub, at, hub);
+    hub.pings.length = 0;
+    const renamed = { ...withHub, SITE_TITLE: "Tidings, renamed" };
+    await publishAll(renamed, at + 1, hub);
+    expect(hub.pings).toHaveLength(visibleFeedCount(at));
   });
 
   it("retries a failed ping on the next run, and only that one", async () => {

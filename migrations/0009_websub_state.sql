@@ -6,3 +6,10 @@ CREATE TABLE websub_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   settled_version TEXT NOT NULL
 );
+
+-- Scopes (`site`, `topics/{slug}`, `tags/{slug}`) already compared for a version: a run
+-- compares only a few (each reads the store), so the rest wait for the next runs.
+CREATE TABLE websub_scopes (
+  scope TEXT PRIMARY KEY,
+  compared_version TEXT NOT NULL
+) WITHOUT ROWID;

@@ -1,4 +1,4 @@
-/** The feeds a WebSub hub is told about: every canonical feed URL, with a fingerprint of its bytes. */
+/** The feeds a WebSub hub is told about: every canonical feed URL, by scope, with a fingerprint of its bytes. */
 import { FEED_FILES } from "../lib/feed-formats.js";
 import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
@@ -17,27 +17,35 @@ async function sha256(bytes: Uint8Array): Promise<string> {
   return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** How many feeds `publishableFeeds` gives at `now`, without rendering one. */
-export function publishableCount(content: Content, now: number): number {
-  return Object.keys(FEED_FILES).length * (1 + content.catalogue("topics", now).size + content.catalogue("tags", now).size);
+/** A feed scope the hub is told about (the site, a topic, a tag), in every file name. */
+export interface PublishScope {
+  /** `site`, `topics/{slug}`, `tags/{slug}`: its row in `websub_scopes`. */
+  key: string;
+  scope?: FeedScope;
 }
 
-/** The site feed and every visible topic and tag feed, in every file name (`index.xml` too). */
-export async function publishableFeeds(env: Env, now: number): Promise<PublishableFeed[]> {
+/**
+ * The site and every topic and tag with a visible article, newest first: the site, then
+ * terms by their newest visible article, so what a new article changes is compared first.
+ */
+export function publishScopes(content: Content, now: number): PublishScope[] {
+  const terms = (["topics", "tags"] as const).flatMap((kind) => [...content.catalogue(kind, now).values()].map((t) => ({ kind, slug: t.slug, newest: t.newest })));
+  terms.sort((a, b) => a.newest - b.newest || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  return [{ key: "site" }, ...terms.map(({ kind, slug }) => ({ key: `${kind}/${slug}`, scope: { kind, slug } }))];
+}
+
+/** Feeds per scope: one per file name (`rss.xml`, `index.xml`, `atom.xml`, `feed.json`). */
+export const FEEDS_PER_SCOPE = Object.keys(FEED_FILES).length;
+
+/** The scope's feeds at `now`, each with the fingerprint of its bytes (rendered, or from the feed cache). */
+export async function scopeFeeds(env: Env, scope: PublishScope, now: number): Promise<PublishableFeed[]> {
   const service = await feedService(env);
-  const { content } = service;
-  const scopes: (FeedScope | undefined)[] = [
-    undefined,
-    ...(["topics", "tags"] as const).flatMap((kind) => [...content.catalogue(kind, now).keys()].map((slug) => ({ kind, slug }))),
-  ];
+  const query = { ...(scope.scope ? { scope: scope.scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT };
   const out: PublishableFeed[] = [];
-  for (const scope of scopes) {
-    const query = { ...(scope ? { scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT };
-    for (const [file, format] of Object.entries(FEED_FILES)) {
-      const answer = service.get({ format, file, query, search: "" }, now);
-      if (!answer.ok) throw new Error(answer.reason); // a current document always exists
-      out.push({ url: answer.value.self, fingerprint: await sha256(await answer.value.bytes()) });
-    }
+  for (const [file, format] of Object.entries(FEED_FILES)) {
+    const answer = service.get({ format, file, query, search: "" }, now);
+    if (!answer.ok) throw new Error(answer.reason); // a current document always exists
+    out.push({ url: answer.value.self, fingerprint: await sha256(await answer.value.bytes()) });
   }
   return out;
 }

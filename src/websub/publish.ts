@@ -7,13 +7,20 @@
 import { readConfig } from "../config.js";
 import type { Env } from "../env.js";
 import { feedService } from "../feeds/service.js";
-import { publishableCount, publishableFeeds, type PublishableFeed } from "./feeds.js";
+import { FEEDS_PER_SCOPE, publishScopes, scopeFeeds, type PublishableFeed } from "./feeds.js";
 
 /**
  * Stay well inside the Workers free plan's 50 subrequests per invocation (the digest task
  * shares the cron run); the rest go next run. D1 sees three calls per run whatever the count.
  */
 export const MAX_PINGS_PER_RUN = 30;
+/**
+ * Scopes (site, topic, tag: four feeds each) compared per run: rendering a feed reads the
+ * store (1–3 files per scope), so comparing all 213 of a 10,000-article site in one run
+ * took seconds and hundreds of reads. As many as the pings can cover, so a scope whose
+ * feeds all changed is published in the run that compared it.
+ */
+export const SCOPES_PER_RUN = Math.floor(MAX_PINGS_PER_RUN / FEEDS_PER_SCOPE);
 const CONCURRENCY = 6;
 const CLAIM_MS = 5 * 60_000;
 const PING_TIMEOUT_MS = 10_000;
@@ -88,24 +95,33 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
   if (!hub) return report;
   const doFetch = deps.fetch ?? fetch;
 
-  // What every feed is made from: unchanged since a run that left nothing to do, so is every fingerprint.
+  // What every feed is made from; a run of a version that left nothing to do renders nothing.
   const service = await feedService(env);
-  const version = [service.content.hash, readConfig(env).renderKey, hub, service.content.visibleStart(now)].join("\n");
+  const { content } = service;
+  const version = [content.hash, readConfig(env).renderKey, hub, content.visibleStart(now)].join("\n");
+  const scopes = publishScopes(content, now);
   const settled = await env.DB.prepare("SELECT settled_version FROM websub_state WHERE id = 1").first<{ settled_version: string }>();
   if (settled?.settled_version === version) {
-    report.unchanged = publishableCount(service.content, now);
+    report.unchanged = scopes.length * FEEDS_PER_SCOPE;
     return report;
   }
-
-  const feeds = await publishableFeeds(env, now);
-  const { results } = await env.DB.prepare("SELECT feed_url, hub, published_fingerprint FROM websub_publications").all<Row>();
+  // Scopes not yet compared for this version, newest first; a few per run (each reads the store).
+  const { results: done } = await env.DB.prepare("SELECT scope FROM websub_scopes WHERE compared_version = ?1").bind(version).all<{ scope: string }>();
+  const compared = new Set(done.map((r) => r.scope));
+  const pending = scopes.filter((s) => !compared.has(s.key));
+  const todo = pending.slice(0, SCOPES_PER_RUN);
+  const byScope = await Promise.all(todo.map((scope) => scopeFeeds(env, scope, now)));
+  const feeds = byScope.flat();
+  const { results } = await env.DB.prepare("SELECT feed_url, hub, published_fingerprint FROM websub_publications WHERE feed_url IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(feeds.map((f) => f.url)))
+    .all<Row>();
   const known = new Map(results.map((r) => [r.feed_url, r]));
   const changed = feeds.filter((f) => {
     const row = known.get(f.url);
     return !row || row.published_fingerprint !== f.fingerprint || row.hub !== hub;
   });
-  report.unchanged = feeds.length - changed.length;
-  report.deferred = Math.max(0, changed.length - MAX_PINGS_PER_RUN);
+  report.unchanged = feeds.length - changed.length + (scopes.length - pending.length) * FEEDS_PER_SCOPE;
+  report.deferred = Math.max(0, changed.length - MAX_PINGS_PER_RUN) + (pending.length - todo.length) * FEEDS_PER_SCOPE;
 
   const batch = changed.slice(0, MAX_PINGS_PER_RUN);
   const claimed = await claim(env.DB, hub, batch, now);
@@ -119,18 +135,27 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
     `UPDATE websub_publications SET claimed_until = NULL, failures = failures + 1, last_error = ?2, last_attempt_at = ?3
      WHERE feed_url = ?1`,
   );
+  const published = new Set<string>();
   const updates = claimed.map((feed, i) => {
     const error = errors[i];
     if (error == null) {
       report.published.push(feed.url);
+      published.add(feed.url);
       return succeeded.bind(feed.url, feed.fingerprint, now);
     }
     report.failed.push({ url: feed.url, error });
     return failed.bind(feed.url, error, now);
   });
-  // Nothing left to do for this version (none changed, or every change published): later runs of it render nothing.
-  const done = report.deferred === 0 && report.failed.length === 0;
-  if (done) {
+  // A scope is compared for this version once every feed of it that changed is published
+  // (a failed, deferred or claimed-elsewhere one is compared again next run).
+  const unchanged = new Set(feeds.filter((f) => !changed.includes(f)).map((f) => f.url));
+  const finished = todo.filter((_, i) => byScope[i]!.every((f) => unchanged.has(f.url) || published.has(f.url)));
+  const mark = env.DB.prepare(
+    "INSERT INTO websub_scopes (scope, compared_version) VALUES (?1, ?2) ON CONFLICT (scope) DO UPDATE SET compared_version = excluded.compared_version",
+  );
+  for (const scope of finished) updates.push(mark.bind(scope.key, version));
+  // Every scope compared: later runs of this version render nothing.
+  if (finished.length === pending.length) {
     updates.push(
       env.DB.prepare("INSERT INTO websub_state (id, settled_version) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET settled_version = excluded.settled_version").bind(version),
     );

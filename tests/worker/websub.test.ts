@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.js";
 import { siteContent } from "../../src/content/index.js";
-import { MAX_PINGS_PER_RUN, publishWebSub } from "../../src/websub/publish.js";
+import { MAX_PINGS_PER_RUN, publishWebSub, SCOPES_PER_RUN } from "../../src/websub/publish.js";
 import { all, parseXml } from "../support/xml.js";
 
 const content = await siteContent(env);
@@ -43,7 +43,7 @@ const feedsOf = (path: string) => ["rss.xml", "index.xml", "atom.xml", "feed.jso
 const visibleFeedCount = (now: number) => 4 * (1 + content.catalogue("topics", now).size + content.catalogue("tags", now).size);
 
 beforeEach(async () => {
-  await env.DB.batch([env.DB.prepare("DELETE FROM websub_publications"), env.DB.prepare("DELETE FROM websub_state")]);
+  await env.DB.batch(["websub_publications", "websub_state", "websub_scopes"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
 });
 
 /** Runs until every feed is published (the per-run cap spreads the first publication over runs). */
@@ -120,9 +120,11 @@ describe("publishing", () => {
     const first = await publishWebSub(withHub, now, hub);
     const total = visibleFeedCount(now);
     expect(first.published.length + first.deferred).toBe(total);
-    expect(first.published).toHaveLength(Math.min(total, MAX_PINGS_PER_RUN));
+    // A few scopes per run (four feeds each), never more pings than the cap.
+    expect(first.published).toHaveLength(Math.min(total, SCOPES_PER_RUN * 4));
+    expect(SCOPES_PER_RUN * 4).toBeLessThanOrEqual(MAX_PINGS_PER_RUN);
     // Later runs finish the backlog, never repeating a feed.
-    for (let run = 0; run < 6 && hub.pings.length < total; run++) await publishWebSub(withHub, now + 1000 * (run + 1), hub);
+    for (let run = 0; run < 10 && hub.pings.length < total; run++) await publishWebSub(withHub, now + 1000 * (run + 1), hub);
     expect(hub.pings).toHaveLength(total);
     expect(new Set(hub.pings).size).toBe(total);
     expect(hub.pings).toEqual(expect.arrayContaining(feedsOf("/")));
@@ -136,7 +138,7 @@ describe("publishing", () => {
   it("publishes exactly the feeds a new article changes", async () => {
     const hub = fakeHub();
     const before = new Date("2029-12-31T00:00:00Z").getTime();
-    for (let run = 0; run < 5; run++) await publishWebSub(withHub, before + run, hub);
+    await publishAll(withHub, before, hub);
     expect(hub.pings).toHaveLength(visibleFeedCount(before));
     hub.pings.length = 0;
     const after = new Date("2030-01-02T00:00:00Z").getTime(); // the 2030 article is out
@@ -172,6 +174,19 @@ describe("publishing", () => {
     expect(new Set(hub.pings).size).toBe(hub.pings.length);
   });
 
+  it("compares a few scopes per run, the newest articles' first", async () => {
+    const hub = fakeHub();
+    const now = Date.now();
+    const runs: number[] = [];
+    for (let run = 0; run < 10; run++) runs.push(await fingerprinted(() => publishWebSub(withHub, now + run, hub)));
+    expect(Math.max(...runs)).toBeLessThanOrEqual(SCOPES_PER_RUN * 4);
+    expect(new Set(hub.pings).size).toBe(visibleFeedCount(now));
+    // The first run told the hub about the site and the terms of the newest article.
+    const newest = (await content.articles([content.visibleStart(now)]))[0]!;
+    const enc = encodeURIComponent;
+    expect(hub.pings.slice(0, SCOPES_PER_RUN * 4)).toEqual(expect.arrayContaining([...feedsOf("/"), ...feedsOf(`/tags/${enc(newest.tagSlugs[0]!)}/`)]));
+  });
+
   it("compares every feed again when a setting that shows in them changes", async () => {
     const hub = fakeHub();
     const now = Date.now();
@@ -195,8 +210,9 @@ describe("publishing", () => {
       .bind(site)
       .first<{ failures: number; last_error: string; published_fingerprint: string | null }>();
     expect(row).toMatchObject({ failures: 1, last_error: "hub answered 503: try later", published_fingerprint: null });
-    for (let run = 1; run < 6; run++) await publishWebSub(withHub, now + run, hub);
+    for (let run = 1; run < 10; run++) await publishWebSub(withHub, now + run, hub);
     expect(hub.pings).not.toContain(site);
+    expect(new Set(hub.pings).size).toBe(visibleFeedCount(now) - 1);
     hub.failing.clear();
     hub.pings.length = 0;
     await publishWebSub(withHub, now + 10, hub);
@@ -227,7 +243,7 @@ describe("publishing", () => {
   it("a new hub is told about every feed again", async () => {
     const hub = fakeHub();
     const now = Date.now();
-    for (let run = 0; run < 5; run++) await publishWebSub(withHub, now + run, hub);
+    await publishAll(withHub, now, hub);
     const count = hub.pings.length;
     const other = "https://other-hub.example.org/";
     const otherPings: string[] = [];
@@ -236,7 +252,7 @@ describe("publishing", () => {
       return new Response(null, { status: 202 });
     }) as typeof fetch;
     await publishWebSub({ ...env, WEBSUB_HUB: other }, now + 10, { fetch: otherFetch });
-    expect(otherPings).toHaveLength(Math.min(count, MAX_PINGS_PER_RUN));
+    expect(otherPings).toHaveLength(Math.min(count, SCOPES_PER_RUN * 4));
   });
 });
 
@@ -249,7 +265,7 @@ describe("the scheduled handler", () => {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "0 * * * *" }), withHub, ctx);
     await waitOnExecutionContext(ctx);
-    expect(hub.pings.length).toBe(Math.min(visibleFeedCount(Date.now()), MAX_PINGS_PER_RUN));
+    expect(hub.pings.length).toBe(Math.min(visibleFeedCount(Date.now()), SCOPES_PER_RUN * 4));
     const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM websub_publications WHERE published_fingerprint IS NOT NULL").first<{ n: number }>();
     expect(stored!.n).toBe(hub.pings.length);
   });

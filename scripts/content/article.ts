@@ -3,7 +3,7 @@
  * No file system, so it runs in worker threads and in tests alike.
  */
 import type { Article } from "../../src/content/types.js";
-import { termSlug } from "../../src/lib/terms.js";
+import { rememberingTermSlug } from "../../src/lib/terms.js";
 import { absoluteUrl, trimBase } from "../../src/lib/urls.js";
 import { hasInvalidXmlChars, stripInvalidXmlChars } from "../../src/lib/xml.js";
 import { renderMarkdown } from "./markdown.js";
@@ -55,20 +55,8 @@ const URL_FIELDS = new Set(["slug", "tags", "main_topics"]);
 
 const MIB = 1024 * 1024;
 
-/** Slugs of the terms seen lately: a site's few hundred terms recur on every article. */
-const slugs = new Map<string, string>();
-const SLUGS_KEPT = 4096;
-
-/** `termSlug`, remembered (the build's own input, so keeping it is safe; the map is emptied when full). */
-function slugOf(term: string): string {
-  let slug = slugs.get(term);
-  if (slug === undefined) {
-    if (slugs.size >= SLUGS_KEPT) slugs.clear();
-    slug = termSlug(term);
-    slugs.set(term, slug);
-  }
-  return slug;
-}
+/** Slugs of the terms seen lately in this thread: a site's few hundred terms recur on every article. */
+const slugOf = rememberingTermSlug();
 
 /**
  * Parses one article. Never throws: whatever goes wrong inside (a bug, a library's

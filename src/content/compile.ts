@@ -2,7 +2,7 @@
  * Compiled content (articles newest first + terms) → the store's index and packs. Pure;
  * the build writes what this returns, and tests build an in-memory store from it.
  */
-import { termSlug, type TermKind } from "../lib/terms.js";
+import { rememberingTermSlug, termSlug, type TermKind } from "../lib/terms.js";
 import {
   encodeBodies,
   FORMAT_VERSION,
@@ -68,8 +68,10 @@ export function compileIndex(input: IndexInput, packSize = PACK_SIZE): { header:
   };
   const categories = new Map<string, number>();
   const folders = new Set<string>();
+  // A site has a few categories on every article: each name slugged once.
+  const slugOf = rememberingTermSlug();
   input.articles.forEach((a, position) => {
-    for (const c of a.categories) categories.set(termSlug(c), position);
+    for (const c of a.categories) categories.set(slugOf(c), position);
     const slash = a.source.indexOf("/");
     if (slash >= 0) folders.add(a.source.slice(0, slash));
   });

@@ -15,5 +15,22 @@ export function termSlug(term: string): string {
     .replace(/-{2,}/g, "-");
 }
 
+/**
+ * `termSlug`, remembering up to `keep` names (emptied when full): for a build's own
+ * articles, whose few hundred terms recur on every one — never for a client's text.
+ */
+export function rememberingTermSlug(keep = 4096): (term: string) => string {
+  const slugs = new Map<string, string>();
+  return (term) => {
+    let slug = slugs.get(term);
+    if (slug === undefined) {
+      if (slugs.size >= keep) slugs.clear();
+      slug = termSlug(term);
+      slugs.set(term, slug);
+    }
+    return slug;
+  };
+}
+
 export type TermKind = "tags" | "topics";
 

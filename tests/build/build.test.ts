@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { article, contentDir } from "./content-fixtures.js";
 import { parseArticle } from "../../scripts/content/article.js";
-import { termSlug } from "../../src/lib/terms.js";
+import { rememberingTermSlug, termSlug } from "../../src/lib/terms.js";
 import { buildContent, toModule } from "../../scripts/content/build.js";
 import { excerpt } from "../../scripts/content/excerpt.js";
 import { treeBytes } from "../support/tree.js";
@@ -170,6 +170,12 @@ main_topics:
     expect(result.parsed!.article.title).toBe("badbell");
     expect(result.parsed!.article.tags).toEqual(["ab"]);
     expect(result.parsed!.article.tagSlugs).toEqual(["ab"]);
+  });
+
+  it("remembers slugs only up to its bound, and stays right past it", () => {
+    const slug = rememberingTermSlug(2);
+    const names = ["Scale AI", "C++", "数据 安全", "Scale AI", "ＡＩ", "C++"];
+    for (let round = 0; round < 3; round++) expect(names.map(slug)).toEqual(names.map((n) => termSlug(n)));
   });
 
   it("gives every spelling of a term its own slug, however many articles repeat it", () => {

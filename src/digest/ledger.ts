@@ -6,7 +6,13 @@
 import type { Content } from "../content/index.js";
 import { LOOKBACK_MS, snapshot, type DigestItem } from "./items.js";
 
-const CHUNK = 50;
+/**
+ * Ids per `INSERT`, by the bytes of their JSON: a statement's one bound string stays far
+ * under D1's limits (100 KB of SQL, 2 MB a value), so a full comparison of 100,000
+ * articles is ~70 statements, not 2,000.
+ */
+const CHUNK_BYTES = 90_000;
+const encoder = new TextEncoder();
 const BASELINE_MARKER = "#baseline";
 
 export interface LedgerSync {
@@ -33,17 +39,12 @@ export async function syncLedger(db: D1Database, content: Content, now: number):
   // A marker row, so a deployment that starts with no articles has still had its baseline.
   if (baseline) statements.push(db.prepare(`INSERT OR IGNORE INTO articles_seen VALUES ('${BASELINE_MARKER}', 0, 0)`));
   const ids = await idsAt(content, start, end);
-  for (let i = start; i < end; i += CHUNK) {
-    const chunk = [];
-    for (let p = i; p < Math.min(i + CHUNK, end); p++) chunk.push({ id: ids[p - start]!, p: content.publishedAt(p) });
-    statements.push(
-      db
-        .prepare(
-          `INSERT OR IGNORE INTO articles_seen (article_id, first_seen_at, published_at)
-           SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.p') FROM json_each(?2)`,
-        )
-        .bind(firstSeen, JSON.stringify(chunk)),
-    );
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO articles_seen (article_id, first_seen_at, published_at)
+     SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.p') FROM json_each(?2)`,
+  );
+  for (const json of jsonChunks(Array.from({ length: end - start }, (_, i) => JSON.stringify({ id: ids[i]!, p: content.publishedAt(start + i) })), CHUNK_BYTES)) {
+    statements.push(insert.bind(firstSeen, json));
   }
   // Never back in time for the same version (a sync whose clock is behind another's).
   statements.push(
@@ -74,6 +75,25 @@ export async function pendingSync(db: D1Database, content: Content, now: number)
   // Same version, already compared up to `until`: what was published in (until, now] is new.
   if (baseline || state?.hash !== content.hash || state.until === null) return { baseline, start, end: content.size, full: true };
   return { baseline, start, end: Math.max(start, content.visibleStart(state.until)), full: false };
+}
+
+/** JSON arrays of `items` (each already JSON), each at most `maxBytes` of UTF-8 (an item longer than that alone in one). */
+function jsonChunks(items: readonly string[], maxBytes: number): string[] {
+  const out: string[] = [];
+  let chunk: string[] = [];
+  let bytes = 2;
+  for (const item of items) {
+    const size = encoder.encode(item).byteLength + 1;
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      out.push(`[${chunk.join(",")}]`);
+      chunk = [];
+      bytes = 2;
+    }
+    chunk.push(item);
+    bytes += size;
+  }
+  if (chunk.length > 0) out.push(`[${chunk.join(",")}]`);
+  return out;
 }
 
 /** Ids of the articles at positions [from, to): from their metadata when few, else from the list of every id. */

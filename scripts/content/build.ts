@@ -4,7 +4,7 @@
  * parsed and rendered, spread over worker threads when there are many.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync, type Stats } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Article, CompiledContent, ContentManifest, Term } from "../../src/content/types.js";
@@ -99,13 +99,27 @@ export interface BuildResult {
   abandon?: () => void;
 }
 
-/** Markdown files under `dir` (relative, `/`-separated, sorted), each with its stat. */
-function listMarkdown(dir: string): { files: string[]; stats: Stats[] } {
-  const files = walkFiles(dir, (name) => /\.(md|markdown)$/i.test(name)).sort();
+/** Each listed file's size and modification time, by index: numbers in arrays, so a build of 10,000 files keeps no `Stats` object alive (the garbage collector copied them all, ~30 ms). */
+export interface FileStamps {
+  size: Float64Array;
+  mtimeMs: Float64Array;
+}
+
+/** Markdown files under `dir` (relative, `/`-separated, sorted), each with its stamp. */
+function listMarkdown(dir: string): { files: string[]; stamps: FileStamps } {
+  const listed = walkFiles(dir, (name) => /\.(md|markdown)$/i.test(name)).sort();
   const base = dir.endsWith("/") ? dir : `${dir}/`;
-  const stats = files.map((file) => statSync(base + file, { throwIfNoEntry: false }));
-  const keep = files.flatMap((_, i) => (stats[i]?.isFile() ? [i] : []));
-  return { files: keep.map((i) => files[i]!), stats: keep.map((i) => stats[i]!) };
+  const files: string[] = [];
+  const size = new Float64Array(listed.length);
+  const mtimeMs = new Float64Array(listed.length);
+  for (const file of listed) {
+    const st = statSync(base + file, { throwIfNoEntry: false });
+    if (!st?.isFile()) continue;
+    size[files.length] = st.size;
+    mtimeMs[files.length] = st.mtimeMs;
+    files.push(file);
+  }
+  return { files, stamps: { size: size.subarray(0, files.length), mtimeMs: mtimeMs.subarray(0, files.length) } };
 }
 
 /**
@@ -158,11 +172,12 @@ function collectTerms(articles: ArticleCore[], kind: TermKind): Term[] {
  * Bytes read to hash are kept in `sources` (up to `KEEP_SOURCE_BYTES`) for the parse, so
  * a file is read once. Synchronous: a stat is microseconds, far less than a promise round trip.
  */
-function fileKeys(contentDir: string, files: string[], stats: Stats[], siteUrl: string, cache: BuildCache, sources: (Uint8Array | null)[]): string[] {
+function fileKeys(contentDir: string, files: string[], stamps: FileStamps, siteUrl: string, cache: BuildCache, sources: (Uint8Array | null)[]): string[] {
   let kept = 0;
   return files.map((file, i) => {
-    const st = stats[i]!;
-    let key = cache.stamped(file, st.size, st.mtimeMs);
+    const size = stamps.size[i]!;
+    const mtimeMs = stamps.mtimeMs[i]!;
+    let key = cache.stamped(file, size, mtimeMs);
     if (key === undefined) {
       const bytes = readFileSync(join(contentDir, file));
       key = cacheKey(siteUrl, file, bytes);
@@ -171,7 +186,7 @@ function fileKeys(contentDir: string, files: string[], stats: Stats[], siteUrl: 
         kept += bytes.byteLength;
       }
     }
-    cache.stamp(file, st.size, st.mtimeMs, key);
+    cache.stamp(file, size, mtimeMs, key);
     return key;
   });
 }
@@ -186,9 +201,9 @@ const BATCH_FILES = 48;
  * site URL and every file's path, size and modification time. Equal digests mean every
  * stamp still holds, so the input key is the one recorded with it (cache.ts `last.json`).
  */
-export function statKey(toolVersion: string, siteUrl: string, files: readonly string[], stats: readonly Stats[]): string {
+export function statKey(toolVersion: string, siteUrl: string, files: readonly string[], stamps: FileStamps): string {
   // One update of the joined lines (the same bytes as one per file, without 10,000 calls into the hash).
-  const lines = files.map((file, i) => `${file}\0${stats[i]!.size}\0${stats[i]!.mtimeMs}\n`).join("");
+  const lines = files.map((file, i) => `${file}\0${stamps.size[i]!}\0${stamps.mtimeMs[i]!}\n`).join("");
   return createHash("sha256").update(`${toolVersion}\0${RENDERER_VERSION}\0${siteUrl}\0${lines}`).digest("hex");
 }
 
@@ -199,10 +214,10 @@ export function inputKey(toolVersion: string, files: readonly string[], keys: re
 }
 
 export async function buildContent(options: BuildOptions): Promise<BuildResult> {
-  const { files, stats } = listMarkdown(options.contentDir);
+  const { files, stamps } = listMarkdown(options.contentDir);
   const cache = options.cacheDir ? BuildCache.open(options.cacheDir, options.distrustRuns) : undefined;
   const upToDate = (input: string): BuildResult => ({ upToDate: true, inputKey: input, cached: files.length, parsed: 0, problems: [], warnings: [], files: files.length, drafts: 0 });
-  const touched = cache && options.toolVersion !== undefined ? statKey(options.toolVersion, options.siteUrl, files, stats) : undefined;
+  const touched = cache && options.toolVersion !== undefined ? statKey(options.toolVersion, options.siteUrl, files, stamps) : undefined;
   if (cache && touched && cache.existed) {
     // Nothing touched since the last build: its input key holds without parsing the stamps.
     const last = cache.lastInput();
@@ -211,7 +226,7 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
   const sources: (Uint8Array | null)[] = files.map(() => null);
   // A cold cache: every file is to be parsed, so the threads read and hash them as they parse.
   const cold = cache !== undefined && !cache.existed;
-  const keys = cache && !cold ? fileKeys(options.contentDir, files, stats, options.siteUrl, cache, sources) : [];
+  const keys = cache && !cold ? fileKeys(options.contentDir, files, stamps, options.siteUrl, cache, sources) : [];
   let input = cache && !cold && options.toolVersion !== undefined ? inputKey(options.toolVersion, files, keys) : undefined;
   if (cache && touched && input) await cache.recordInput(touched, input);
   if (cache && input && cache.existed && options.isCurrent?.(input)) {
@@ -225,7 +240,7 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
   if (cold) {
     todo.forEach((i, j) => {
       keys[i] = fresh[j]!.key!;
-      cache.stamp(files[i]!, stats[i]!.size, stats[i]!.mtimeMs, keys[i]);
+      cache.stamp(files[i]!, stamps.size[i]!, stamps.mtimeMs[i]!, keys[i]);
     });
     input = options.toolVersion !== undefined ? inputKey(options.toolVersion, files, keys) : undefined;
     if (touched && input) await cache.recordInput(touched, input);

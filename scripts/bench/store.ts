@@ -68,10 +68,10 @@ export interface StoreRow {
 export const BODY_BYTES = [6000, 9500] as const;
 
 /**
- * Waits for the disk to take what is still being written back (`sync`) before a timed cold
- * build: otherwise ours starts while the ~0.5 GB just deleted is being discarded, and
- * Hugo's while the ~0.5 GB our build wrote is being written back — on a VM, seconds of
- * either one's time that belong to the step before.
+ * Waits for the disk to take what is still being written back (`sync`) before each timed
+ * build: otherwise ours starts while the ~0.5 GB just deleted is being discarded, Hugo's
+ * and the first rebuilds while the ~0.5 GB the cold build wrote is being written back — on
+ * a VM, time that belongs to the step before.
  */
 async function settleDisk(): Promise<void> {
   await run("sync", []);
@@ -220,6 +220,7 @@ export async function storeBench(
   const noChanges: BuildRun[] = [];
   for (let r = 0; r < REBUILD_RUNS; r++) {
     log(`${count}: rebuild, nothing changed (${r + 1} of ${REBUILD_RUNS})`);
+    await settleDisk();
     noChanges.push(await cli(contentDir, outDir, cacheDir));
   }
   const noChange = least(noChanges);
@@ -230,6 +231,7 @@ export async function storeBench(
   for (let r = 0; r < REBUILD_RUNS; r++) {
     await appendFile(join(contentDir, middle.source), `\n\n更正 ${r + 1}：本文已更新。\n`);
     log(`${count}: rebuild, one article changed (${middle.source}, ${r + 1} of ${REBUILD_RUNS})`);
+    await settleDisk();
     oneChanges.push(await cli(contentDir, outDir, cacheDir));
   }
   const oneChanged = least(oneChanges);

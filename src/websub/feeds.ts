@@ -1,8 +1,7 @@
 /** The feeds a WebSub hub is told about: every canonical feed URL, by scope, with a fingerprint of its bytes. */
 import { FEED_FILES } from "../lib/feed-formats.js";
-import type { Env } from "../env.js";
 import { DEFAULT_LIMIT } from "../feeds/query.js";
-import { feedService } from "../feeds/service.js";
+import type { FeedService } from "../feeds/service.js";
 import type { FeedScope } from "../feeds/select.js";
 import type { Content } from "../content/index.js";
 
@@ -38,8 +37,7 @@ export function publishScopes(content: Content, now: number): PublishScope[] {
 export const FEEDS_PER_SCOPE = Object.keys(FEED_FILES).length;
 
 /** The scope's feeds at `now`, each with the fingerprint of its bytes (rendered, or from the feed cache). */
-export async function scopeFeeds(env: Env, scope: PublishScope, now: number): Promise<PublishableFeed[]> {
-  const service = await feedService(env);
+export async function scopeFeeds(service: FeedService, scope: PublishScope, now: number): Promise<PublishableFeed[]> {
   const query = { ...(scope.scope ? { scope: scope.scope } : {}), tags: [], topics: [], limit: DEFAULT_LIMIT };
   const out: PublishableFeed[] = [];
   for (const [file, format] of Object.entries(FEED_FILES)) {

@@ -90,27 +90,28 @@ async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Pr
 }
 
 export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}): Promise<WebSubReport> {
-  const hub = readConfig(env).site.websubHub;
+  const config = readConfig(env);
+  const hub = config.site.websubHub;
   const report: WebSubReport = { hub, published: [], failed: [], unchanged: 0, deferred: 0 };
   if (!hub) return report;
   const doFetch = deps.fetch ?? fetch;
 
-  // What every feed is made from; a run of a version that left nothing to do renders nothing.
+  // What every feed is made from: a scope compared for this version (every change in it
+  // published) is not rendered again; once all are, a run renders nothing.
   const service = await feedService(env);
   const { content } = service;
-  const version = [content.hash, readConfig(env).renderKey, hub, content.visibleStart(now)].join("\n");
+  const version = [content.hash, config.renderKey, hub, content.visibleStart(now)].join("\n");
   const scopes = publishScopes(content, now);
-  const settled = await env.DB.prepare("SELECT settled_version FROM websub_state WHERE id = 1").first<{ settled_version: string }>();
-  if (settled?.settled_version === version) {
-    report.unchanged = scopes.length * FEEDS_PER_SCOPE;
-    return report;
-  }
-  // Scopes not yet compared for this version, newest first; a few per run (each reads the store).
   const { results: done } = await env.DB.prepare("SELECT scope FROM websub_scopes WHERE compared_version = ?1").bind(version).all<{ scope: string }>();
   const compared = new Set(done.map((r) => r.scope));
   const pending = scopes.filter((s) => !compared.has(s.key));
+  if (pending.length === 0) {
+    report.unchanged = scopes.length * FEEDS_PER_SCOPE;
+    return report;
+  }
+  // Newest first, a few per run (each reads the store).
   const todo = pending.slice(0, SCOPES_PER_RUN);
-  const byScope = await Promise.all(todo.map((scope) => scopeFeeds(env, scope, now)));
+  const byScope = await Promise.all(todo.map((scope) => scopeFeeds(service, scope, now)));
   const feeds = byScope.flat();
   const { results } = await env.DB.prepare("SELECT feed_url, hub, published_fingerprint FROM websub_publications WHERE feed_url IN (SELECT value FROM json_each(?1))")
     .bind(JSON.stringify(feeds.map((f) => f.url)))
@@ -120,6 +121,8 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
     const row = known.get(f.url);
     return !row || row.published_fingerprint !== f.fingerprint || row.hub !== hub;
   });
+  const unchanged = new Set(feeds.map((f) => f.url));
+  for (const f of changed) unchanged.delete(f.url);
   report.unchanged = feeds.length - changed.length + (scopes.length - pending.length) * FEEDS_PER_SCOPE;
   report.deferred = Math.max(0, changed.length - MAX_PINGS_PER_RUN) + (pending.length - todo.length) * FEEDS_PER_SCOPE;
 
@@ -148,18 +151,11 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
   });
   // A scope is compared for this version once every feed of it that changed is published
   // (a failed, deferred or claimed-elsewhere one is compared again next run).
-  const unchanged = new Set(feeds.filter((f) => !changed.includes(f)).map((f) => f.url));
   const finished = todo.filter((_, i) => byScope[i]!.every((f) => unchanged.has(f.url) || published.has(f.url)));
   const mark = env.DB.prepare(
     "INSERT INTO websub_scopes (scope, compared_version) VALUES (?1, ?2) ON CONFLICT (scope) DO UPDATE SET compared_version = excluded.compared_version",
   );
   for (const scope of finished) updates.push(mark.bind(scope.key, version));
-  // Every scope compared: later runs of this version render nothing.
-  if (finished.length === pending.length) {
-    updates.push(
-      env.DB.prepare("INSERT INTO websub_state (id, settled_version) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET settled_version = excluded.settled_version").bind(version),
-    );
-  }
   if (updates.length) await env.DB.batch(updates);
   if (report.published.length || report.failed.length) {
     console.log(`websub: published ${report.published.length}, failed ${report.failed.length}, deferred ${report.deferred}`);

@@ -43,7 +43,7 @@ const feedsOf = (path: string) => ["rss.xml", "index.xml", "atom.xml", "feed.jso
 const visibleFeedCount = (now: number) => 4 * (1 + content.catalogue("topics", now).size + content.catalogue("tags", now).size);
 
 beforeEach(async () => {
-  await env.DB.batch(["websub_publications", "websub_state", "websub_scopes"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+  await env.DB.batch(["websub_publications", "websub_scopes"].map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
 });
 
 /** Runs until every feed is published (the per-run cap spreads the first publication over runs). */

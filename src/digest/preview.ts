@@ -21,18 +21,14 @@ const SAMPLE = 5;
 
 /** What a run starting now would offer: the ledger window plus articles not yet seen. */
 async function candidates(db: D1Database, content: Content, now: number): Promise<DigestItem[]> {
+  // What the next sync would add (an empty ledger means a new deployment: its first run sends nothing).
   const pending = await pendingSync(db, content, now);
   const unseen: number[] = [];
-  // An empty ledger means a new deployment: its first run sends nothing.
-  if (pending.baseline) {
-    /* nothing is new */
-  } else if (!pending.full) {
-    // A version compared already: only what was published since can be new.
-    for (let p = pending.start; p < pending.end; p++) unseen.push(p);
-  } else {
-    const seen = await seenArticleIds(db);
-    const ids = await content.ids();
-    for (let p = pending.start; p < content.size; p++) if (!seen.has(ids[p]!)) unseen.push(p);
+  if (!pending.baseline) {
+    // A version compared already: only what was published since can be new; else compare with every ledger row.
+    const seen = pending.full ? await seenArticleIds(db) : undefined;
+    const ids = seen ? await content.ids() : undefined;
+    for (let p = pending.start; p < pending.end; p++) if (!seen?.has(ids![p]!)) unseen.push(p);
   }
   const fresh = (await content.articles(unseen)).map((a) => snapshot(a, now));
   return [...fresh, ...(await windowItems(db, content, now))];

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import type { IndexArrays, IndexHeader } from "../../src/content/format.js";
 import type { Article, CompiledContent, ContentManifest, Term } from "../../src/content/types.js";
 import type { TermKind } from "../../src/lib/terms.js";
 import type { Problem } from "./article.js";
@@ -15,6 +16,7 @@ import { entryOf, type ArticleCore, type Entry, type Parsed } from "./entry.js";
 import { walkFiles } from "./files.js";
 import { ParsePool } from "./pool.js";
 import { RunWriter, type RunRecord } from "./runs.js";
+import { writeSnapshot } from "./snapshot.js";
 import { RENDERER_VERSION } from "./version.js";
 
 export interface BuildOptions {
@@ -36,6 +38,25 @@ export interface BuildOptions {
   isCurrent?: (inputKey: string) => boolean;
   /** Cache runs found damaged by an earlier attempt (site.ts): their files are parsed again. */
   distrustRuns?: ReadonlySet<string>;
+  /** The last build's site record and where its store is (site.ts): a few-articles rebuild starts from them (delta.ts). */
+  last?: { input: string; summary: BuildSummary; warnings: string[]; assetsDir: string };
+  /**
+   * Tried, with a cache that existed, once the nothing-changed shortcut does not hold and
+   * before the file table is read: the few-articles rebuild (delta.ts, passed by site.ts),
+   * whose result is this build's unless it gives undefined.
+   */
+  delta?: (options: BuildOptions, cache: BuildCache, files: string[], stamps: FileStamps, statKey: string) => Promise<BuildResult | undefined>;
+}
+
+/**
+ * A few-articles rebuild's index (delta.ts): the last build's, with the new content hash —
+ * same articles, order and terms, so the list of ids is the last store's too.
+ */
+export interface PatchedIndex {
+  hash: string;
+  siteUrl: string;
+  count: number;
+  index: { header: IndexHeader; arrays: IndexArrays };
 }
 
 /** What a build made, in numbers (the CLI's summary line; kept for the nothing-changed shortcut). */
@@ -64,6 +85,8 @@ export interface ArticleRecord {
 
 export interface BuildResult {
   index?: CompiledIndex;
+  /** A few-articles rebuild's index instead (delta.ts): the last build's, with the new hash. */
+  patched?: PatchedIndex;
   /** Everything, whole articles and bodies, read on first use (tests, benchmarks; the build itself reads only `record`). */
   data?: CompiledContent;
   /** The generated manifest module's text (see `toModule`). */
@@ -95,6 +118,10 @@ export interface BuildResult {
   upToDate?: boolean;
   /** Saves the cache and closes its run files: call once the store is written (it reads records until then). */
   finish?: () => Promise<void>;
+  /** Writes what this build compiled for the next few-articles rebuild (snapshot.ts): call once the site record is written. */
+  saveSnapshot?: () => void;
+  /** Built by the few-articles rebuild (delta.ts): the changed files parsed, their packs rewritten, nothing compiled. */
+  delta?: true;
   /** Closes the cache without saving it (the store could not be written: a damaged run). */
   abandon?: () => void;
 }
@@ -106,7 +133,7 @@ export interface FileStamps {
 }
 
 /** Markdown files under `dir` (relative, `/`-separated, sorted), each with its stamp. */
-function listMarkdown(dir: string): { files: string[]; stamps: FileStamps } {
+export function listMarkdown(dir: string): { files: string[]; stamps: FileStamps } {
   const listed = walkFiles(dir, (name) => /\.(md|markdown)$/i.test(name)).sort();
   const base = dir.endsWith("/") ? dir : `${dir}/`;
   const files: string[] = [];
@@ -215,13 +242,15 @@ export function inputKey(toolVersion: string, files: readonly string[], keys: re
 
 export async function buildContent(options: BuildOptions): Promise<BuildResult> {
   const { files, stamps } = listMarkdown(options.contentDir);
-  const cache = options.cacheDir ? BuildCache.open(options.cacheDir, options.distrustRuns) : undefined;
+  const cache = options.cacheDir ? BuildCache.open(options.cacheDir, options.siteUrl, options.distrustRuns) : undefined;
   const upToDate = (input: string): BuildResult => ({ upToDate: true, inputKey: input, cached: files.length, parsed: 0, problems: [], warnings: [], files: files.length, drafts: 0 });
   const touched = cache && options.toolVersion !== undefined ? statKey(options.toolVersion, options.siteUrl, files, stamps) : undefined;
   if (cache && touched && cache.existed) {
     // Nothing touched since the last build: its input key holds without parsing the stamps.
     const last = cache.lastInput();
     if (last?.statKey === touched && options.isCurrent?.(last.inputKey)) return upToDate(last.inputKey);
+    const delta = await options.delta?.(options, cache, files, stamps, touched);
+    if (delta) return delta;
   }
   const sources: (Uint8Array | null)[] = files.map(() => null);
   // A cold cache: every file is to be parsed, so the threads read and hash them as they parse.
@@ -260,11 +289,33 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
     const at = entries[file]!.at;
     return at && cache ? cache.read(at, check(file)) : held.get(file)!;
   };
-  const built = compile(entries as Entry[], options.siteUrl, record, check, { cached: files.length - todo.length, parsed: todo.length }, cache?.runDir);
+  const { positions, ...built } = compile(entries as Entry[], options.siteUrl, record, check, { cached: files.length - todo.length, parsed: todo.length }, cache?.runDir);
   // Saved once the store is written (site.ts), or here when the build stops with problems.
   const done = cache ? () => cache.save() : async () => {};
   if (!built.summary) await done();
-  return { ...built, ...(input ? { inputKey: input } : {}), finish: done, ...(cache ? { abandon: () => cache.abandon() } : {}) };
+  const saveSnapshot =
+    cache && input && positions
+      ? () =>
+          writeSnapshot(cache.dir, cache.version, {
+            inputKey: input,
+            tableBase: cache.tableBase ?? "",
+            files,
+            size: stamps.size,
+            mtimeMs: stamps.mtimeMs,
+            keys,
+            position: positions,
+            digests: entries.map((e) => e!.digest!),
+            at: entries.map((e) => e!.at!),
+            warned: Uint8Array.from(entries, (e) => (e!.warnings ? 1 : 0)),
+          })
+      : undefined;
+  return {
+    ...built,
+    ...(input ? { inputKey: input } : {}),
+    finish: done,
+    ...(cache ? { abandon: () => cache.abandon() } : {}),
+    ...(saveSnapshot ? { saveSnapshot } : {}),
+  };
 }
 
 /** Parses the files to do: on worker threads when there are many, else here. */
@@ -292,7 +343,7 @@ function compile(
   counts: { cached: number; parsed: number },
   /** The cache's run directory: records are there (entries carry `at`). */
   runDir?: string,
-): BuildResult {
+): BuildResult & { positions?: Int32Array } {
   const files = entries.length;
   const problems = entries.flatMap((e) => e.problems ?? []);
   const warnings = entries.flatMap((e) => e.warnings ?? []);
@@ -317,10 +368,9 @@ function compile(
   const articles = published.map((p) => p.core);
   const tags = collectTerms(articles, "tags");
   const topics = collectTerms(articles, "topics");
-  // Hash the per-article digests (made in parallel by the threads), not the whole output.
-  const hasher = createHash("sha256").update(siteUrl).update(JSON.stringify({ tags, topics }));
-  hasher.update(published.map((p) => p.digest).join(""));
-  const hash = hasher.digest("hex");
+  const hash = contentHash(siteUrl, tags, topics, published.map((p) => p.digest));
+  const positions = new Int32Array(files).fill(-1);
+  published.forEach((p, position) => (positions[p.file] = position));
   const index: CompiledIndex = { hash, siteUrl, articles, tags, topics };
   const byPosition = (position: number): ArticleRecord => record(published[position]!.file);
   const decoder = new TextDecoder();
@@ -344,6 +394,7 @@ function compile(
     ...(runDir
       ? { runs: { dir: runDir, at: (position: number) => entries[published[position]!.file]!.at!, check: (position: number) => check(published[position]!.file) } }
       : {}),
+    positions,
     problems,
     warnings,
     files,
@@ -353,10 +404,19 @@ function compile(
 }
 
 /**
+ * The content hash: the site URL, its terms and every published article's digest, newest
+ * first — it changes whenever any output byte would. The digests are made in parallel by
+ * the threads: the whole output is never hashed.
+ */
+export function contentHash(siteUrl: string, tags: readonly Term[], topics: readonly Term[], digests: readonly string[]): string {
+  return createHash("sha256").update(siteUrl).update(JSON.stringify({ tags, topics })).update(digests.join("")).digest("hex");
+}
+
+/**
  * The generated ES module: only the manifest naming the content version. Articles live in
  * the content store (static assets, src/content/format.ts), never in the bundle.
  */
-export function toModule(data: Pick<CompiledIndex, "hash" | "siteUrl" | "articles">): string {
+export function toModule(data: Pick<CompiledIndex, "hash" | "siteUrl"> & { articles: { length: number } }): string {
   const manifest: ContentManifest = { hash: data.hash, siteUrl: data.siteUrl, articles: data.articles.length };
   return `// Generated by \`npm run build\` from content/. Do not edit. content-hash: ${data.hash}\nexport default ${JSON.stringify(manifest)};\n`;
 }

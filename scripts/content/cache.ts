@@ -43,7 +43,12 @@ import { RENDERER_VERSION } from "./version.js";
 
 /** The cache's own layout, besides what the renderer makes: a change of either empties it. */
 const LAYOUT = "table-1";
-const VERSION = `${RENDERER_VERSION}/${LAYOUT}`;
+/**
+ * The cache's version: the renderer's, the layout's and the site URL's (every key holds
+ * the site URL, but a file's stamp does not: a cache of another site URL is not this
+ * one's, so its stamps are never taken). The snapshot (snapshot.ts) is named by it too.
+ */
+const cacheVersion = (siteUrl: string): string => `${RENDERER_VERSION}/${LAYOUT}/${createHash("sha256").update(siteUrl).digest("hex").slice(0, 16)}`;
 const TABLE = "files.bin";
 const PATCH = "files.patch.bin";
 /** A patch is written while it holds at most this share of the rows (or `PATCH_ROWS`, if more). */
@@ -62,6 +67,13 @@ interface Table {
 
 const newId = (): string => `${process.pid}-${randomBytes(6).toString("hex")}`;
 
+/** A patch to write (`patchWith`): its rows, on which whole table, and the paths it removes from that table. */
+export interface PatchPlan {
+  base: string;
+  rows: FileRow[];
+  removed: string[];
+}
+
 /** The last build's digest of paths, sizes and modification times, and the input key they gave. */
 export interface LastInput {
   version: string;
@@ -77,10 +89,10 @@ export function cacheKey(siteUrl: string, file: string, bytes: Uint8Array): stri
   return createHash("sha256").update(RENDERER_VERSION).update("\0").update(siteUrl).update("\0").update(file).update("\0").update(bytes).digest("hex");
 }
 
-function readStored<T extends { version: string }>(path: string): T | undefined {
+function readStored<T extends { version: string }>(path: string, version: string): T | undefined {
   try {
     const stored = JSON.parse(readFileSync(path, "utf8")) as T;
-    return stored.version === VERSION ? stored : undefined;
+    return stored.version === version ? stored : undefined;
   } catch {
     return undefined; /* no cache yet, or unreadable: a cold build */
   }
@@ -121,11 +133,15 @@ export class BuildCache {
   private readonly reader: RunReader;
   /** This build's mark in `builders/` while it may write runs (`markRunning`). */
   private mark: string | undefined;
+  /** The whole table the table on disk is (or patches), once saved: the snapshot names it (snapshot.ts). */
+  tableBase: string | undefined;
   hits = 0;
   misses = 0;
 
   private constructor(
     readonly dir: string,
+    /** What wrote the table, the last input and the snapshot: another version's are not read. */
+    readonly version: string,
     /** Runs found damaged (`DamagedRecord`): their entries are misses, so their files are parsed again. */
     private readonly distrusted: ReadonlySet<string>,
   ) {
@@ -134,13 +150,13 @@ export class BuildCache {
     this.reader = new RunReader(this.runDir);
   }
 
-  static open(dir: string, distrusted: ReadonlySet<string> = new Set()): BuildCache {
-    return new BuildCache(dir, distrusted);
+  static open(dir: string, siteUrl: string, distrusted: ReadonlySet<string> = new Set()): BuildCache {
+    return new BuildCache(dir, cacheVersion(siteUrl), distrusted);
   }
 
   /** What the last build recorded in `last.json`, if it was made by this version. */
   lastInput(): LastInput | undefined {
-    return readStored<LastInput>(join(this.dir, "last.json"));
+    return readStored<LastInput>(join(this.dir, "last.json"), this.version);
   }
 
   /** Records the digest of paths, sizes and times and the input key they gave (written only when it changes). */
@@ -148,7 +164,7 @@ export class BuildCache {
     const last = this.lastInput();
     if (last?.statKey === statKey && last.inputKey === inputKey) return;
     await mkdir(this.dir, { recursive: true });
-    await writeAtomically(join(this.dir, "last.json"), JSON.stringify({ version: VERSION, statKey, inputKey } satisfies LastInput));
+    await writeAtomically(join(this.dir, "last.json"), JSON.stringify({ version: this.version, statKey, inputKey } satisfies LastInput));
   }
 
   /** The last build's table, its patch applied (empty when there is none, or it is unreadable: a cold build). */
@@ -156,7 +172,7 @@ export class BuildCache {
     if (this.last) return this.last;
     const read = (name: string) => {
       try {
-        return decodeTable(VERSION, readFileSync(join(this.dir, name)));
+        return decodeTable(this.version, readFileSync(join(this.dir, name)));
       } catch {
         return undefined; /* none yet */
       }
@@ -261,8 +277,7 @@ export class BuildCache {
 
   /** Gives the build up without saving (a damaged run was found: the next attempt distrusts it). */
   abandon(): void {
-    this.reader.close();
-    this.unmark();
+    this.release();
   }
 
   /**
@@ -285,7 +300,9 @@ export class BuildCache {
         if (stamp === last.rows.get(path) && (stamp as FileRow).entry === entry) return stamp as FileRow;
         return { path, size: stamp.size, mtimeMs: stamp.mtimeMs, key: stamp.key, ...(entry ? { entry } : {}) };
       });
-      this.writeTable(rows, last.base);
+      this.tableBase = this.writeTable(rows, last.base);
+    } else {
+      this.tableBase = last.base?.id;
     }
     // Runs no entry uses (replaced, merged, or left by a build that stopped), and the
     // files of earlier layouts — unless another build is running on this cache: the runs
@@ -300,28 +317,68 @@ export class BuildCache {
   }
 
   /**
+   * For a few-articles rebuild (delta.ts), which never reads the table: the patch on table
+   * `base` (of about `tableRows` rows) with `rows` put in, or undefined when the patch there
+   * is another table's, unreadable, or would grow past what a patch holds — then the full
+   * path runs and writes the table whole.
+   */
+  patchWith(base: string, tableRows: number, rows: readonly FileRow[]): PatchPlan | undefined {
+    let patch: { rows: FileRow[]; mark: { base?: string; removed?: string[] } } | undefined = { rows: [], mark: { base } };
+    if (existsSync(join(this.dir, PATCH))) {
+      try {
+        patch = decodeTable(this.version, readFileSync(join(this.dir, PATCH)));
+      } catch {
+        patch = undefined;
+      }
+    }
+    if (!patch || patch.mark.base !== base) return undefined;
+    const merged = new Map(patch.rows.map((r) => [r.path, r]));
+    for (const r of rows) merged.set(r.path, r);
+    const removed = patch.mark.removed ?? [];
+    if (merged.size + removed.length > Math.max(PATCH_ROWS, tableRows * PATCH_SHARE)) return undefined;
+    return { base, rows: [...merged.values()], removed };
+  }
+
+  /** Writes a planned patch (`patchWith`) and lets go of the cache: this build's runs are in the table now. */
+  writePatch(plan: PatchPlan): void {
+    this.writeFile(PATCH, encodeTable(this.version, plan.rows, { id: newId(), base: plan.base, removed: plan.removed }));
+    this.tableBase = plan.base;
+    this.release();
+  }
+
+  /** Closes the run files and removes this build's mark, saving nothing. */
+  release(): void {
+    this.reader.close();
+    this.unmark();
+  }
+
+  /** Writes a table file under a name of its own, then renames it: builds at once never mix their tables. */
+  private writeFile(name: string, pieces: Uint8Array[]): void {
+    const tmp = join(this.dir, `${name}.${newId()}`);
+    writeWhole(tmp, pieces);
+    renameSync(tmp, join(this.dir, name));
+  }
+
+  /**
    * Writes `rows` as a patch on the whole table `base` when few differ from it, else as
    * the whole table (and drops the patch: a patch names the table it applies to, so one
-   * left by a build that stopped in between is never applied to another).
+   * left by a build that stopped in between is never applied to another). Returns the
+   * id of the whole table the table on disk now is or patches.
    */
-  private writeTable(rows: FileRow[], base: Table["base"]): void {
-    // Written under a name of its own, then renamed: builds at once never mix their tables.
-    const put = (name: string, pieces: Uint8Array[]) => {
-      const tmp = join(this.dir, `${name}.${newId()}`);
-      writeWhole(tmp, pieces);
-      renameSync(tmp, join(this.dir, name));
-    };
+  private writeTable(rows: FileRow[], base: Table["base"]): string {
     if (base && this.existed) {
       const changed = rows.filter((r) => base.rows.get(r.path) !== r);
       const present = new Set(rows.map((r) => r.path));
       const removed = [...base.rows.keys()].filter((path) => !present.has(path));
       if (changed.length + removed.length <= Math.max(PATCH_ROWS, base.rows.size * PATCH_SHARE)) {
-        put(PATCH, encodeTable(VERSION, changed, { id: newId(), base: base.id, removed }));
-        return;
+        this.writeFile(PATCH, encodeTable(this.version, changed, { id: newId(), base: base.id, removed }));
+        return base.id;
       }
     }
-    put(TABLE, encodeTable(VERSION, rows, { id: newId() }));
+    const id = newId();
+    this.writeFile(TABLE, encodeTable(this.version, rows, { id }));
     rmSync(join(this.dir, PATCH), { force: true });
+    return id;
   }
 
   /**

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile, mkdir, rm, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { buildContent, MODULE_TYPES, type BuildOptions, type BuildResult, type BuildSummary } from "./build.js";
+import { deltaBuild } from "./delta.js";
 import { DamagedRecord } from "./runs.js";
 import { storeFilesPresent, writeStore, type StoreStats } from "./store.js";
 
@@ -70,21 +71,36 @@ export async function buildSite(options: BuildOptions & { outDir: string }): Pro
   }
 }
 
-async function buildOnce(options: BuildOptions & { outDir: string }): Promise<SiteBuild> {
+async function buildOnce(options: BuildOptions & { outDir: string }, full = false): Promise<SiteBuild> {
   const record = readRecord(options.outDir);
   const result = await buildContent({
     ...options,
     isCurrent: (input) => record !== undefined && record.input === input && outputsPresent(options.outDir, record),
+    ...(record && !full ? { last: { input: record.input, summary: record.summary, warnings: record.warnings, assetsDir: join(options.outDir, "assets") }, delta: deltaBuild } : {}),
   });
   if (result.upToDate && record) {
     return { result: { ...result, summary: record.summary, warnings: record.warnings }, store: { ...record.store, written: 0, changed: [], shared: 0, removed: 0 } };
   }
-  if (!result.index || !result.module || !result.digests || !result.record || !result.summary) return { result };
-  await mkdir(options.outDir, { recursive: true });
+  if (!result.delta) return writeOutputs(options.outDir, result);
+  try {
+    return await writeOutputs(options.outDir, result);
+  } catch {
+    // A record the few-articles rebuild copies was damaged or gone: the full path builds
+    // (and, finding the damage itself, distrusts its run).
+    result.abandon?.();
+    return buildOnce(options, true);
+  }
+}
+
+/** Writes what a build made: the store, the cache, the manifest, the site record, the snapshot. */
+async function writeOutputs(outDir: string, result: BuildResult): Promise<SiteBuild> {
+  const data = result.patched ?? result.index;
+  if (!data || !result.module || !result.digests || !result.record || !result.summary) return { result };
+  await mkdir(outDir, { recursive: true });
   // Whatever happens next, the old record no longer describes the outputs.
-  await rm(join(options.outDir, RECORD), { force: true });
-  const store = await writeStore(join(options.outDir, "assets"), options.outDir, {
-    data: result.index,
+  await rm(join(outDir, RECORD), { force: true });
+  const store = await writeStore(join(outDir, "assets"), outDir, {
+    data,
     digests: result.digests,
     record: result.record,
     ...(result.runs ? { runs: result.runs } : {}),
@@ -94,13 +110,14 @@ async function buildOnce(options: BuildOptions & { outDir: string }): Promise<Si
   });
   await result.finish?.();
   // The manifest last: once it names the new version, every file of that version is there.
-  await writeIfChanged(join(options.outDir, "content.js"), result.module);
-  await writeIfChanged(join(options.outDir, "content.d.ts"), MODULE_TYPES);
+  await writeIfChanged(join(outDir, "content.js"), result.module);
+  await writeIfChanged(join(outDir, "content.d.ts"), MODULE_TYPES);
   if (result.inputKey) {
     const next: BuildRecord = { input: result.inputKey, summary: result.summary, warnings: result.warnings, store: { ...store, changed: [] } };
-    const tmp = join(options.outDir, `${RECORD}.tmp`);
+    const tmp = join(outDir, `${RECORD}.tmp`);
     await writeFile(tmp, JSON.stringify(next));
-    await rename(tmp, join(options.outDir, RECORD));
+    await rename(tmp, join(outDir, RECORD));
+    result.saveSnapshot?.();
   }
   return { result, store };
 }

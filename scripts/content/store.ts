@@ -24,12 +24,12 @@ import {
   termBodyPath,
   termMetaPath,
 } from "../../src/content/format.js";
-import type { ArticleRecord, CompiledIndex } from "./build.js";
+import type { ArticleRecord, CompiledIndex, PatchedIndex } from "./build.js";
 import { walkFiles, writeWhole } from "./files.js";
 import { DamagedRecord, RunReader, type RunItem, type RunRecord } from "./runs.js";
 
 export interface StoreInput {
-  data: CompiledIndex;
+  data: CompiledIndex | PatchedIndex;
   /** Per article (parallel to `data.articles`): a digest of everything its files hold. */
   digests: readonly string[];
   /** Metadata JSON and body of the article at a position; asked only for packs being written. */
@@ -208,13 +208,13 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
 
   // Every pack file (main packs, then term packs), each keyed by what it holds.
   const jobs: PackJob[] = [];
-  const count = data.articles.length;
+  const count = "index" in data ? data.count : data.articles.length;
   for (let k = 0; k < packCount(count, packSize); k++) {
     const positions = packPositions(k, count, packSize);
     const key = sha256(format, data.siteUrl, ...positions.map((p) => digests[p]!));
     jobs.push({ path: metaPath(k), key, kind: "meta", positions }, { path: bodyPath(k), key, kind: "bodies", positions });
   }
-  const { header, arrays } = compileIndex(data, packSize);
+  const { header, arrays } = "index" in data ? data.index : compileIndex(data, packSize);
   // Term packs: keyed, as packs are, by what they hold, so only those holding a changed article are rewritten.
   for (const kind of ["tags", "topics"] as const) {
     for (const entry of header.termPacks[kind]) {
@@ -251,8 +251,13 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     await shared;
   }
   // Keyed by the ids themselves: an edit that adds, removes or reorders no article leaves it (5.7 MB at 100,000) as it is.
-  const ids = JSON.stringify(data.articles.map((a) => a.id));
-  put(idsPath(), sha256(format, ids), () => ids);
+  if ("index" in data) {
+    const before = old.files[idsPath()];
+    if (!before || !kept(idsPath(), before.key)) throw new Error("content store: a patched index needs the last store's list of ids");
+  } else {
+    const ids = JSON.stringify(data.articles.map((a) => a.id));
+    put(idsPath(), sha256(format, ids), () => ids);
+  }
   put(indexPath(), sha256(format, data.hash), () => encodeIndex(header, arrays));
 
   let removed = 0;

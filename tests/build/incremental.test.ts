@@ -383,6 +383,17 @@ describe("incremental build", () => {
     expect(alone.store!.shared).toBe(0);
   }, 120_000);
 
+  it("builds again for another site URL, whatever the files' stamps say", async () => {
+    const { contentDir, outDir, cacheDir } = cachedSite();
+    const build = (siteUrl: string) => buildSite({ contentDir, siteUrl, outDir, cacheDir, threads: 1, toolVersion: "tool-1" });
+    await build(SITE);
+    const moved = await build("https://moved.example.org");
+    expect(moved.result).toMatchObject({ parsed: N });
+    const pack = readFileSync(join(outDir, "assets/__content/m/0.json"), "utf8");
+    expect(pack).toContain("https://moved.example.org/");
+    expect(pack).not.toContain(SITE);
+  }, 60_000);
+
   it("keys entries by the renderer version, the site URL, the path and the bytes", () => {
     const bytes = new TextEncoder().encode("---\ntitle: x\n---\n");
     const key = cacheKey(SITE, "posts/a.md", bytes);

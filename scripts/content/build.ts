@@ -57,6 +57,10 @@ export interface PatchedIndex {
   siteUrl: string;
   count: number;
   index: { header: IndexHeader; arrays: IndexArrays };
+  /** The last `index.bin` with the new hash (format.ts `withHash`). */
+  indexBytes: Uint8Array;
+  /** Positions whose records changed: only packs holding one are written again. */
+  changed: ReadonlySet<number>;
 }
 
 /** What a build made, in numbers (the CLI's summary line; kept for the nothing-changed shortcut). */
@@ -298,6 +302,7 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
       ? () =>
           writeSnapshot(cache.dir, cache.version, {
             inputKey: input,
+            toolVersion: options.toolVersion!,
             tableBase: cache.tableBase ?? "",
             files,
             size: stamps.size,

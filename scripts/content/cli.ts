@@ -53,7 +53,7 @@ export async function main(args: string[], toolVersion?: string): Promise<number
     const ms = (performance.now() - started).toFixed(0);
     console.log(
       `build: ${summary.articles} articles (${summary.drafts} drafts skipped) from ${result.files} files ` +
-        `(${result.parsed} parsed, ${result.cached} from the cache${result.upToDate ? ", nothing changed" : ""}), ${summary.tags} tags, ${summary.topics} topics, ` +
+        `(${result.parsed} parsed, ${result.cached} from the cache${result.upToDate ? ", nothing changed" : result.delta ? ", only their packs rewritten" : ""}), ${summary.tags} tags, ${summary.topics} topics, ` +
         `store ${store.files} files (${store.written} written, ${store.removed} removed, ${(store.bytes / 1048576).toFixed(1)} MiB, ` +
         `largest ${(store.largest.bytes / 1024).toFixed(0)} KiB), hash ${summary.hash.slice(0, 12)} in ${ms} ms`,
     );

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeIndex, indexPath } from "../../src/content/format.js";
+import { decodeIndex, indexPath, withHash } from "../../src/content/format.js";
 import type { Article, Term } from "../../src/content/types.js";
 import { contentHash, inputKey, parseFiles, toModule, type BuildOptions, type BuildResult, type FileStamps, type PatchedIndex } from "./build.js";
 import { cacheKey, type BuildCache } from "./cache.js";
@@ -42,9 +42,7 @@ export async function deltaBuild(options: BuildOptions, cache: BuildCache, files
   if (!last || options.toolVersion === undefined || (options.distrustRuns?.size ?? 0) > 0) return undefined;
   const snap = readSnapshot(cache.dir, cache.version);
   if (!snap || snap.inputKey !== last.input || !snap.tableBase || snap.files.length !== files.length) return undefined;
-  if (files.some((file, i) => file !== snap.files[i])) return undefined;
-  // Made by this build tool: the snapshot's keys give its input key with this tool's version.
-  if (inputKey(options.toolVersion, files, snap.keys) !== snap.inputKey) return undefined;
+  if (snap.toolVersion !== options.toolVersion || files.some((file, i) => file !== snap.files[i])) return undefined;
   const touched: number[] = [];
   for (let i = 0; i < files.length; i++) {
     if (stamps.size[i] !== snap.size[i] || stamps.mtimeMs[i] !== snap.mtimeMs[i]) touched.push(i);
@@ -116,7 +114,14 @@ export async function deltaBuild(options: BuildOptions, cache: BuildCache, files
     const tags: Term[] = header.tags.map(([slug, name]) => ({ kind: "tags", slug, name }));
     const topics: Term[] = header.topics.map(([slug, name]) => ({ kind: "topics", slug, name }));
     const hash = contentHash(options.siteUrl, tags, topics, byPosition);
-    const patched: PatchedIndex = { hash, siteUrl: options.siteUrl, count, index: { header: { ...header, hash }, arrays } };
+    const patched: PatchedIndex = {
+      hash,
+      siteUrl: options.siteUrl,
+      count,
+      index: { header: { ...header, hash }, arrays },
+      indexBytes: withHash(bytes, hash),
+      changed: new Set(changed.flatMap((i) => (snap.position[i]! >= 0 ? [snap.position[i]!] : []))),
+    };
     const parsedNow = new Set(changed);
     return {
       delta: true,

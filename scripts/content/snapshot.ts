@@ -21,6 +21,8 @@ import type { RunRecord } from "./runs.js";
 
 export interface Snapshot {
   inputKey: string;
+  /** The build tool's version (its sources' hash) that made it: another tool's is not taken. */
+  toolVersion: string;
   /** Id of the whole file table the cache's patch applies to, as the build left it (cache.ts). */
   tableBase: string;
   files: string[];
@@ -45,6 +47,7 @@ const padTo8 = (n: number): number => Math.ceil(n / 8) * 8;
 interface Header {
   version: string;
   inputKey: string;
+  toolVersion: string;
   tableBase: string;
   files: string[];
   runs: string[];
@@ -59,7 +62,7 @@ export function encodeSnapshot(version: string, s: Snapshot): Uint8Array[] {
     if (r === undefined) runIndex.set(run, (r = runIndex.size));
     at.set([r, offset, metaBytes, bodyBytes], i * 4);
   });
-  const header: Header = { version, inputKey: s.inputKey, tableBase: s.tableBase, files: s.files, runs: [...runIndex.keys()] };
+  const header: Header = { version, inputKey: s.inputKey, toolVersion: s.toolVersion, tableBase: s.tableBase, files: s.files, runs: [...runIndex.keys()] };
   const json = encoder.encode(JSON.stringify(header));
   const lead = new Uint8Array(padTo8(4 + json.byteLength) - json.byteLength);
   new DataView(lead.buffer).setUint32(0, json.byteLength, true);
@@ -115,7 +118,7 @@ export function decodeSnapshot(version: string, bytes: Uint8Array): Snapshot | u
     if (run === undefined) return undefined;
     at[i] = [run, at32[4 * i + 1]!, at32[4 * i + 2]!, at32[4 * i + 3]!];
   }
-  return { inputKey: header.inputKey, tableBase: header.tableBase, files: header.files, size, mtimeMs, keys, position, digests, at, warned };
+  return { inputKey: header.inputKey, toolVersion: header.toolVersion, tableBase: header.tableBase, files: header.files, size, mtimeMs, keys, position, digests, at, warned };
 }
 
 export function readSnapshot(cacheDir: string, version: string): Snapshot | undefined {

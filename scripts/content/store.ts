@@ -209,8 +209,13 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
   // Every pack file (main packs, then term packs), each keyed by what it holds.
   const jobs: PackJob[] = [];
   const count = "index" in data ? data.count : data.articles.length;
+  // A patched index names the positions whose records changed: a pack holding none of
+  // them is kept as the record has it, unhashed (its key could only come out the same).
+  const changedIn = (positions: readonly number[]) => !("index" in data) || positions.some((p) => data.changed.has(p));
+  const keep = (path: string, positions: readonly number[]) => !changedIn(positions) && kept(path, old.files[path]?.key ?? "");
   for (let k = 0; k < packCount(count, packSize); k++) {
     const positions = packPositions(k, count, packSize);
+    if (keep(metaPath(k), positions) && keep(bodyPath(k), positions)) continue;
     const key = sha256(format, data.siteUrl, ...positions.map((p) => digests[p]!));
     jobs.push({ path: metaPath(k), key, kind: "meta", positions }, { path: bodyPath(k), key, kind: "bodies", positions });
   }
@@ -220,10 +225,11 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     for (const entry of header.termPacks[kind]) {
       const positions = [...termPackPositions(arrays, kind, entry)];
       const id = entry[2];
-      const key = sha256(format, data.siteUrl, kind, id, ...positions.map((p) => digests[p]!));
-      jobs.push({ path: termMetaPath(kind, id), key, kind: "meta", positions });
+      const path = termMetaPath(kind, id);
+      if (!keep(path, positions)) jobs.push({ path, key: sha256(format, data.siteUrl, kind, id, ...positions.map((p) => digests[p]!)), kind: "meta", positions });
       for (const [c, chunk] of termChunks(positions).entries()) {
-        jobs.push({ path: termBodyPath(kind, id, c), key: sha256(format, data.siteUrl, ...chunk.map((p) => digests[p]!)), kind: "bodies", positions: chunk });
+        const path = termBodyPath(kind, id, c);
+        if (!keep(path, chunk)) jobs.push({ path, key: sha256(format, data.siteUrl, ...chunk.map((p) => digests[p]!)), kind: "bodies", positions: chunk });
       }
     }
   }
@@ -258,7 +264,7 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     const ids = JSON.stringify(data.articles.map((a) => a.id));
     put(idsPath(), sha256(format, ids), () => ids);
   }
-  put(indexPath(), sha256(format, data.hash), () => encodeIndex(header, arrays));
+  put(indexPath(), sha256(format, data.hash), () => ("index" in data ? data.indexBytes : encodeIndex(header, arrays)));
 
   let removed = 0;
   for (const path of present) {

@@ -169,6 +169,23 @@ export function encodeIndex(header: IndexHeader, arrays: IndexArrays): Uint8Arra
   return bytes;
 }
 
+/**
+ * `index` (encodeIndex's bytes) with another content hash: the hash is 64 hex digits in
+ * the header, so only those bytes change — what encodeIndex gives for the same header
+ * and arrays with the new hash (a few-articles rebuild: scripts/content/delta.ts).
+ */
+export function withHash(index: Uint8Array, hash: string): Uint8Array {
+  const view = new DataView(index.buffer, index.byteOffset, index.byteLength);
+  const head = decoder.decode(index.subarray(8, 8 + view.getUint32(4, true)));
+  const old = (JSON.parse(head) as IndexHeader).hash;
+  const field = head.indexOf(`"hash":"${old}"`);
+  if (!/^[0-9a-f]{64}$/.test(hash) || !/^[0-9a-f]{64}$/.test(old) || field < 0) throw new Error("content store: index.bin has no content hash to replace");
+  const out = new Uint8Array(index);
+  // Where the hash's digits start, in bytes (the header holds names in any script).
+  out.set(encoder.encode(hash), 8 + encoder.encode(head.slice(0, field + 8)).byteLength);
+  return out;
+}
+
 export function decodeIndex(buffer: ArrayBuffer): { header: IndexHeader; arrays: IndexArrays } {
   const view = new DataView(buffer);
   if (buffer.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new Error("content store: index.bin is not a Tidings index");

@@ -6,7 +6,7 @@
  * padded file, or a number it cannot hold, is refused with a reason.
  */
 import { describe, expect, it } from "vitest";
-import { decodeIndex, encodeIndex, FORMAT_VERSION, type IndexArrays, type IndexHeader } from "../../src/content/format.js";
+import { decodeIndex, encodeIndex, FORMAT_VERSION, withHash, type IndexArrays, type IndexHeader } from "../../src/content/format.js";
 
 function sample(count: number): { header: IndexHeader; arrays: IndexArrays } {
   const published = new Float64Array(count);
@@ -53,6 +53,17 @@ describe("content index encoding", () => {
     expect(back.arrays.postings.tags[back.arrays.postings.tags.length - 1]).toBeGreaterThan(190_000);
     const plain = [arrays.published, arrays.updated, arrays.starts.tags, arrays.postings.tags, arrays.starts.topics, arrays.postings.topics].reduce((n, a) => n + a.byteLength, 0);
     expect(bytes.byteLength).toBeLessThan(plain / 3);
+  });
+
+  it("takes another content hash in place: the bytes encoding it anew would give", () => {
+    const { header, arrays } = sample(500);
+    // A site URL and names in other scripts before and after the hash.
+    const named = { ...header, siteUrl: "https://新闻.example.com", tags: [["ai", "人工智能"], ["hash", `"hash":"${header.hash}"`]] } as IndexHeader;
+    const next = "0f".repeat(32);
+    const bytes = encodeIndex(named, arrays);
+    expect(Buffer.from(withHash(bytes, next))).toEqual(Buffer.from(encodeIndex({ ...named, hash: next }, arrays)));
+    expect(Buffer.from(bytes)).toEqual(Buffer.from(encodeIndex(named, arrays))); // the input left as it was
+    expect(() => withHash(bytes, "not a hash")).toThrow(/content hash/);
   });
 
   it("holds an empty index", () => {

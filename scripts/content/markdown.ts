@@ -13,6 +13,7 @@
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
 import { absoluteUrl } from "../../src/lib/urls.js";
 import { escapeAttr, escapeText, stripInvalidXmlChars } from "../../src/lib/xml.js";
+import { inlineTextTokenizer } from "./inline-text.js";
 import { keepsUrl, sanitizeBody } from "./sanitize.js";
 
 interface FootnoteDef {
@@ -169,6 +170,8 @@ function finish(html: string): string {
 const marked = new Marked({
   gfm: true,
   extensions: [footnoteDef, footnoteRef, spacedLink],
+  // marked's text rule by a scan: the same runs, without its expression's cost (inline-text.ts).
+  tokenizer: inlineTextTokenizer,
   walkTokens(token) {
     if (token.type === "html") doc.needsSanitizer = true;
     else if (token.type === "link" || token.type === "image") {

@@ -144,9 +144,17 @@ describe("few-articles rebuild", () => {
     expect(built.distrusted?.length).toBeGreaterThan(0);
     expect(outputs(outDir)).toEqual(await cold());
 
-    // The snapshot gone: the full path, and the next edit is a few-articles rebuild again.
+    // The snapshot gone, or not a snapshot: the full path, and the next edit is a few-articles rebuild again.
     rmSync(join(cacheDir, "compiled.bin"));
     put(6, { body: "没有快照" });
+    expect((await build()).result.delta).toBeFalsy();
+    expect(outputs(outDir)).toEqual(await cold());
+    const snapshot = readFileSync(join(cacheDir, "compiled.bin"));
+    writeFileSync(join(cacheDir, "compiled.bin"), snapshot.subarray(0, snapshot.byteLength - 7));
+    put(6, { body: "快照被截断" });
+    expect((await build()).result.delta).toBeFalsy();
+    writeFileSync(join(cacheDir, "compiled.bin"), "\u0004\u0000\u0000\u0000{\"x\"");
+    put(6, { body: "快照不是快照" });
     expect((await build()).result.delta).toBeFalsy();
     put(7, { body: "快照回来了" });
     expect((await build()).result.delta).toBe(true);

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { ensureTool } from "../../scripts/build-tool.mjs";
 
@@ -64,4 +65,11 @@ describe("build tool cache", () => {
     expect(updated.key).not.toBe(first.key);
     expect(((await import(pathToFileURL(join(updated.dir, "greet.mjs")).href)) as { said: string }).said).toBe("bonjour");
   }, 30_000);
+
+  it("is what wrangler's [build] runs on every dev save and deploy: `npm run build`'s command, without npm's start", () => {
+    const wrangler = parse(readFileSync("wrangler.toml", "utf8")) as { build: { command: string } };
+    const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(wrangler.build.command).toBe(scripts["build"]);
+    expect(wrangler.build.command).toMatch(/^node /);
+  });
 });

@@ -5,7 +5,7 @@
  * without reading the file table or compiling the site again. Whatever it does, the
  * output is byte for byte a cold build's; anything else takes the full path.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -77,6 +77,15 @@ describe("few-articles rebuild", () => {
 
     // Nothing changed since: the stamps' shortcut, as after any build.
     expect((await build()).result).toMatchObject({ upToDate: true, parsed: 0 });
+
+    // A draft's text: nothing in the store holds it, so nothing there is written.
+    put(60, { draft: true });
+    await build();
+    put(60, { draft: true, body: "草稿改了" });
+    const draft = await build();
+    expect(draft.result).toMatchObject({ delta: true, parsed: 1 });
+    expect(draft.store!.changed).toEqual([]);
+    expect(outputs(outDir)).toEqual(await cold());
   }, 60_000);
 
   it("takes the full path for an edit that changes what compiling reads, and for new, removed or failing files", async () => {
@@ -88,6 +97,7 @@ describe("few-articles rebuild", () => {
       ["a draft", () => put(12, { draft: true })],
       ["a new file", () => put(N)],
       ["a removed file", () => rmSync(join(contentDir, "posts", "p20.md"))],
+      ["a renamed file", () => renameSync(join(contentDir, "posts", "p21.md"), join(contentDir, "posts", "p21-renamed.md"))],
       ["a warning", () => put(13, { body: "脚注[^nope]" })],
     ];
     for (const [what, change] of cases) {

@@ -136,6 +136,11 @@ export interface FileStamps {
   mtimeMs: Float64Array;
 }
 
+/** A build with nothing to do: the outputs of input key `input` (of `files` files) are in place. */
+export function upToDateResult(files: number, input: string): BuildResult {
+  return { upToDate: true, inputKey: input, cached: files, parsed: 0, problems: [], warnings: [], files, drafts: 0 };
+}
+
 /** Markdown files under `dir` (relative, `/`-separated, sorted), each with its stamp. */
 export function listMarkdown(dir: string): { files: string[]; stamps: FileStamps } {
   const listed = walkFiles(dir, (name) => /\.(md|markdown)$/i.test(name)).sort();
@@ -247,7 +252,7 @@ export function inputKey(toolVersion: string, files: readonly string[], keys: re
 export async function buildContent(options: BuildOptions): Promise<BuildResult> {
   const { files, stamps } = listMarkdown(options.contentDir);
   const cache = options.cacheDir ? BuildCache.open(options.cacheDir, options.siteUrl, options.distrustRuns) : undefined;
-  const upToDate = (input: string): BuildResult => ({ upToDate: true, inputKey: input, cached: files.length, parsed: 0, problems: [], warnings: [], files: files.length, drafts: 0 });
+  const upToDate = (input: string): BuildResult => upToDateResult(files.length, input);
   const touched = cache && options.toolVersion !== undefined ? statKey(options.toolVersion, options.siteUrl, files, stamps) : undefined;
   if (cache && touched && cache.existed) {
     // Nothing touched since the last build: its input key holds without parsing the stamps.

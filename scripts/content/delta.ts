@@ -16,9 +16,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeIndex, indexPath, withHash } from "../../src/content/format.js";
 import type { Article, Term } from "../../src/content/types.js";
-import { contentHash, inputKey, parseFiles, toModule, type BuildOptions, type BuildResult, type FileStamps, type PatchedIndex } from "./build.js";
+import { contentHash, inputKey, parseFiles, toModule, upToDateResult, type BuildOptions, type BuildResult, type FileStamps, type PatchedIndex } from "./build.js";
 import { cacheKey, type BuildCache } from "./cache.js";
-import { coreOf, type ArticleCore, type Entry } from "./entry.js";
+import { coreOf, type Entry } from "./entry.js";
 import { RunWriter } from "./runs.js";
 import { readSnapshot, writeSnapshot } from "./snapshot.js";
 
@@ -26,10 +26,6 @@ import { readSnapshot, writeSnapshot } from "./snapshot.js";
 export const DELTA_FILES = 16;
 /** Files with a new stamp past which the full path builds, without hashing them here first. */
 const DELTA_TOUCHED = 256;
-
-/** What compiling reads of an article, in a fixed order: equal strings, equal compiled site. */
-const compiled = (c: ArticleCore): string =>
-  JSON.stringify([c.id, c.slug, c.published, c.updatedMs, c.tags, c.tagSlugs, c.topics, c.topicSlugs, c.categories, c.source]);
 
 const decoder = new TextDecoder();
 
@@ -69,7 +65,7 @@ export async function deltaBuild(options: BuildOptions, cache: BuildCache, files
     // Touched, not changed: the outputs stand; the stamps are remembered for the next build.
     await cache.recordInput(statKey, input);
     snapshotNow(snap.digests, snap.at, snap.tableBase)();
-    return { upToDate: true, inputKey: input, cached: files.length, parsed: 0, problems: [], warnings: [], files: files.length, drafts: 0 };
+    return upToDateResult(files.length, input);
   }
 
   cache.markRunning();
@@ -86,8 +82,9 @@ export async function deltaBuild(options: BuildOptions, cache: BuildCache, files
       const entry = parsed[j]!.entry;
       if (!entry.core || !entry.digest || !entry.at || entry.problems || entry.warnings || snap.warned[i]) return bail();
       if (snap.position[i]! < 0 !== (entry.draft === true)) return bail();
+      // What compiling reads of it (entry.ts `coreOf`, one order of fields for both): unchanged.
       const before = coreOf(JSON.parse(decoder.decode(cache.read(snap.at[i]!, snap.digests[i]).meta)) as Article);
-      if (compiled(before) !== compiled(entry.core)) return bail();
+      if (JSON.stringify(before) !== JSON.stringify(entry.core)) return bail();
       fresh.set(i, entry);
     }
     const rows = changed.map((i) => ({ path: files[i]!, size: stamps.size[i]!, mtimeMs: stamps.mtimeMs[i]!, key: keys[i]!, entry: fresh.get(i)! }));
@@ -122,7 +119,6 @@ export async function deltaBuild(options: BuildOptions, cache: BuildCache, files
       indexBytes: withHash(bytes, hash),
       changed: new Set(changed.flatMap((i) => (snap.position[i]! >= 0 ? [snap.position[i]!] : []))),
     };
-    const parsedNow = new Set(changed);
     return {
       delta: true,
       patched,
@@ -130,7 +126,7 @@ export async function deltaBuild(options: BuildOptions, cache: BuildCache, files
       // Records this build wrote are not checked; those from the cache are, against their digest.
       record: (position) => {
         const i = fileAt[position]!;
-        return cache.read(at[i]!, parsedNow.has(i) ? undefined : digests[i]);
+        return cache.read(at[i]!, fresh.has(i) ? undefined : digests[i]);
       },
       module: toModule({ hash, siteUrl: options.siteUrl, articles: { length: count } }),
       summary: { ...last.summary, hash },

@@ -121,8 +121,7 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
     const row = known.get(f.url);
     return !row || row.published_fingerprint !== f.fingerprint || row.hub !== hub;
   });
-  const unchanged = new Set(feeds.map((f) => f.url));
-  for (const f of changed) unchanged.delete(f.url);
+  const changedUrls = new Set(changed.map((f) => f.url));
   report.unchanged = feeds.length - changed.length + (scopes.length - pending.length) * FEEDS_PER_SCOPE;
   report.deferred = Math.max(0, changed.length - MAX_PINGS_PER_RUN) + (pending.length - todo.length) * FEEDS_PER_SCOPE;
 
@@ -151,7 +150,7 @@ export async function publishWebSub(env: Env, now: number, deps: WebSubDeps = {}
   });
   // A scope is compared for this version once every feed of it that changed is published
   // (a failed, deferred or claimed-elsewhere one is compared again next run).
-  const finished = todo.filter((_, i) => byScope[i]!.every((f) => unchanged.has(f.url) || published.has(f.url)));
+  const finished = todo.filter((_, i) => byScope[i]!.every((f) => !changedUrls.has(f.url) || published.has(f.url)));
   const mark = env.DB.prepare(
     "INSERT INTO websub_scopes (scope, compared_version) VALUES (?1, ?2) ON CONFLICT (scope) DO UPDATE SET compared_version = excluded.compared_version",
   );

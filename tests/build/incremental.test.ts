@@ -11,7 +11,7 @@ import { cacheKey } from "../../scripts/content/cache.js";
 import { walkFiles as walk } from "../../scripts/content/files.js";
 import { buildSite, type SiteBuild } from "../../scripts/content/site.js";
 import { RENDERER_VERSION } from "../../scripts/content/version.js";
-import { decodeIndex, PACK_SIZE, termMetaPath } from "../../src/content/format.js";
+import { decodeIndex, PACK_SIZE, TERM_BODY_CHUNK, termMetaPath } from "../../src/content/format.js";
 import { treeBytes } from "../support/tree.js";
 
 const SITE = "https://news.example.com";
@@ -135,7 +135,7 @@ describe("incremental build", () => {
     expect(next.result.parsed).toBe(1);
     // Its pack, the index, and of the term pack of its rare tag the metadata and newest chunk.
     const t6 = termPath(join(root, "out"), `t${N % 7}`);
-    const chunks = Math.ceil((N + 1) / 7 / 16);
+    const chunks = Math.ceil((N + 1) / 7 / TERM_BODY_CHUNK);
     expect(next.store!.changed.sort()).toEqual(
       [`/__content/m/${Math.floor(N / PACK_SIZE)}.json`, `/__content/b/${Math.floor(N / PACK_SIZE)}.bin`, "/__content/index.bin", "/__content/ids.json", `${t6}.json`, `${t6}.${chunks - 1}.bin`].sort(),
     );

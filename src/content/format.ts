@@ -28,7 +28,7 @@ export const FORMAT_VERSION = 4;
 export const TERM_PACK_ITEMS = 128;
 /**
  * Bodies per file of a term pack. 32, not 16: a 20-item feed reads one or two files where
- * it read two or three, and a cold build creates ~850 fewer files at 10,000 articles — on
+ * it read two or three, and a cold build creates ~750 fewer files at 10,000 articles — on
  * ext4 without a journal (this kind of machine) each new inode costs a scan past those
  * deleted in the last minutes (the cache and output a cold build follows): ~1.3 s of a
  * 10,000-article build at 16. 64 gained little more and doubled a 20-item feed's bytes.

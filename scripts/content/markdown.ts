@@ -13,6 +13,7 @@
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
 import { absoluteUrl } from "../../src/lib/urls.js";
 import { escapeAttr, escapeText, stripInvalidXmlChars } from "../../src/lib/xml.js";
+import { blockRuleTokenizer } from "./block-rules.js";
 import { inlineTextTokenizer } from "./inline-text.js";
 import { keepsUrl, sanitizeBody } from "./sanitize.js";
 
@@ -170,8 +171,9 @@ function finish(html: string): string {
 const marked = new Marked({
   gfm: true,
   extensions: [footnoteDef, footnoteRef, spacedLink],
-  // marked's text rule by a scan: the same runs, without its expression's cost (inline-text.ts).
-  tokenizer: inlineTextTokenizer,
+  // marked's text rule by a scan, its setext and table rules only where they might match:
+  // the same tokens, without their expressions' cost (inline-text.ts, block-rules.ts).
+  tokenizer: { ...inlineTextTokenizer, ...blockRuleTokenizer },
   walkTokens(token) {
     if (token.type === "html") doc.needsSanitizer = true;
     else if (token.type === "link" || token.type === "image") {

@@ -195,7 +195,8 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
 
   const base = trimBase(options.siteUrl);
   const url = `${base}/${dir ? dir.split("/").map(encodeURIComponent).join("/") + "/" : ""}${encodeURIComponent(slug)}/`;
-  const rendered = renderMarkdown(markdown, url);
+  // The source is clean (checked above), and so is the Markdown cut from it.
+  const rendered = renderMarkdown(markdown, url, { clean: true });
   warnings.push(...rendered.warnings.map((w) => `${file}: ${w}`));
   const updated = updatedRaw ?? published;
   const article: Article = {

@@ -11,5 +11,8 @@
  *    (`<br>`, `&quot;` in text) instead of sanitize-html's (`<br />`, `"`).
  * 5: a footnote label holding `:` (`[^src:1]`) is rendered as a reference (its marker was
  *    left as text).
+ * 6: footnotes numbered without gaps when a reference names no definition (it took a
+ *    number); a reference in an image's text stays text; a reference right after a
+ *    paragraph's first character no longer breaks the line before it.
  */
-export const RENDERER_VERSION = "5";
+export const RENDERER_VERSION = "6";

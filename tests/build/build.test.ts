@@ -146,6 +146,20 @@ main_topics:
     expect(html).toContain(`<li id="fn-3"><p>Three. <a href="${url}#fnref-3"`);
   });
 
+  it("numbers footnotes without gaps when a reference names no definition, and keeps footnote markup out of an image's text", () => {
+    const md = "A[^x] B[^1] C[^2]\n\n![see [^1]](/i.png)\n\n[^1]: One.\n[^2]: Two.\n[^3]: Unreferenced.\n";
+    const { parsed, warnings } = parseArticle("posts/gaps.md", `---\ntitle: Gaps\ndate: 2025-01-01T00:00:00Z\n---\n${md}`, { siteUrl: SITE });
+    expect(warnings).toEqual(["posts/gaps.md: footnote [^x] is referenced but never defined"]);
+    const html = parsed!.body;
+    const url = `${SITE}/posts/gaps/`;
+    expect(html).toContain(`A[^x] B<sup class="footnote-ref"><a href="${url}#fn-1" id="fnref-1" role="doc-noteref">1</a></sup>`);
+    expect(html).toContain(`<a href="${url}#fn-2" id="fnref-2" role="doc-noteref">2</a>`);
+    expect(html).toContain(`<li id="fn-3"><p>Unreferenced.</p></li>`);
+    expect(html).not.toContain('id="fn-4"');
+    // The image's text is an attribute: the reference in it is text there, never markup.
+    expect(html).toMatch(/<img src="[^"]*" alt="see &lt;sup[^"]*">/);
+  });
+
   it("builds term slugs the Hugo way", () => {
     const { parsed } = parseArticle("posts/meta.md", seed, { siteUrl: SITE });
     expect(parsed!.article.tagSlugs).toEqual(["人工智能", "scale-ai"]);

@@ -15,7 +15,7 @@ import { BuildCache, cacheKey } from "./cache.js";
 import { entryOf, type ArticleCore, type Entry, type Parsed } from "./entry.js";
 import { walkFiles } from "./files.js";
 import { ParsePool } from "./pool.js";
-import { RunWriter, type RunRecord } from "./runs.js";
+import { RunWriter, type HeldRun, type RunRecord } from "./runs.js";
 import { writeSnapshot } from "./snapshot.js";
 import { RENDERER_VERSION } from "./version.js";
 
@@ -103,7 +103,7 @@ export interface BuildResult {
    * Built with a cache: where each article's record is in the runs (until `finish`), and
    * the digest its bytes must give when it came from the cache (undefined when this build wrote it).
    */
-  runs?: { dir: string; at(position: number): RunRecord; check(position: number): string | undefined };
+  runs?: { dir: string; held: readonly HeldRun[]; at(position: number): RunRecord; check(position: number): string | undefined };
   /** Files taken from the cache / parsed in this build. */
   cached: number;
   parsed: number;
@@ -274,7 +274,9 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
   const entries: (Entry | undefined)[] = files.map((_, i) => (cache && !cold ? cache.get(keys[i]!) : undefined));
   const todo = files.flatMap((_, i) => (entries[i] ? [] : [i]));
   const threads = options.threads ?? (todo.length >= 400 ? Math.min(availableParallelism(), 8) : 1);
-  const fresh = await parse(options, todo.map((i) => files[i]!), todo.map((i) => sources[i]!), threads, cache, cold);
+  const { parsed: fresh, held: heldRuns } = await parse(options, todo.map((i) => files[i]!), todo.map((i) => sources[i]!), threads, cache, cold);
+  // This build's runs, still in memory: read there (by the cache, and by the thread writing packs).
+  cache?.holdRuns(heldRuns);
   if (cold) {
     todo.forEach((i, j) => {
       keys[i] = fresh[j]!.key!;
@@ -298,7 +300,7 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
     const at = entries[file]!.at;
     return at && cache ? cache.read(at, check(file)) : held.get(file)!;
   };
-  const { positions, ...built } = compile(entries as Entry[], options.siteUrl, record, check, { cached: files.length - todo.length, parsed: todo.length }, cache?.runDir);
+  const { positions, ...built } = compile(entries as Entry[], options.siteUrl, record, check, { cached: files.length - todo.length, parsed: todo.length }, cache?.runDir, heldRuns);
   // Saved once the store is written (site.ts), or here when the build stops with problems.
   const done = cache ? () => cache.save() : async () => {};
   if (!built.summary) await done();
@@ -328,21 +330,29 @@ export async function buildContent(options: BuildOptions): Promise<BuildResult> 
   };
 }
 
-/** Parses the files to do: on worker threads when there are many, else here. */
-async function parse(options: BuildOptions, files: string[], sources: (Uint8Array | null)[], threads: number, cache: BuildCache | undefined, hash: boolean): Promise<Parsed[]> {
+/** Parses the files to do: on worker threads when there are many, else here. With the runs written, in memory. */
+async function parse(
+  options: BuildOptions,
+  files: string[],
+  sources: (Uint8Array | null)[],
+  threads: number,
+  cache: BuildCache | undefined,
+  hash: boolean,
+): Promise<{ parsed: Parsed[]; held: HeldRun[] }> {
   const runDir = cache?.runDir;
   cache?.markRunning();
   if (threads <= 1 || files.length <= 1) {
     const writer = runDir ? new RunWriter(runDir) : undefined;
     const parsed = await parseFiles(options.contentDir, files, options.siteUrl, sources, writer, hash);
     writer?.flush();
-    return parsed;
+    return { parsed, held: writer?.takeHeld() ?? [] };
   }
   const pool = new ParsePool(threads, { contentDir: options.contentDir, siteUrl: options.siteUrl, hash, ...(runDir ? { runDir } : {}) });
   for (let from = 0; from < files.length; from += BATCH_FILES) {
     pool.submit(files.slice(from, from + BATCH_FILES), sources.slice(from, from + BATCH_FILES));
   }
-  return pool.close();
+  const parsed = await pool.close();
+  return { parsed, held: pool.held };
 }
 
 function compile(
@@ -353,6 +363,8 @@ function compile(
   counts: { cached: number; parsed: number },
   /** The cache's run directory: records are there (entries carry `at`). */
   runDir?: string,
+  /** This build's runs, in memory. */
+  held: readonly HeldRun[] = [],
 ): BuildResult & { positions?: Int32Array } {
   const files = entries.length;
   const problems = entries.flatMap((e) => e.problems ?? []);
@@ -402,7 +414,7 @@ function compile(
     digests: published.map((p) => p.digest),
     record: byPosition,
     ...(runDir
-      ? { runs: { dir: runDir, at: (position: number) => entries[published[position]!.file]!.at!, check: (position: number) => check(published[position]!.file) } }
+      ? { runs: { dir: runDir, held, at: (position: number) => entries[published[position]!.file]!.at!, check: (position: number) => check(published[position]!.file) } }
       : {}),
     positions,
     problems,

@@ -37,7 +37,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Entry } from "./entry.js";
 import { writeWhole } from "./files.js";
-import { DamagedRecord, RunReader, RunWriter, RUN_BYTES, type RunItem, type RunRecord } from "./runs.js";
+import { DamagedRecord, RunReader, RunWriter, RUN_BYTES, type HeldRun, type RunItem, type RunRecord } from "./runs.js";
 import { decodeTable, encodeTable, type FileRow } from "./table.js";
 import { RENDERER_VERSION } from "./version.js";
 
@@ -268,6 +268,11 @@ export class BuildCache {
   private unmark(): void {
     if (this.mark) rmSync(join(this.buildersDir, this.mark), { force: true });
     this.mark = undefined;
+  }
+
+  /** Reads these runs (this build's) from memory until the cache is saved or closed. */
+  holdRuns(runs: readonly HeldRun[]): void {
+    this.reader.hold(runs);
   }
 
   /** An article's metadata JSON and body, from its run; with its entry's `digest`, checked (else `DamagedRecord`). */

@@ -3,11 +3,12 @@
  * to whichever thread is free, so a thread given long articles does not hold the others
  * up; source bytes the main thread already read (to hash them) are moved, not copied.
  * With a run directory each thread writes the records it renders into run files of its
- * own (runs.ts) and sends back only the entries; those runs are complete once `close()`
- * has resolved.
+ * own (runs.ts) and sends back only the entries, and the runs in shared memory; those runs
+ * are complete once `close()` has resolved.
  */
 import { Worker } from "node:worker_threads";
 import type { Parsed } from "./entry.js";
+import type { HeldRun } from "./runs.js";
 
 export interface PoolData {
   contentDir: string;
@@ -24,7 +25,7 @@ export interface BatchMessage {
   sources: (Uint8Array | null)[];
 }
 
-export type WorkerReply = { batch: number; results: Parsed[] } | { closed: true };
+export type WorkerReply = { batch: number; results: Parsed[]; held: HeldRun[] } | { closed: true; held: HeldRun[] };
 
 /** An ArrayBuffer that can be moved to a thread: the view covers all of it. */
 function movable(bytes: Uint8Array | null): ArrayBuffer | undefined {
@@ -37,6 +38,8 @@ export class ParsePool {
   private readonly idle: Worker[];
   private readonly queue: BatchMessage[] = [];
   private readonly results: Parsed[][] = [];
+  /** Runs the threads wrote, in shared memory (complete once `close()` has resolved). */
+  readonly held: HeldRun[] = [];
   private outstanding = 0;
   private closing = false;
   private failed: Error | undefined;
@@ -75,7 +78,9 @@ export class ParsePool {
         (worker) =>
           new Promise<void>((resolve, reject) => {
             worker.on("message", (reply: WorkerReply) => {
-              if ("closed" in reply) resolve();
+              if (!("closed" in reply)) return;
+              this.held.push(...reply.held);
+              resolve();
             });
             worker.once("error", reject);
             worker.postMessage({ close: true });
@@ -98,6 +103,7 @@ export class ParsePool {
   private onReply(worker: Worker, reply: WorkerReply): void {
     if ("closed" in reply) return;
     this.results[reply.batch] = reply.results;
+    this.held.push(...reply.held);
     this.outstanding--;
     this.idle.push(worker);
     this.dispatch();

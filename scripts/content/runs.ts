@@ -37,41 +37,71 @@ export class DamagedRecord extends Error {
 /** A run is written once it holds this much (or when its writer is flushed). */
 export const RUN_BYTES = 4 * 1024 * 1024;
 
-const encoder = new TextEncoder();
+/**
+ * A run this build wrote, still in memory: its bytes in a SharedArrayBuffer, so a thread
+ * that writes packs from it (store.ts) reads it where it is — no copy when it is posted,
+ * no read of the file back.
+ */
+export interface HeldRun {
+  run: string;
+  bytes: Uint8Array;
+}
 
 export const runPath = (dir: string, run: string): string => join(dir, `${run}.bin`);
 
 /** A new run's name: 64 random bits (threads and builds never pick the same one). */
 const newRun = (): string => randomBytes(8).toString("hex");
 
-/** Appends records to runs under `dir`; a record can be read once `flush()` has written its run. */
+/** Room for a run: RUN_BYTES and the record that crosses it (a bigger record gets a run of its own size). */
+const runBuffer = (need: number): Buffer => Buffer.from(new SharedArrayBuffer(Math.max(RUN_BYTES + RUN_BYTES / 4, need)));
+
+/**
+ * Appends records to runs under `dir`; a record can be read once `flush()` has written its
+ * run. Text is encoded straight into the run's buffer (no buffer per record to allocate,
+ * copy and collect); written runs stay in memory as `held` until taken.
+ */
 export class RunWriter {
   private run = newRun();
-  private parts: Uint8Array[] = [];
+  private buffer: Buffer | undefined;
   private bytes = 0;
-  /** Runs written by this writer. */
-  readonly written: string[] = [];
+  private held: HeldRun[] = [];
 
   constructor(private readonly dir: string) {}
 
   add(meta: string | Uint8Array, body: string | Uint8Array): RunRecord {
-    const m = typeof meta === "string" ? encoder.encode(meta) : meta;
-    const b = typeof body === "string" ? encoder.encode(body) : body;
-    const record: RunRecord = [this.run, this.bytes, m.byteLength, b.byteLength];
-    this.parts.push(m, b);
-    this.bytes += m.byteLength + b.byteLength;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const need = (typeof meta === "string" ? meta.length * 3 : meta.byteLength) + (typeof body === "string" ? body.length * 3 : body.byteLength);
+    if (this.buffer && this.bytes + need > this.buffer.byteLength) this.flush();
+    this.buffer ??= runBuffer(need);
+    const record: RunRecord = [this.run, this.bytes, this.put(meta), 0];
+    record[3] = this.put(body);
     if (this.bytes >= RUN_BYTES) this.flush();
     return record;
   }
 
-  /** Writes the current run (whole or not at all: files.ts). */
+  /** Writes the current run (whole or not at all: files.ts), and holds it. */
   flush(): void {
-    if (this.parts.length === 0) return;
-    writeWhole(runPath(this.dir, this.run), this.parts, true);
-    this.written.push(this.run);
+    if (!this.buffer || this.bytes === 0) return;
+    const bytes = this.buffer.subarray(0, this.bytes);
+    writeWhole(runPath(this.dir, this.run), [bytes], true);
+    this.held.push({ run: this.run, bytes });
     this.run = newRun();
-    this.parts = [];
+    this.buffer = undefined;
     this.bytes = 0;
+  }
+
+  /** The runs written since the last call, in memory (to post to the thread that reads them, or to hold here). */
+  takeHeld(): HeldRun[] {
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+
+  private put(part: string | Uint8Array): number {
+    const buffer = this.buffer!;
+    const n = typeof part === "string" ? buffer.write(part, this.bytes, "utf8") : (buffer.set(part, this.bytes), part.byteLength);
+    this.bytes += n;
+    return n;
   }
 }
 
@@ -95,13 +125,25 @@ export class RunReader {
   private readonly asked = new Map<string, { bytes: number; size: number }>();
   private readonly whole = new Map<string, Buffer>();
   private wholeBytes = 0;
+  /** Runs this build wrote, read where they are (RunWriter `takeHeld`). */
+  private readonly inMemory = new Map<string, Uint8Array>();
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    held: readonly HeldRun[] = [],
+  ) {
+    this.hold(held);
+  }
+
+  /** Reads these runs from memory, not from their files. */
+  hold(runs: readonly HeldRun[]): void {
+    for (const { run, bytes } of runs) this.inMemory.set(run, bytes);
+  }
 
   /** The record at `at`; with a `digest`, checked against it (else `DamagedRecord`). */
   read(at: RunRecord, digest?: string): RunItem {
     const [run, offset, metaBytes, bodyBytes] = at;
-    const held = this.whole.get(run) ?? this.readWhole(run, metaBytes + bodyBytes);
+    const held = this.inMemory.get(run) ?? this.whole.get(run) ?? this.readWhole(run, metaBytes + bodyBytes);
     const buffer = held ? held.subarray(offset, offset + metaBytes + bodyBytes) : this.readAt(run, offset, metaBytes + bodyBytes);
     if (buffer.byteLength !== metaBytes + bodyBytes) throw new Error(`build cache: run ${run} is shorter than its records say`);
     const item = { meta: buffer.subarray(0, metaBytes), body: buffer.subarray(metaBytes) };
@@ -113,6 +155,7 @@ export class RunReader {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
     this.whole.clear();
+    this.inMemory.clear();
     this.asked.clear();
     this.wholeBytes = 0;
   }

@@ -26,7 +26,7 @@ import {
 } from "../../src/content/format.js";
 import type { ArticleRecord, CompiledIndex, PatchedIndex } from "./build.js";
 import { walkFiles, writeWhole } from "./files.js";
-import { DamagedRecord, RunReader, type RunItem, type RunRecord } from "./runs.js";
+import { DamagedRecord, RunReader, type HeldRun, type RunItem, type RunRecord } from "./runs.js";
 
 export interface StoreInput {
   data: CompiledIndex | PatchedIndex;
@@ -35,7 +35,7 @@ export interface StoreInput {
   /** Metadata JSON and body of the article at a position; asked only for packs being written. */
   record(position: number): ArticleRecord;
   /** Where the records are, when they are in the build cache's runs: a helper thread can read them too (checking those with a digest). */
-  runs?: { dir: string; at(position: number): RunRecord; check(position: number): string | undefined };
+  runs?: { dir: string; held: readonly HeldRun[]; at(position: number): RunRecord; check(position: number): string | undefined };
 }
 
 export interface StoreStats {
@@ -151,8 +151,8 @@ function packPieces(kind: PackJob["kind"], records: readonly RunItem[]): Pieces 
 }
 
 /** Writes pack files from records in runs (a helper thread's share of a big store write); their sizes. */
-export function writePacks(runDir: string, writes: readonly PackWrite[]): number[] {
-  const reader = new RunReader(runDir);
+export function writePacks(runDir: string, writes: readonly PackWrite[], held: readonly HeldRun[] = []): number[] {
+  const reader = new RunReader(runDir, held);
   try {
     return writes.map((w) => writeWhole(w.file, packPieces(w.kind, w.records.map((at, i) => reader.read(at, w.digests[i]))), w.fresh));
   } finally {
@@ -164,7 +164,7 @@ export function writePacks(runDir: string, writes: readonly PackWrite[]): number
 const SHARE_RECORDS = 4096;
 
 /** Runs `writes` on a helper thread (the content build's worker, worker.ts). */
-function writePacksInThread(runDir: string, writes: PackWrite[]): Promise<number[]> {
+function writePacksInThread(runDir: string, writes: PackWrite[], held: readonly HeldRun[]): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.mjs", import.meta.url));
     worker.once("message", (reply: { wrote: number[] } | { damaged: RunRecord }) => {
@@ -174,7 +174,7 @@ function writePacksInThread(runDir: string, writes: PackWrite[]): Promise<number
     });
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`content build: the thread writing packs exited (code ${code})`)));
-    worker.postMessage({ write: { runDir, writes } });
+    worker.postMessage({ write: { runDir, writes, held } });
   });
 }
 
@@ -248,7 +248,7 @@ export async function writeStore(assetsDir: string, recordDir: string, input: St
     const theirs = todo.slice(split + 1);
     sharedFiles = theirs.length;
     const writes = theirs.map((j) => ({ file: fileOf(j.path), kind: j.kind, records: j.positions.map((p) => runs.at(p)), digests: j.positions.map((p) => runs.check(p)), fresh: !present.has(j.path) }));
-    shared = writePacksInThread(runs.dir, writes).then((sizes) => theirs.forEach((j, i) => wrote(j.path, j.key, sizes[i]!)));
+    shared = writePacksInThread(runs.dir, writes, runs.held).then((sizes) => theirs.forEach((j, i) => wrote(j.path, j.key, sizes[i]!)));
   }
   try {
     for (const j of mine) wrote(j.path, j.key, write(j.path, packPieces(j.kind, j.positions.map(record))));

@@ -12,7 +12,7 @@ import { parseDate } from "./dates.js";
 import { readFrontMatter, WrittenNumber } from "./front-matter.js";
 import { MAX_ARTICLE_BYTES } from "./limits.js";
 import { imageType } from "./media.js";
-import { recordDigest, type RunItem } from "./runs.js";
+import { recordDigest } from "./runs.js";
 import { slugProblem } from "./slug.js";
 
 export interface Problem {
@@ -26,8 +26,6 @@ export interface ParsedArticle {
   body: string;
   /** `JSON.stringify(article)`: the store's metadata packs are these, joined. */
   metaJson: string;
-  /** `metaJson` and `body` as UTF-8, encoded once for the digest and the build cache's run. */
-  bytes: RunItem;
   /** SHA-256 of the article's metadata JSON and its body: the build's content hash is made of these. */
   digest: string;
   draft: boolean;
@@ -223,9 +221,9 @@ function parseOrThrow(file: string, source: string, options: ParseOptions): Pars
     article.image = { url: absoluteUrl(image, url), type: type ?? "application/octet-stream" };
   }
   const metaJson = JSON.stringify(article);
-  const encoded = { meta: Buffer.from(metaJson, "utf8"), body: Buffer.from(rendered.html, "utf8") };
-  const digest = recordDigest(encoded.meta, encoded.body);
-  return { parsed: { article, body: rendered.html, metaJson, bytes: encoded, digest, draft: draftValue === true }, problems, warnings };
+  // Of their UTF-8 (both are well formed: JSON.stringify escapes lone surrogates, the body's source had none).
+  const digest = recordDigest(metaJson, rendered.html);
+  return { parsed: { article, body: rendered.html, metaJson, digest, draft: draftValue === true }, problems, warnings };
 }
 
 function isWebUrl(url: string): boolean {

@@ -183,7 +183,7 @@ export async function parseFiles(
     const result = parseArticle(file, text, { siteUrl });
     const p = result.parsed;
     if (!p) return { entry: entryOf(result), ...key };
-    if (writer) return { entry: entryOf(result, writer.add(p.bytes.meta, p.bytes.body)), ...key };
+    if (writer) return { entry: entryOf(result, writer.add(p.metaJson, p.body)), ...key };
     return { entry: entryOf(result), meta: p.metaJson, body: p.body, ...key };
   });
 }

@@ -55,18 +55,25 @@ const newRun = (): string => randomBytes(8).toString("hex");
 /** Room for a run: RUN_BYTES and the record that crosses it (a bigger record gets a run of its own size). */
 const runBuffer = (need: number): Buffer => Buffer.from(new SharedArrayBuffer(Math.max(RUN_BYTES + RUN_BYTES / 4, need)));
 
+/** Bytes of written runs one writer keeps in memory; past this its runs are read back from their files (a cold build of 100,000 articles writes ~1.3 GB of runs). */
+export const HOLD_BYTES = 256 * 1024 * 1024;
+
 /**
  * Appends records to runs under `dir`; a record can be read once `flush()` has written its
  * run. Text is encoded straight into the run's buffer (no buffer per record to allocate,
- * copy and collect); written runs stay in memory as `held` until taken.
+ * copy and collect); written runs stay in memory, up to `holdBytes`, until taken.
  */
 export class RunWriter {
   private run = newRun();
   private buffer: Buffer | undefined;
   private bytes = 0;
   private held: HeldRun[] = [];
+  private heldBytes = 0;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly holdBytes = HOLD_BYTES,
+  ) {}
 
   add(meta: string | Uint8Array, body: string | Uint8Array): RunRecord {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
@@ -84,7 +91,10 @@ export class RunWriter {
     if (!this.buffer || this.bytes === 0) return;
     const bytes = this.buffer.subarray(0, this.bytes);
     writeWhole(runPath(this.dir, this.run), [bytes], true);
-    this.held.push({ run: this.run, bytes });
+    if (this.heldBytes + this.buffer.byteLength <= this.holdBytes) {
+      this.held.push({ run: this.run, bytes });
+      this.heldBytes += this.buffer.byteLength;
+    }
     this.run = newRun();
     this.buffer = undefined;
     this.bytes = 0;

@@ -46,4 +46,18 @@ describe("run files", () => {
     fromFiles.close();
     fromMemory.close();
   });
+
+  it("keep no more of the runs in memory than they are allowed; the rest are read from their files", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tidings-runs-"));
+    const writer = new RunWriter(dir, 2 * RUN_BYTES);
+    const records = Array.from({ length: 40 }, (_, i) => ({ at: writer.add(`{"i":${i}}`, "x".repeat(RUN_BYTES / 4)), i }));
+    writer.flush();
+    const held = writer.takeHeld();
+    const runs = new Set(records.map((r) => r.at[0]));
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length).toBeLessThan(runs.size);
+    const reader = new RunReader(dir, held);
+    for (const { at, i } of records) expect(decoder.decode(reader.read(at).meta)).toBe(`{"i":${i}}`);
+    reader.close();
+  });
 });

@@ -55,8 +55,8 @@ const newRun = (): string => randomBytes(8).toString("hex");
 /** Room for a run: RUN_BYTES and the record that crosses it (a bigger record gets a run of its own size). */
 const runBuffer = (need: number): Buffer => Buffer.from(new SharedArrayBuffer(Math.max(RUN_BYTES + RUN_BYTES / 4, need)));
 
-/** Bytes of written runs one writer keeps in memory; past this its runs are read back from their files (a cold build of 100,000 articles writes ~1.3 GB of runs). */
-export const HOLD_BYTES = 256 * 1024 * 1024;
+/** Bytes of written runs one writer keeps in memory (a cold build at 10,000 holds all of its ~65 MB a thread); past this its runs are read back from their files (a cold build of 100,000 articles writes ~1.3 GB of runs). */
+export const HOLD_BYTES = 128 * 1024 * 1024;
 
 /**
  * Appends records to runs under `dir`; a record can be read once `flush()` has written its
@@ -94,9 +94,10 @@ export class RunWriter {
     if (this.heldBytes + this.buffer.byteLength <= this.holdBytes) {
       this.held.push({ run: this.run, bytes });
       this.heldBytes += this.buffer.byteLength;
+      this.buffer = undefined;
     }
+    // A run not held is written and done with: its buffer takes the next run.
     this.run = newRun();
-    this.buffer = undefined;
     this.bytes = 0;
   }
 

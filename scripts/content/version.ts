@@ -13,6 +13,7 @@
  *    left as text).
  * 6: footnotes numbered without gaps when a reference names no definition (it took a
  *    number); a reference in an image's text stays text; a reference right after a
- *    paragraph's first character no longer breaks the line before it.
+ *    paragraph's first character no longer breaks the line before it; raw HTML or a link
+ *    inside an image's text (only text there, escaped) no longer sends the body to the sanitizer.
  */
 export const RENDERER_VERSION = "6";

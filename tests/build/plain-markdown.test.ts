@@ -189,6 +189,17 @@ describe("Markdown-only ways to a script URL still go through the sanitizer", ()
     expect(renderMarkdown("<div>\nblock\n</div>", URL_).sanitized).toBe(true);
     expect(renderMarkdown("a <!-- comment --> b", URL_).sanitized).toBe(true);
   });
+
+  it("raw HTML or a link inside an image's text is only text there: escaped in the attribute, no sanitizer needed", () => {
+    for (const markdown of ["![<b>x</b>](/i.png)", "![a [x](javascript:alert(1))](/i.png)"]) {
+      const { html, sanitized } = renderMarkdown(markdown, URL_);
+      expect(sanitized).toBe(false);
+      expect(html).toMatch(/^<p><img src="[^"]+" alt="[^"<>]*"><\/p>\n$/);
+      expect(html).not.toContain("javascript");
+      // What the sanitizer would make of it is the same tree.
+      expect(renderMarkdown(markdown, URL_, { sanitize: "always" }).html.replace(" />", ">")).toBe(html);
+    }
+  });
 });
 
 describe("a build of plain Markdown", () => {

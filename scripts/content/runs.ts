@@ -78,7 +78,11 @@ export class RunWriter {
   add(meta: string | Uint8Array, body: string | Uint8Array): RunRecord {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const need = (typeof meta === "string" ? meta.length * 3 : meta.byteLength) + (typeof body === "string" ? body.length * 3 : body.byteLength);
-    if (this.buffer && this.bytes + need > this.buffer.byteLength) this.flush();
+    if (this.buffer && this.bytes + need > this.buffer.byteLength) {
+      this.flush();
+      // A record bigger than the (reused) buffer gets one of its own size.
+      if (this.buffer && need > this.buffer.byteLength) this.buffer = undefined;
+    }
     this.buffer ??= runBuffer(need);
     const record: RunRecord = [this.run, this.bytes, this.put(meta), 0];
     record[3] = this.put(body);
@@ -134,10 +138,9 @@ export class RunReader {
   private readonly fds = new Map<string, number>();
   /** Bytes asked of each run, and its size (fstat once). */
   private readonly asked = new Map<string, { bytes: number; size: number }>();
-  private readonly whole = new Map<string, Buffer>();
+  /** Runs held whole: read whole from their files (counted in `wholeBytes`), or this build's own, where they are (RunWriter `takeHeld`). */
+  private readonly whole = new Map<string, Uint8Array>();
   private wholeBytes = 0;
-  /** Runs this build wrote, read where they are (RunWriter `takeHeld`). */
-  private readonly inMemory = new Map<string, Uint8Array>();
 
   constructor(
     private readonly dir: string,
@@ -148,13 +151,13 @@ export class RunReader {
 
   /** Reads these runs from memory, not from their files. */
   hold(runs: readonly HeldRun[]): void {
-    for (const { run, bytes } of runs) this.inMemory.set(run, bytes);
+    for (const { run, bytes } of runs) this.whole.set(run, bytes);
   }
 
   /** The record at `at`; with a `digest`, checked against it (else `DamagedRecord`). */
   read(at: RunRecord, digest?: string): RunItem {
     const [run, offset, metaBytes, bodyBytes] = at;
-    const held = this.inMemory.get(run) ?? this.whole.get(run) ?? this.readWhole(run, metaBytes + bodyBytes);
+    const held = this.whole.get(run) ?? this.readWhole(run, metaBytes + bodyBytes);
     const buffer = held ? held.subarray(offset, offset + metaBytes + bodyBytes) : this.readAt(run, offset, metaBytes + bodyBytes);
     if (buffer.byteLength !== metaBytes + bodyBytes) throw new Error(`build cache: run ${run} is shorter than its records say`);
     const item = { meta: buffer.subarray(0, metaBytes), body: buffer.subarray(metaBytes) };
@@ -166,7 +169,6 @@ export class RunReader {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
     this.whole.clear();
-    this.inMemory.clear();
     this.asked.clear();
     this.wholeBytes = 0;
   }

@@ -60,4 +60,22 @@ describe("run files", () => {
     for (const { at, i } of records) expect(decoder.decode(reader.read(at).meta)).toBe(`{"i":${i}}`);
     reader.close();
   });
+
+  it("give a record bigger than the run's buffer a buffer of its own, also when the last run's buffer is reused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tidings-runs-"));
+    // Holding nothing, every written run's buffer is taken by the next run.
+    const writer = new RunWriter(dir, 0);
+    const small = writer.add('{"i":0}', "small");
+    writer.flush();
+    const big = "x".repeat(RUN_BYTES * 2);
+    const large = writer.add('{"i":1}', big);
+    const after = writer.add('{"i":2}', "after");
+    writer.flush();
+    expect(writer.takeHeld()).toEqual([]);
+    const reader = new RunReader(dir);
+    expect(decoder.decode(reader.read(small).body)).toBe("small");
+    expect(decoder.decode(reader.read(large).body)).toBe(big);
+    expect(decoder.decode(reader.read(after).body)).toBe("after");
+    reader.close();
+  });
 });

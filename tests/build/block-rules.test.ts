@@ -5,26 +5,13 @@
  * sample site, a generated corpus and the hostile fixtures, and on random documents of
  * the pieces those rules care about — and so the HTML must be marked's, byte for byte.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Lexer, Marked } from "marked";
 import { describe, expect, it } from "vitest";
-import { generateArticle, prng } from "../../scripts/bench/corpus.js";
+import { markdownBodies } from "./content-fixtures.js";
+import { prng } from "../../scripts/bench/corpus.js";
 import { blockRuleTokenizer, setextCannotMatch, tableCannotMatch } from "../../scripts/content/block-rules.js";
-import { readFrontMatter } from "../../scripts/content/front-matter.js";
 
 const RULES = Lexer.rules.block.gfm;
-
-/** Bodies of the sample site, a generated corpus and the test files (hostile fixtures among them). */
-function bodies(): string[] {
-  const markdownOf = (text: string): string => readFrontMatter(text).content ?? "";
-  const samples = readdirSync("content/posts").map((f) => markdownOf(readFileSync(join("content/posts", f), "utf8")));
-  const corpus = Array.from({ length: 60 }, (_, i) => markdownOf(generateArticle(20261203, i * 71, [6000, 9500]).text));
-  const fixtures = readdirSync("tests/build")
-    .filter((f) => f.endsWith(".test.ts"))
-    .map((f) => readFileSync(join("tests/build", f), "utf8"));
-  return [...samples, ...corpus, ...fixtures];
-}
 
 /** Documents of lines made of what setext headings, tables and the blocks around them are made of. */
 function randomDocuments(count: number, seed: number): string[] {
@@ -59,7 +46,7 @@ describe("setext heading and table rules rejected by a cheap test", () => {
     // Every string marked's block lexer asks its setext rule about (the table rule is asked the same ones).
     const stock = new Marked({ gfm: true });
     stock.use({ tokenizer: { lheading(src) { check(src); return false; } } });
-    for (const body of bodies()) stock.parse(body, { async: false });
+    for (const body of markdownBodies(20261203)) stock.parse(body, { async: false });
     for (const doc of randomDocuments(100_000, 20261203)) check(doc);
     expect(asked).toBeGreaterThan(100_000);
     // Most blocks are told apart without the expressions, or the tests would save nothing.
@@ -69,7 +56,7 @@ describe("setext heading and table rules rejected by a cheap test", () => {
   it("gives marked's HTML byte for byte", () => {
     const stock = new Marked({ gfm: true });
     const fast = new Marked({ gfm: true, tokenizer: blockRuleTokenizer });
-    for (const body of [...bodies(), ...randomDocuments(20_000, 11)]) {
+    for (const body of [...markdownBodies(20261203), ...randomDocuments(20_000, 11)]) {
       expect(fast.parse(body, { async: false })).toBe(stock.parse(body, { async: false }));
     }
   });

@@ -5,12 +5,10 @@
  * a generated corpus and the hostile fixtures — and so the HTML must be marked's, byte
  * for byte.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Lexer, Marked } from "marked";
 import { describe, expect, it } from "vitest";
-import { generateArticle, prng } from "../../scripts/bench/corpus.js";
-import { readFrontMatter } from "../../scripts/content/front-matter.js";
+import { markdownBodies } from "./content-fixtures.js";
+import { prng } from "../../scripts/bench/corpus.js";
 import { inlineTextEnd, inlineTextTokenizer } from "../../scripts/content/inline-text.js";
 
 const RULE = Lexer.rules.inline.gfm.text;
@@ -27,17 +25,6 @@ function randomStrings(count: number, seed: number): string[] {
     for (let i = 0; i < length; i++) s += ALPHABET[Math.floor(next() * ALPHABET.length)];
     return s;
   });
-}
-
-/** Bodies of the sample site, a generated corpus and the hostile fixtures. */
-function bodies(): string[] {
-  const markdownOf = (text: string): string => readFrontMatter(text).content ?? "";
-  const samples = readdirSync("content/posts").map((f) => markdownOf(readFileSync(join("content/posts", f), "utf8")));
-  const corpus = Array.from({ length: 60 }, (_, i) => markdownOf(generateArticle(20250627, i * 89, [6000, 9500]).text));
-  const fixtures = readdirSync("tests/build")
-    .filter((f) => f.endsWith(".test.ts"))
-    .map((f) => readFileSync(join("tests/build", f), "utf8"));
-  return [...samples, ...corpus, ...fixtures];
 }
 
 describe("GFM inline text by a scan", () => {
@@ -60,7 +47,7 @@ describe("GFM inline text by a scan", () => {
         },
       },
     });
-    for (const body of bodies()) stock.parse(body, { async: false });
+    for (const body of markdownBodies(20250627)) stock.parse(body, { async: false });
     expect(runs).toBeGreaterThan(5_000);
   });
 
@@ -68,7 +55,7 @@ describe("GFM inline text by a scan", () => {
     const extra = ["a &#65; b &amp; c &#x1F600; d", "<pre>\n*x* http://a.b www.c.d\n</pre>\n\nafter", "x  \ny", "a@b.c and mailto:me@x.org, xmpp:me@x.org"];
     const stock = new Marked({ gfm: true });
     const fast = new Marked({ gfm: true, tokenizer: inlineTextTokenizer });
-    for (const body of [...bodies(), ...extra, ...randomStrings(5_000, 7)]) {
+    for (const body of [...markdownBodies(20250627), ...extra, ...randomStrings(5_000, 7)]) {
       expect(fast.parse(body, { async: false })).toBe(stock.parse(body, { async: false }));
     }
   });

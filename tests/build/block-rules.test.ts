@@ -53,6 +53,18 @@ describe("setext heading and table rules rejected by a cheap test", () => {
     expect(rejected).toBeGreaterThan(asked * 0.5);
   });
 
+  it("decides within a few lines, or leaves the block to marked: a document of many short blocks costs no scan of the rest of it per block", () => {
+    // Lines that stop a paragraph (headings here) make every line a block of its own; the
+    // test looked at every line to the document's end for each (quadratic: 300 KB took minutes).
+    expect(setextCannotMatch("a\n" + "# h\na\n".repeat(100))).toBe(false);
+    expect(setextCannotMatch("a\n" + "b\n".repeat(100))).toBe(false);
+    // Within them it still decides.
+    expect(setextCannotMatch("a\nb\nc\n\nd\n===")).toBe(true);
+    expect(setextCannotMatch("a\nb\n===")).toBe(false);
+    const hostile = "a\n# h\n".repeat(5_000);
+    expect(new Marked({ gfm: true, tokenizer: blockRuleTokenizer }).parse(hostile, { async: false })).toBe(new Marked({ gfm: true }).parse(hostile, { async: false }));
+  });
+
   it("gives marked's HTML byte for byte", () => {
     const stock = new Marked({ gfm: true });
     const fast = new Marked({ gfm: true, tokenizer: blockRuleTokenizer });
